@@ -1,0 +1,52 @@
+// Tests by runtime: `workers` runs inside workerd with the real bindings
+// (D1, Queues, R2, Durable Objects) from wrangler.toml; `e2e` runs in Node
+// against a real `wrangler dev`.
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+const migrations = await readD1Migrations("./migrations");
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: migrations,
+                API_TOKEN: "test-api-token",
+                GITHUB_WEBHOOK_SECRET: "test-github-secret",
+                JIRA_WEBHOOK_SECRET: "test-jira-secret",
+                JIRA_WEBHOOK_TOKEN: "test-jira-token",
+                SLACK_SIGNING_SECRET: "test-slack-secret",
+                SENTRY_CLIENT_SECRET: "test-sentry-secret",
+                SENTRY_DSN: "",
+                JIRA_ALLOWED_PROJECTS: "PAY",
+                JIRA_BOT_ACCOUNT_ID: "5b10ac8d82e05b22cc7d4ef5",
+                SLACK_ALLOWED_TEAMS: "T0001",
+                SENTRY_PROJECTS: "backend",
+                SENTRY_INSTALLATION_ID: "7a485448-a9e2-4c85-8a3c-4f44175783c9",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts"],
+          setupFiles: ["./test/workers/apply-migrations.ts"],
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});

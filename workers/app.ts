@@ -1,0 +1,31 @@
+// Assembles the Worker's HTTP surface: global middleware, then route modules.
+// Everything under /api and /metrics requires the API token; webhooks carry
+// their own vendor signatures; /health is open.
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./app-env";
+import { requireApiToken } from "./middleware/api-auth";
+import { handleError, handleNotFound } from "./middleware/error-handler";
+import { requestContext } from "./middleware/request-context";
+import { renderMetrics } from "./observability/metrics";
+import { apiRoutes } from "./routes/api";
+import { webhookRoutes } from "./routes/webhooks";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ headerName: "x-request-id" }));
+  app.use(requestContext);
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.route("/webhooks", webhookRoutes());
+
+  app.use("/api/*", requireApiToken);
+  app.route("/api", apiRoutes());
+
+  app.get("/metrics", requireApiToken, async (c) =>
+    c.text(await renderMetrics(c.env.DB), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }),
+  );
+  return app;
+}

@@ -1,0 +1,54 @@
+// Typed, validated view of the Worker's vars and secrets. Vars have defaults in
+// wrangler.toml; secrets are optional here because each route reports the one
+// it is missing (503) instead of the whole Worker failing to start.
+import { z } from "zod";
+
+const list = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+const secret = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() ? value : undefined));
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().catch(fallback);
+
+export const configSchema = z.object({
+  BOT_HANDLE: z.string().trim().min(2).catch("@agent-bot"),
+  TRIGGER_LABEL: z.string().trim().min(1).catch("agent-bot"),
+  GITHUB_PERMITTED_ASSOCIATIONS: list,
+  GITHUB_ALLOWED_USERS: list,
+  JIRA_ALLOWED_PROJECTS: list,
+  JIRA_BOT_ACCOUNT_ID: secret,
+  SLACK_ALLOWED_TEAMS: list,
+  SLACK_ALLOWED_CHANNELS: list,
+  SENTRY_PROJECTS: list,
+  SENTRY_INSTALLATION_ID: secret,
+  MAX_BODY_BYTES: positiveInt(25 * 1024 * 1024),
+  SLACK_TIMESTAMP_TOLERANCE_SECONDS: positiveInt(300),
+  API_TOKEN: secret,
+  GITHUB_WEBHOOK_SECRET: secret,
+  JIRA_WEBHOOK_SECRET: secret,
+  JIRA_WEBHOOK_TOKEN: secret,
+  SLACK_SIGNING_SECRET: secret,
+  SENTRY_CLIENT_SECRET: secret,
+  SENTRY_DSN: secret,
+});
+export type Config = z.infer<typeof configSchema>;
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses once per Env object (one per isolate in production). */
+export function getConfig(env: Env): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = configSchema.parse(env);
+    cache.set(env, config);
+  }
+  return config;
+}

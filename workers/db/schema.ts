@@ -1,0 +1,85 @@
+// The D1 schema, in one place. `npm run db:generate` turns it into migrations/.
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * The delivery ledger: every webhook the edge saw, accepted or rejected.
+ * An accepted delivery's id is derived from (vendor, delivery key), so the primary key
+ * is the dedup key; a rejected one gets a random id, since its claimed key is untrusted.
+ */
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    vendor: text("vendor").notNull(),
+    deliveryKey: text("delivery_key").notNull(),
+    eventType: text("event_type").notNull(),
+    action: text("action"),
+    signature: text("signature", { enum: ["valid", "missing", "invalid", "stale"] }).notNull(),
+    status: text("status", { enum: ["rejected", "processing", "processed", "dead_lettered"] }).notNull(),
+    decision: text("decision", {
+      enum: ["pending", "triggered", "not_triggered", "ignored", "refused", "rejected"],
+    }).notNull(),
+    reason: text("reason"),
+    actor: text("actor"),
+    subject: text("subject"),
+    taskId: text("task_id"),
+    duplicates: integer("duplicates").notNull().default(0),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    payloadRef: text("payload_ref"),
+    receivedAt: integer("received_at").notNull(),
+    processedAt: integer("processed_at"),
+  },
+  (t) => [
+    index("deliveries_received_at").on(t.receivedAt),
+    index("deliveries_vendor_received_at").on(t.vendor, t.receivedAt),
+  ],
+);
+
+/** One row per task, kept in step with the TaskAgent that owns it, for listing. */
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    id: text("id").primaryKey(),
+    deliveryId: text("delivery_id").notNull(),
+    vendor: text("vendor").notNull(),
+    eventType: text("event_type").notNull(),
+    status: text("status").notNull(),
+    actor: text("actor"),
+    subject: text("subject"),
+    repository: text("repository"),
+    title: text("title").notNull(),
+    url: text("url"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("tasks_created_at").on(t.createdAt),
+    index("tasks_vendor_status").on(t.vendor, t.status, t.createdAt),
+  ],
+);
+
+/** Messages that exhausted their retries, as the dead-letter consumer received them. */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text("id").primaryKey(),
+    queue: text("queue").notNull(),
+    deliveryId: text("delivery_id"),
+    vendor: text("vendor"),
+    eventType: text("event_type"),
+    body: text("body").notNull(),
+    lastError: text("last_error"),
+    attempts: integer("attempts").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [index("dead_letters_received_at").on(t.receivedAt)],
+);
+
+/** Monotonic counters behind GET /metrics; one row per metric name + label set. */
+export const metricCounters = sqliteTable("metric_counters", {
+  key: text("key").primaryKey(),
+  name: text("name").notNull(),
+  labels: text("labels").notNull(),
+  value: integer("value").notNull().default(0),
+});

@@ -1,0 +1,55 @@
+// The D1 `tasks` table: a listing copy of each TaskAgent's spec and status.
+import { and, desc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { TaskSpec, TaskStatus } from "../../durable-objects/task-types";
+import { olderThan, type Cursor } from "./pagination";
+import { tasks } from "./schema";
+
+/** Inserts the row once; returns false when it already existed (a replayed delivery). */
+export async function insertTaskRow(db: D1Database, spec: TaskSpec, status: TaskStatus): Promise<boolean> {
+  const result = await drizzle(db)
+    .insert(tasks)
+    .values({
+      id: spec.id,
+      deliveryId: spec.deliveryId,
+      vendor: spec.vendor,
+      eventType: spec.eventType,
+      status,
+      actor: spec.actor,
+      subject: spec.subjectText,
+      repository: spec.subject.repository,
+      title: spec.title,
+      url: spec.links[0],
+      createdAt: spec.createdAt,
+      updatedAt: spec.createdAt,
+    })
+    .onConflictDoNothing();
+  return result.meta.changes > 0;
+}
+
+export interface TaskQuery {
+  vendor?: string;
+  status?: string;
+  cursor?: Cursor;
+  limit: number;
+}
+
+export async function listTasks(db: D1Database, query: TaskQuery) {
+  return drizzle(db)
+    .select()
+    .from(tasks)
+    .where(
+      and(
+        query.vendor ? eq(tasks.vendor, query.vendor) : undefined,
+        query.status ? eq(tasks.status, query.status) : undefined,
+        olderThan(query.cursor, tasks.createdAt, tasks.id),
+      ),
+    )
+    .orderBy(desc(tasks.createdAt), desc(tasks.id))
+    .limit(query.limit + 1);
+}
+
+export async function getTaskRow(db: D1Database, id: string) {
+  const [row] = await drizzle(db).select().from(tasks).where(eq(tasks.id, id));
+  return row;
+}

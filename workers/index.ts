@@ -1,0 +1,27 @@
+// The Worker entry: HTTP (Hono app) and the two queue consumers. The TaskAgent
+// class is exported here so wrangler can bind the Durable Object.
+import { createApp } from "./app";
+import { getConfig } from "./config";
+import { errorMessage, logLine } from "./observability/log";
+import { reportError } from "./observability/sentry";
+import { consumeDeadLetters } from "./queue/dead-letter.consumer";
+import { consumeEvents } from "./queue/events.consumer";
+
+export { TaskAgent } from "../durable-objects/task-agent";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch, env, ctx) {
+    try {
+      if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
+      else await consumeEvents(batch, env);
+    } catch (error) {
+      logLine("error", { kind: "queue_batch_failed", queue: batch.queue, error: errorMessage(error) });
+      reportError(error, getConfig(env), ctx);
+      throw error;
+    }
+  },
+} satisfies ExportedHandler<Env>;

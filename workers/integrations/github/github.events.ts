@@ -1,0 +1,177 @@
+// GitHub payloads → ParsedEvent, for the event types agent-bot understands.
+import { z } from "zod";
+import { truncateText, type ParsedEvent } from "../../events/agent-event";
+import { parseWith, unhandled } from "../parse";
+
+const user = z.object({ login: z.string(), id: z.number(), type: z.string().optional() });
+const label = z.object({ name: z.string() });
+const repository = z.object({ full_name: z.string(), html_url: z.string().optional() });
+const installation = z.object({ id: z.number() }).optional();
+const issue = z.object({
+  number: z.number(),
+  title: z.string(),
+  body: z.string().nullish(),
+  html_url: z.string(),
+  user,
+  author_association: z.string().optional(),
+  labels: z.array(label).optional(),
+  assignees: z.array(user).nullish(),
+  pull_request: z.unknown().optional(),
+});
+const pullRequest = issue.extend({
+  head: z.object({ ref: z.string(), sha: z.string() }).optional(),
+});
+const comment = z.object({
+  id: z.number(),
+  body: z.string().nullish(),
+  html_url: z.string(),
+  user,
+  author_association: z.string().optional(),
+});
+
+const issuesPayload = z.object({ action: z.string(), issue, repository, sender: user, label: label.optional(), installation });
+const issueCommentPayload = z.object({ action: z.string(), issue, comment, repository, sender: user, installation });
+const pullRequestPayload = z.object({
+  action: z.string(),
+  pull_request: pullRequest,
+  repository,
+  sender: user,
+  label: label.optional(),
+  installation,
+});
+const reviewCommentPayload = z.object({
+  action: z.string(),
+  comment: comment.extend({ path: z.string().optional(), commit_id: z.string().optional() }),
+  pull_request: pullRequest,
+  repository,
+  sender: user,
+  installation,
+});
+const pushPayload = z.object({
+  ref: z.string(),
+  after: z.string(),
+  repository,
+  sender: user,
+  compare: z.string().optional(),
+  commits: z.array(z.object({ id: z.string(), message: z.string(), url: z.string() })).default([]),
+  installation,
+});
+const installationPayload = z.object({
+  action: z.string(),
+  installation: z.object({ id: z.number(), account: z.object({ login: z.string() }).nullish(), html_url: z.string().optional() }),
+  sender: user,
+});
+
+type User = z.infer<typeof user>;
+
+function actor(who: User, association?: string) {
+  return {
+    id: String(who.id),
+    login: who.login,
+    association,
+    isBot: who.type === "Bot" || who.login.endsWith("[bot]"),
+  };
+}
+
+const names = (labels?: { name: string }[]) => (labels ?? []).map((l) => l.name);
+const ids = (users?: User[] | null) => (users ?? []).map((u) => String(u.id));
+const installationId = (i?: { id: number }) => (i ? String(i.id) : undefined);
+
+const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
+  issues: (payload) =>
+    parseWith(issuesPayload, payload, (p) => ({
+      handled: true,
+      action: p.action,
+      // The actor of `labeled` is whoever added the label, not the author.
+      actor: actor(p.sender, p.sender.id === p.issue.user.id ? p.issue.author_association : undefined),
+      subject: { repository: p.repository.full_name, issueNumber: p.issue.number, installationId: installationId(p.installation) },
+      title: p.issue.title,
+      text: truncateText(p.issue.body),
+      labels: p.action === "labeled" && p.label ? [p.label.name] : names(p.issue.labels),
+      assigneeIds: ids(p.issue.assignees),
+      links: [p.issue.html_url],
+    })),
+  issue_comment: (payload) =>
+    parseWith(issueCommentPayload, payload, (p) => ({
+      handled: true,
+      action: p.action,
+      actor: actor(p.comment.user, p.comment.author_association),
+      subject: {
+        repository: p.repository.full_name,
+        ...(p.issue.pull_request ? { pullRequestNumber: p.issue.number } : { issueNumber: p.issue.number }),
+        installationId: installationId(p.installation),
+      },
+      title: p.issue.title,
+      text: truncateText(p.comment.body),
+      labels: names(p.issue.labels),
+      assigneeIds: ids(p.issue.assignees),
+      links: [p.comment.html_url],
+    })),
+  pull_request: (payload) =>
+    parseWith(pullRequestPayload, payload, (p) => ({
+      handled: true,
+      action: p.action,
+      actor: actor(p.sender, p.sender.id === p.pull_request.user.id ? p.pull_request.author_association : undefined),
+      subject: {
+        repository: p.repository.full_name,
+        pullRequestNumber: p.pull_request.number,
+        ref: p.pull_request.head?.ref,
+        commitSha: p.pull_request.head?.sha,
+        installationId: installationId(p.installation),
+      },
+      title: p.pull_request.title,
+      text: truncateText(p.pull_request.body),
+      labels: p.action === "labeled" && p.label ? [p.label.name] : names(p.pull_request.labels),
+      assigneeIds: ids(p.pull_request.assignees),
+      links: [p.pull_request.html_url],
+    })),
+  pull_request_review_comment: (payload) =>
+    parseWith(reviewCommentPayload, payload, (p) => ({
+      handled: true,
+      action: p.action,
+      actor: actor(p.comment.user, p.comment.author_association),
+      subject: {
+        repository: p.repository.full_name,
+        pullRequestNumber: p.pull_request.number,
+        commitSha: p.comment.commit_id,
+        installationId: installationId(p.installation),
+      },
+      title: p.pull_request.title,
+      text: truncateText(p.comment.body),
+      labels: names(p.pull_request.labels),
+      assigneeIds: [],
+      links: [p.comment.html_url],
+    })),
+  push: (payload) =>
+    parseWith(pushPayload, payload, (p) => ({
+      handled: true,
+      actor: actor(p.sender),
+      subject: {
+        repository: p.repository.full_name,
+        ref: p.ref,
+        commitSha: p.after,
+        installationId: installationId(p.installation),
+      },
+      title: `push to ${p.ref}`,
+      text: truncateText(p.commits.map((c) => `${c.id.slice(0, 7)} ${c.message}`).join("\n")),
+      labels: [],
+      assigneeIds: [],
+      links: p.compare ? [p.compare] : [],
+    })),
+  installation: (payload) =>
+    parseWith(installationPayload, payload, (p) => ({
+      handled: true,
+      action: p.action,
+      actor: actor(p.sender),
+      subject: { installationId: String(p.installation.id), repository: p.installation.account?.login },
+      title: `installation ${p.action}`,
+      labels: [],
+      assigneeIds: [],
+      links: p.installation.html_url ? [p.installation.html_url] : [],
+    })),
+};
+
+export function parseGitHubEvent(type: string, payload: unknown): ParsedEvent {
+  const parser = parsers[type];
+  return parser ? parser(payload) : unhandled();
+}

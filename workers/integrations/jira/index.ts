@@ -1,0 +1,44 @@
+// Jira Cloud webhooks. Admin-registered webhooks with a secret are signed as
+// `X-Hub-Signature: sha256=<hex>` over the raw body, the same scheme as GitHub's,
+// so the same audited verifier checks both. Webhooks registered by apps carry no
+// signature; for them a shared secret in the URL (`?token=`) is the fallback.
+import { verify } from "@octokit/webhooks-methods";
+import { secretsEqual } from "../../security/hmac";
+import type { WebhookIntegration } from "../types";
+import { parseJiraEvent } from "./jira.events";
+import { decideJira } from "./jira.trigger";
+
+export const jira: WebhookIntegration = {
+  vendor: "jira",
+  missingSettings: (config) =>
+    config.JIRA_WEBHOOK_SECRET || config.JIRA_WEBHOOK_TOKEN ? [] : ["JIRA_WEBHOOK_SECRET (or JIRA_WEBHOOK_TOKEN)"],
+
+  async verify({ headers, url, rawBody }, config) {
+    const signature = headers.get("x-hub-signature");
+    if (signature && config.JIRA_WEBHOOK_SECRET) {
+      const valid = await verify(config.JIRA_WEBHOOK_SECRET, rawBody, signature).catch(() => false);
+      return valid ? { ok: true } : { ok: false, signature: "invalid", message: "X-Hub-Signature does not match the body" };
+    }
+    const token = url.searchParams.get("token");
+    if (token && config.JIRA_WEBHOOK_TOKEN) {
+      return (await secretsEqual(token, config.JIRA_WEBHOOK_TOKEN))
+        ? { ok: true }
+        : { ok: false, signature: "invalid", message: "the token query parameter is wrong" };
+    }
+    const expected = [config.JIRA_WEBHOOK_SECRET && "X-Hub-Signature header", config.JIRA_WEBHOOK_TOKEN && "?token= query parameter"]
+      .filter(Boolean)
+      .join(" or ");
+    return { ok: false, signature: "missing", message: `expected ${expected}` };
+  },
+
+  identify({ headers }, payload) {
+    const type = (payload as { webhookEvent?: unknown } | null)?.webhookEvent;
+    return {
+      deliveryKey: headers.get("x-atlassian-webhook-identifier") ?? undefined,
+      type: typeof type === "string" ? type : undefined,
+    };
+  },
+
+  parse: parseJiraEvent,
+  decide: decideJira,
+};

@@ -1,0 +1,13 @@
+// Every vendor agent-bot accepts webhooks from, by URL segment.
+import type { Vendor } from "../events/agent-event";
+import { github } from "./github";
+import { jira } from "./jira";
+import { sentry } from "./sentry";
+import { slack } from "./slack";
+import type { WebhookIntegration } from "./types";
+
+export const integrations: Record<Vendor, WebhookIntegration> = { github, jira, slack, sentry };
+
+export function findIntegration(vendor: string): WebhookIntegration | undefined {
+  return Object.hasOwn(integrations, vendor) ? integrations[vendor as Vendor] : undefined;
+}

@@ -1,0 +1,29 @@
+// Sentry integration webhooks: `Sentry-Hook-Signature` is the hex HMAC-SHA256
+// of the body under the integration's client secret.
+import { verifyHmacSha256Hex } from "../../security/hmac";
+import type { WebhookIntegration } from "../types";
+import { parseSentryEvent } from "./sentry.events";
+import { decideSentry } from "./sentry.trigger";
+
+export const sentry: WebhookIntegration = {
+  vendor: "sentry",
+  missingSettings: (config) => (config.SENTRY_CLIENT_SECRET ? [] : ["SENTRY_CLIENT_SECRET"]),
+
+  async verify({ headers, rawBody }, config) {
+    const signature = headers.get("sentry-hook-signature");
+    if (!signature) return { ok: false, signature: "missing", message: "Sentry-Hook-Signature header is missing" };
+    return (await verifyHmacSha256Hex(config.SENTRY_CLIENT_SECRET!, rawBody, signature))
+      ? { ok: true }
+      : { ok: false, signature: "invalid", message: "Sentry-Hook-Signature does not match the body" };
+  },
+
+  identify({ headers }) {
+    return {
+      deliveryKey: headers.get("request-id") ?? undefined,
+      type: headers.get("sentry-hook-resource") ?? undefined,
+    };
+  },
+
+  parse: parseSentryEvent,
+  decide: decideSentry,
+};

@@ -1,0 +1,68 @@
+// Slack Events API envelopes → ParsedEvent.
+import { z } from "zod";
+import { truncateText, type ParsedEvent } from "../../events/agent-event";
+import { parseWith, unhandled } from "../parse";
+
+const envelope = <E extends z.ZodType>(event: E) =>
+  z.object({ type: z.literal("event_callback"), team_id: z.string(), event_id: z.string(), event });
+
+const appMention = envelope(
+  z.object({
+    type: z.literal("app_mention"),
+    user: z.string(),
+    text: z.string(),
+    ts: z.string(),
+    channel: z.string(),
+    thread_ts: z.string().optional(),
+  }),
+);
+const message = envelope(
+  z.object({
+    type: z.literal("message"),
+    subtype: z.string().optional(),
+    user: z.string().optional(),
+    bot_id: z.string().optional(),
+    text: z.string().default(""),
+    ts: z.string(),
+    channel: z.string(),
+    thread_ts: z.string().optional(),
+  }),
+);
+
+const permalink = (team: string, channel: string, ts: string) =>
+  `https://app.slack.com/client/${team}/${channel}/thread/${channel}-${ts}`;
+
+const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
+  app_mention: (payload) =>
+    parseWith(appMention, payload, ({ team_id, event }) => {
+      const threadTs = event.thread_ts ?? event.ts;
+      return {
+        handled: true,
+        actor: { id: event.user, isBot: false },
+        subject: { teamId: team_id, channelId: event.channel, threadTs },
+        text: truncateText(event.text),
+        labels: [],
+        assigneeIds: [],
+        links: [permalink(team_id, event.channel, threadTs)],
+      };
+    }),
+  message: (payload) =>
+    parseWith(message, payload, ({ team_id, event }) => {
+      // Only replies in a thread are understood; channel chatter and edits are not.
+      if (!event.thread_ts || event.subtype) return unhandled(event.subtype ? `message subtype ${event.subtype}` : "not in a thread");
+      return {
+        handled: true,
+        actor: { id: event.user ?? event.bot_id ?? "unknown", isBot: Boolean(event.bot_id) },
+        subject: { teamId: team_id, channelId: event.channel, threadTs: event.thread_ts },
+        text: truncateText(event.text),
+        labels: [],
+        assigneeIds: [],
+        links: [permalink(team_id, event.channel, event.thread_ts)],
+      };
+    }),
+};
+
+export function parseSlackEvent(type: string, payload: unknown): ParsedEvent {
+  const parser = parsers[type];
+  return parser ? parser(payload) : unhandled();
+}

@@ -1,0 +1,37 @@
+// The contract every vendor folder fulfils. Adding a vendor = adding a folder
+// that exports one WebhookIntegration and listing it in registry.ts.
+import type { Config } from "../config";
+import type { AgentEvent, ParsedEvent, Vendor } from "../events/agent-event";
+
+export interface WebhookRequest {
+  headers: Headers;
+  url: URL;
+  rawBody: string;
+  /** Milliseconds since the epoch when the request arrived. */
+  receivedAt: number;
+}
+
+export type SignatureResult = "valid" | "missing" | "invalid" | "stale";
+
+export type VerifyResult = { ok: true } | { ok: false; signature: Exclude<SignatureResult, "valid">; message: string };
+
+export type Decision = "triggered" | "not_triggered" | "ignored" | "refused";
+
+export interface TriggerDecision {
+  decision: Decision;
+  reason: string;
+}
+
+export interface WebhookIntegration {
+  vendor: Vendor;
+  /** Settings that must be set before this vendor's webhooks can be verified; empty when ready. */
+  missingSettings(config: Config): string[];
+  verify(request: WebhookRequest, config: Config): Promise<VerifyResult>;
+  /** A reply the vendor expects instead of 202, such as Slack's url_verification challenge. */
+  handshake?(payload: unknown): Record<string, unknown> | undefined;
+  /** The vendor's delivery id and event type, from headers or the envelope. */
+  identify(request: WebhookRequest, payload: unknown): { deliveryKey?: string; type?: string };
+  parse(type: string, payload: unknown): ParsedEvent;
+  /** Does this event ask for agent work, and may its actor ask? */
+  decide(event: AgentEvent, config: Config): TriggerDecision;
+}

@@ -1,0 +1,36 @@
+// Structured logs: one JSON object per line, so Workers Logs can index fields.
+// Callers pass ids and outcomes only; error text goes through redact() first.
+import type { Config } from "../config";
+
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+export function logLine(level: "info" | "warn" | "error", fields: LogFields): void {
+  const line = JSON.stringify({ level, ts: new Date().toISOString(), ...fields });
+  if (level === "error") console.error(line);
+  else if (level === "warn") console.warn(line);
+  else console.log(line);
+}
+
+const SECRET_SETTINGS = [
+  "API_TOKEN",
+  "GITHUB_WEBHOOK_SECRET",
+  "JIRA_WEBHOOK_SECRET",
+  "JIRA_WEBHOOK_TOKEN",
+  "SLACK_SIGNING_SECRET",
+  "SENTRY_CLIENT_SECRET",
+  "SENTRY_DSN",
+] as const satisfies readonly (keyof Config)[];
+
+/** Replaces every configured secret value in `text` with `[redacted]`. */
+export function redact(text: string, config: Config): string {
+  let out = text;
+  for (const name of SECRET_SETTINGS) {
+    const value = config[name];
+    if (value && value.length >= 4) out = out.split(value).join("[redacted]");
+  }
+  return out;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

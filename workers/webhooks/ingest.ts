@@ -1,0 +1,85 @@
+// The webhook path up to the queue: verify the raw body, parse it into an
+// AgentEvent, store the raw payload and enqueue the event. It never waits on D1
+// or a Durable Object; ledger and metric writes for the outcome go to waitUntil.
+import { AppError } from "../errors";
+import { agentEventSchema, type AgentEvent } from "../events/agent-event";
+import { sha256Hex } from "../security/hmac";
+import type { Config } from "../config";
+import type { WebhookIntegration, WebhookRequest } from "../integrations/types";
+import type { Rejection } from "../db/deliveries";
+import type { Increment } from "../observability/metrics";
+
+export type IngestResult =
+  | { kind: "queued"; event: AgentEvent }
+  | { kind: "handshake"; body: Record<string, unknown> };
+
+export interface IngestEffects {
+  /** Ledger rows and counters the caller writes after replying. */
+  rejection?: Rejection;
+  increments: Increment[];
+}
+
+/** Stable delivery id: the same vendor delivery always maps to the same id (and task). */
+export async function deliveryId(vendor: string, deliveryKey: string): Promise<string> {
+  return `dlv_${(await sha256Hex(`${vendor}:${deliveryKey}`)).slice(0, 32)}`;
+}
+
+export async function ingestWebhook(
+  integration: WebhookIntegration,
+  request: WebhookRequest,
+  config: Config,
+  env: Pick<Env, "EVENTS" | "PAYLOADS">,
+  effects: IngestEffects,
+): Promise<IngestResult> {
+  const vendor = integration.vendor;
+  const reject = (code: ConstructorParameters<typeof AppError>[0], message: string, rejection?: Omit<Rejection, "vendor" | "receivedAt">) => {
+    effects.increments.push({ name: "agentbot_webhooks_rejected_total", labels: { vendor, reason: code } });
+    if (rejection) effects.rejection = { vendor, receivedAt: request.receivedAt, ...rejection };
+    return new AppError(code, message);
+  };
+
+  const verified = await integration.verify(request, config);
+  if (!verified.ok) {
+    const code = verified.signature === "stale" ? "stale_timestamp" : "invalid_signature";
+    throw reject(code, verified.message, { signature: verified.signature, reason: verified.message });
+  }
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(request.rawBody);
+  } catch (error) {
+    throw reject("malformed_json", `body is not valid JSON: ${(error as Error).message}`, {
+      signature: "valid",
+      reason: "malformed JSON",
+    });
+  }
+
+  const handshake = integration.handshake?.(payload);
+  if (handshake) return { kind: "handshake", body: handshake };
+
+  const { deliveryKey: claimedKey, type } = integration.identify(request, payload);
+  if (!type) throw reject("bad_request", `cannot tell the ${vendor} event type from the request`, { signature: "valid", reason: "no event type", claimedKey });
+  // Deliveries without a vendor id are deduplicated by their content.
+  const deliveryKey = claimedKey ?? `body:${await sha256Hex(request.rawBody)}`;
+  const id = await deliveryId(vendor, deliveryKey);
+  const payloadRef = `payloads/${vendor}/${id}.json`;
+
+  const parsed = integration.parse(type, payload);
+  const event = agentEventSchema.parse({
+    ...parsed,
+    id,
+    vendor,
+    deliveryKey,
+    type,
+    action: parsed.action ?? (payload as { action?: unknown } | null)?.action?.toString(),
+    payloadRef,
+    receivedAt: request.receivedAt,
+  });
+
+  await Promise.all([
+    env.PAYLOADS.put(payloadRef, request.rawBody, { httpMetadata: { contentType: "application/json" } }),
+    env.EVENTS.send(event, { contentType: "json" }),
+  ]);
+  effects.increments.push({ name: "agentbot_webhooks_received_total", labels: { vendor } });
+  return { kind: "queued", event };
+}
