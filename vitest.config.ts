@@ -36,6 +36,8 @@ export default defineConfig({
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
           setupFiles: ["./test/workers/apply-migrations.ts"],
+          // Structured logs are noise when a test passes and evidence when it fails.
+          silent: "passed-only",
         },
       },
       {

@@ -64,3 +64,36 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
 }
+
+export interface DeliveryRow {
+  id: string;
+  vendor: string;
+  delivery_key: string;
+  event_type: string;
+  action: string | null;
+  signature: string;
+  status: string;
+  decision: string;
+  reason: string | null;
+  task_id: string | null;
+  duplicates: number;
+  attempts: number;
+  last_error: string | null;
+  payload_ref: string | null;
+}
+
+/** Waits for the queue consumer to finish a delivery and returns its ledger row. */
+export function processed(id: string): Promise<DeliveryRow> {
+  return eventually(async () => {
+    const [row] = await rows<DeliveryRow>("SELECT * FROM deliveries WHERE id = ? AND status = 'processed'", id);
+    return row;
+  });
+}
+
+/** Sends a delivery, expects 202, and returns its id once the consumer has processed it. */
+export async function deliver(vendor: Vendor, payload: unknown, options: SendOptions = {}): Promise<DeliveryRow> {
+  const res = await send(vendor, payload, options);
+  if (res.status !== 202) throw new Error(`expected 202, got ${res.status}: ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  return processed(id);
+}

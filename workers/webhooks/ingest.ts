@@ -41,7 +41,9 @@ export async function ingestWebhook(
   const verified = await integration.verify(request, config);
   if (!verified.ok) {
     const code = verified.signature === "stale" ? "stale_timestamp" : "invalid_signature";
-    throw reject(code, verified.message, { signature: verified.signature, reason: verified.message });
+    // Only headers are read from an unverified request: its body is not trusted even to parse.
+    const { deliveryKey: claimedKey, type: eventType } = integration.identify(request, undefined);
+    throw reject(code, verified.message, { signature: verified.signature, reason: verified.message, claimedKey, eventType });
   }
 
   let payload: unknown;

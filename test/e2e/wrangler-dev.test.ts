@@ -1,0 +1,109 @@
+// The whole path a developer exercises by hand: real `wrangler dev`, the real
+// send script, then the API — webhook → queue → consumer → TaskAgent → D1.
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { devVars, startDevServer, type DevServer } from "../support/dev-server.mjs";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+let server: DevServer;
+// Whatever .dev.vars the server was started with, not a copy of the default.
+let token: string;
+
+beforeAll(async () => {
+  server = await startDevServer();
+  token = devVars().API_TOKEN ?? "dev-api-token";
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** Runs `npm run send -- github issue_comment …` against the server; never throws on exit codes. */
+function send(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, ...args], { cwd: root });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function sendAccepted(...args: string[]): Promise<string> {
+  const result = await send(...args);
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+  expect(result.stdout).toMatch(/^202 /m);
+  const id = /"id":"(dlv_[0-9a-f]+)"/.exec(result.stdout)?.[1];
+  expect(id, result.stdout).toBeDefined();
+  return id!;
+}
+
+async function api<T>(path: string, auth = true): Promise<{ status: number; body: T }> {
+  const response = await fetch(new URL(path, server.url), { headers: auth ? { authorization: `Bearer ${token}` } : {} });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** The consumer runs after the 202, so its effects show up eventually, not at once. */
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`not within ${timeoutMs} ms\n--- dev server output ---\n${server.output().slice(-4000)}`);
+}
+
+interface Task {
+  id: string;
+  deliveryId: string;
+  vendor: string;
+  status: string;
+}
+interface Delivery {
+  id: string;
+  duplicates: number;
+  attempts: number;
+}
+type Page<T> = { items: T[]; nextCursor: string | null };
+
+const githubTasks = async () => (await api<Page<Task>>("/api/tasks?vendor=github&limit=200")).body.items;
+
+describe("wrangler dev end to end", () => {
+  it("turns a signed GitHub mention into a queued task", async () => {
+    const deliveryId = await sendAccepted();
+    // Task ids are derived from delivery ids (workers/queue/task-spec.ts).
+    const taskId = deliveryId.replace(/^dlv_/, "task_");
+
+    const task = await eventually(async () => (await githubTasks()).find((t) => t.id === taskId));
+    expect(task).toMatchObject({ vendor: "github", status: "queued", deliveryId });
+
+    const detail = await api<{ task: Task; state: { status: string } }>(`/api/tasks/${taskId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.task.id).toBe(taskId);
+    expect(detail.body.state.status).toBe("queued");
+  });
+
+  it("creates exactly one task for a delivery sent twice", async () => {
+    const delivery = randomUUID();
+    const first = await sendAccepted("--delivery", delivery);
+    const second = await sendAccepted("--delivery", delivery);
+    expect(second).toBe(first);
+
+    // Wait until the consumer has seen both messages (a redelivery bumps duplicates or attempts).
+    await eventually(async () => {
+      const rows = (await api<Page<Delivery>>("/api/events?vendor=github&limit=200")).body.items;
+      const row = rows.find((r) => r.id === first);
+      return row && row.duplicates + row.attempts >= 2 ? row : undefined;
+    });
+    expect((await githubTasks()).filter((t) => t.deliveryId === first)).toHaveLength(1);
+  });
+
+  it("refuses the API without a token", async () => {
+    expect((await api("/api/tasks", false)).status).toBe(401);
+  });
+});
