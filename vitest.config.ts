@@ -8,6 +8,8 @@ const migrations = await readD1Migrations("./migrations");
 
 export default defineConfig({
   test: {
+    // Structured logs are noise when a test passes and evidence when it fails.
+    silent: "passed-only",
     projects: [
       {
         plugins: [
@@ -36,8 +38,6 @@ export default defineConfig({
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
           setupFiles: ["./test/workers/apply-migrations.ts"],
-          // Structured logs are noise when a test passes and evidence when it fails.
-          silent: "passed-only",
         },
       },
       {
