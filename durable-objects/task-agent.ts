@@ -32,9 +32,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
   /** Creates the task once; later calls return the existing state untouched. */
   async createTask(spec: TaskSpec): Promise<CreateResult> {
     if (this.state.spec) return { created: false, state: this.state };
-    if (spec.id !== this.name) throw new Error(`task id ${spec.id} does not match agent ${this.name}`);
     const at = Date.now();
-    this.setState({ spec, status: "queued", transitions: [{ status: "queued", at, reason: spec.reason }] });
+    // The agent's name is the task id; the spec cannot claim another.
+    this.setState({ spec: { ...spec, id: this.name }, status: "queued", transitions: [{ status: "queued", at, reason: spec.reason }] });
     this.appendLog("info", `task created from ${spec.vendor} ${spec.eventType} delivery ${spec.deliveryId}: ${spec.reason}`, at);
     return { created: true, state: this.state };
   }

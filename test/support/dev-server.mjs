@@ -53,8 +53,8 @@ function killGroup(pgid, signal) {
   }
 }
 
-/** @param {{ port?: number, persistTo?: string, env?: Record<string, string>, timeoutMs?: number }} [options] */
-export async function startDevServer({ port, persistTo, env = {}, timeoutMs = 90_000 } = {}) {
+/** @param {{ port?: number, persistTo?: string, env?: Record<string, string>, args?: string[], timeoutMs?: number }} [options] */
+export async function startDevServer({ port, persistTo, env = {}, args = [], timeoutMs = 90_000 } = {}) {
   port ??= await freePort();
   // An explicit inspector port, so two dev servers (a test and a bench) never fight over 9229.
   const inspectorPort = await freePort();
@@ -65,7 +65,7 @@ export async function startDevServer({ port, persistTo, env = {}, timeoutMs = 90
   // workerd processes wrangler spawns (they are not killed with their parent).
   const child = spawn(
     process.execPath,
-    ["scripts/dev.mjs", "--port", String(port), "--persist-to", dir, "--inspector-port", String(inspectorPort)],
+    ["scripts/dev.mjs", "--port", String(port), "--persist-to", dir, "--inspector-port", String(inspectorPort), ...args],
     {
       cwd: root,
       detached: true,
