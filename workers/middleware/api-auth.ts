@@ -14,7 +14,7 @@ export const requireApiToken = createMiddleware<AppEnv>(async (c, next) => {
   return bearerAuth<AppEnv>({
     verifyToken: (token) => secretsEqual(token, expected),
     noAuthenticationHeader: { message: errorBody("unauthorized", "Authorization: Bearer <API_TOKEN> is required"), wwwAuthenticateHeader: challenge },
-    invalidAuthenticationHeader: { message: errorBody("unauthorized", "Authorization header must be Bearer <API_TOKEN>"), wwwAuthenticateHeader: challenge },
+    invalidAuthenticationHeader: { message: errorBody("bad_request", "Authorization header must be Bearer <API_TOKEN>"), wwwAuthenticateHeader: challenge },
     invalidToken: { message: errorBody("unauthorized", "invalid API token"), wwwAuthenticateHeader: `${challenge}, error="invalid_token"` },
   })(c, next);
 });

@@ -13,6 +13,8 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = { 400: "bad_request", 401: "un
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof AppError) return errorResponse(c, error);
   if (error instanceof HTTPException) {
+    // Middleware such as bearerAuth builds its full response (headers included).
+    if (error.res) return error.getResponse();
     const code = CODE_BY_STATUS[error.status] ?? "internal";
     return c.json(errorBody(code, error.message || code), error.status);
   }
