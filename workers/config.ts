@@ -38,6 +38,20 @@ export const configSchema = z.object({
   SLACK_SIGNING_SECRET: secret,
   SENTRY_CLIENT_SECRET: secret,
   SENTRY_DSN: secret,
+
+  // Vendor APIs used to report progress back. Base URLs are configurable for
+  // GitHub Enterprise, Jira Data Center, self-hosted Sentry, and local fakes.
+  GITHUB_API_URL: z.string().url().catch("https://api.github.com"),
+  GITHUB_TOKEN: secret,
+  SLACK_API_URL: z.string().url().catch("https://slack.com/api/"),
+  SLACK_BOT_TOKEN: secret,
+  JIRA_BASE_URL: secret,
+  JIRA_EMAIL: secret,
+  JIRA_API_TOKEN: secret,
+  SENTRY_API_URL: z.string().url().catch("https://sentry.io/api/0/"),
+  SENTRY_AUTH_TOKEN: secret,
+  /** Public base URL of the dashboard, for links in vendor threads. */
+  DASHBOARD_URL: z.string().url().catch("http://127.0.0.1:8787"),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -19,6 +19,10 @@ const SECRET_SETTINGS = [
   "SLACK_SIGNING_SECRET",
   "SENTRY_CLIENT_SECRET",
   "SENTRY_DSN",
+  "GITHUB_TOKEN",
+  "SLACK_BOT_TOKEN",
+  "JIRA_API_TOKEN",
+  "SENTRY_AUTH_TOKEN",
 ] as const satisfies readonly (keyof Config)[];
 
 /** Replaces every configured secret value in `text` with `[redacted]`. */
