@@ -13,6 +13,8 @@ export interface DevServerOptions {
   port?: number;
   /** Default: a fresh temp dir, removed by stop(). */
   persistTo?: string;
+  /** Extra arguments for `wrangler dev`, e.g. ["--log-level", "warn"]. */
+  args?: string[];
   /** Extra environment for the dev server process. */
   env?: Record<string, string>;
   /** How long to wait for GET /health → 200. Default 90 s. */
