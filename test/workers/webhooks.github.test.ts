@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { deliver, eventually, rows, send } from "./support";
 import * as samples from "./samples";
@@ -103,5 +104,19 @@ describe("GitHub webhooks", () => {
     const a = await deliver("github", payload, { eventType: "issue_comment", deliveryId: "shared-id", headers: { "x-github-hook-id": "100" } });
     const b = await deliver("github", payload, { eventType: "issue_comment", deliveryId: "shared-id", headers: { "x-github-hook-id": "200" } });
     expect(a.id).not.toBe(b.id);
+  });
+});
+
+describe("raw payloads", () => {
+  it.each([
+    ["small, carried on the queue", 0],
+    ["large, written to R2 before the reply", 200_000],
+  ])("keeps the exact raw body in R2 (%s)", async (_label, padding) => {
+    const payload = samples.github("issue_comment", "created");
+    payload.comment.body = "@agent-bot " + "x".repeat(padding);
+    const body = JSON.stringify(payload);
+    const row = await deliver("github", payload, { eventType: "issue_comment", body });
+    const stored = await env.PAYLOADS.get(row.payload_ref!);
+    expect(await stored?.text()).toBe(body);
   });
 });

@@ -9,6 +9,8 @@ export type Vendor = z.infer<typeof vendorSchema>;
 
 /** Longest text carried on the queue; the raw payload keeps the rest. */
 export const MAX_EVENT_TEXT = 16_000;
+/** Raw bodies up to this size travel inside the queue message (limit 128 KB) and are stored by the consumer. */
+export const MAX_INLINE_PAYLOAD = 64 * 1024;
 
 export const actorSchema = z.object({
   id: z.string(),
@@ -62,12 +64,14 @@ export const agentEventSchema = z.object({
   links: z.array(z.string()).default([]),
   /** R2 key of the raw body, for whoever needs more than the typed fields. */
   payloadRef: z.string(),
+  /** The raw body itself while on the queue, when small enough; the consumer moves it to R2. */
+  inlinePayload: z.string().max(MAX_INLINE_PAYLOAD).optional(),
   receivedAt: z.number().int(),
 });
 export type AgentEvent = z.infer<typeof agentEventSchema>;
 
 /** The fields a vendor parser fills in; the ingest route adds the rest. */
-export type ParsedEvent = Omit<AgentEvent, "id" | "vendor" | "deliveryKey" | "type" | "payloadRef" | "receivedAt">;
+export type ParsedEvent = Omit<AgentEvent, "id" | "vendor" | "deliveryKey" | "type" | "payloadRef" | "inlinePayload" | "receivedAt">;
 
 export function truncateText(text: string | null | undefined): string | undefined {
   if (!text) return undefined;

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { metricCounters } from "../db/schema";
 
 export const METRICS = {
-  agentbot_webhooks_received_total: "Webhooks that passed signature verification, by vendor.",
+  agentbot_webhooks_received_total: "Signed webhooks accepted at the edge and consumed from the queue, by vendor.",
   agentbot_webhooks_rejected_total: "Webhooks refused at the edge, by vendor and reason.",
   agentbot_events_deduplicated_total: "Deliveries recognised as redeliveries of a recorded event.",
   agentbot_tasks_created_total: "Tasks created from triggering deliveries, by vendor.",

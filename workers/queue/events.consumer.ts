@@ -6,6 +6,7 @@ import { recordDeliveryError } from "../db/deliveries";
 import { agentEventSchema } from "../events/agent-event";
 import { errorMessage, logLine, redact } from "../observability/log";
 import { incrementCounters, type Increment } from "../observability/metrics";
+import { storePayload } from "../webhooks/payloads";
 import { recordDeadLetter } from "./dead-letter.consumer";
 import { processEvent } from "./process-event";
 
@@ -26,11 +27,12 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       message.ack();
       continue;
     }
-    const event = parsed.data;
+    const { inlinePayload, ...event } = parsed.data;
     const base = { kind: "message", queue: batch.queue, messageId: message.id, vendor: event.vendor, deliveryId: event.id, eventType: event.type, attempt: message.attempts };
     try {
+      if (inlinePayload !== undefined) await storePayload(env.PAYLOADS, event.payloadRef, inlinePayload);
       const outcome = await processEvent(event, env);
-      increments.push(...outcome.increments);
+      increments.push({ name: "agentbot_webhooks_received_total", labels: { vendor: event.vendor } }, ...outcome.increments);
       message.ack();
       logLine("info", {
         ...base,

@@ -1,8 +1,9 @@
 // The webhook path up to the queue: verify the raw body, parse it into an
-// AgentEvent, store the raw payload and enqueue the event. It never waits on D1
-// or a Durable Object; ledger and metric writes for the outcome go to waitUntil.
+// AgentEvent and enqueue it. It never waits on D1 or a Durable Object; ledger
+// and metric writes for rejections go to waitUntil.
 import { AppError } from "../errors";
-import { agentEventSchema, type AgentEvent } from "../events/agent-event";
+import { agentEventSchema, MAX_INLINE_PAYLOAD, type AgentEvent } from "../events/agent-event";
+import { storePayload } from "./payloads";
 import { sha256Hex } from "../security/hmac";
 import type { Config } from "../config";
 import type { WebhookIntegration, WebhookRequest } from "../integrations/types";
@@ -78,10 +79,13 @@ export async function ingestWebhook(
     receivedAt: request.receivedAt,
   });
 
-  await Promise.all([
-    env.PAYLOADS.put(payloadRef, request.rawBody, { httpMetadata: { contentType: "application/json" } }),
-    env.EVENTS.send(event, { contentType: "json" }),
-  ]);
-  effects.increments.push({ name: "agentbot_webhooks_received_total", labels: { vendor } });
+  // Most payloads fit in the queue message, and the consumer stores them; only
+  // large ones cost an R2 write before the reply. (The received counter is also
+  // kept by the consumer, which sees every accepted message, duplicates included.)
+  if (request.rawBody.length <= MAX_INLINE_PAYLOAD) {
+    await env.EVENTS.send({ ...event, inlinePayload: request.rawBody } satisfies AgentEvent, { contentType: "json" });
+  } else {
+    await Promise.all([storePayload(env.PAYLOADS, payloadRef, request.rawBody), env.EVENTS.send(event, { contentType: "json" })]);
+  }
   return { kind: "queued", event };
 }
