@@ -1,0 +1,50 @@
+// How a task reports back in the thread it came from (GitHub issue/PR, Slack
+// thread, Jira ticket, Sentry issue). One reporter per vendor, one interface.
+import type { TaskSpec, TaskStatus } from "../../durable-objects/task-types";
+
+export type StepState = "done" | "active" | "pending" | "failed";
+
+export interface ThreadProgress {
+  taskId: string;
+  title: string;
+  status: TaskStatus;
+  /** The task's page in the dashboard (live log). */
+  dashboardUrl: string;
+  steps: { label: string; state: StepState }[];
+  outcome?: {
+    summary: string;
+    pullRequestUrl?: string;
+    reason?: string;
+    costUsd?: number;
+    durationMs?: number;
+    inputTokens?: number;
+    outputTokens?: number;
+  };
+}
+
+/** What a reporter needs to find its message again: comment id, message ts… */
+export interface ThreadRef {
+  id: string;
+  url?: string;
+}
+
+export interface ThreadReporter {
+  /** Creates the tracking message in the task's thread. */
+  post(spec: TaskSpec, progress: ThreadProgress): Promise<ThreadRef>;
+  /** Edits the tracking message in place (or appends where the vendor cannot edit). */
+  update(spec: TaskSpec, ref: ThreadRef, progress: ThreadProgress): Promise<void>;
+}
+
+/** A vendor API call that failed; `retryable` for 5xx, network errors and rate limits. */
+export class VendorApiError extends Error {
+  constructor(
+    readonly vendor: string,
+    readonly status: number,
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "VendorApiError";
+  }
+}
