@@ -30,6 +30,8 @@ export default defineConfig({
                 SLACK_ALLOWED_TEAMS: "T0001",
                 SENTRY_PROJECTS: "backend",
                 SENTRY_INSTALLATION_ID: "7a485448-a9e2-4c85-8a3c-4f44175783c9",
+                // The TaskAgent reaches a runner at this URL; tests answer it with test/workers/fake-runner.ts.
+                RUNNER_URL: "http://runner.test",
               },
             },
           }),
@@ -45,6 +47,17 @@ export default defineConfig({
           name: "node",
           include: ["test/node/**/*.test.ts"],
           environment: "node",
+        },
+      },
+      {
+        // The agent runner (containers/runner/) as real processes: its HTTP server on an
+        // ephemeral port, fake CLIs from test/fixtures/fake-cli, git against local bare repos.
+        test: {
+          name: "runner",
+          include: ["test/runner/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 20_000,
+          hookTimeout: 20_000,
         },
       },
       {

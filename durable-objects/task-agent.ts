@@ -1,41 +1,77 @@
 // One TaskAgent per task (agents SDK Agent on a SQLite-backed Durable Object).
-// Its state — spec, status, transitions — is what the dashboard will show; its
-// own SQLite holds the task's log. The id is derived from the delivery, so a
-// redelivered webhook reaches the same object and creates nothing new.
-import { Agent } from "agents";
-import type { TaskSpec, TaskState } from "./task-types";
+// It owns the task's state machine — queued → preparing → running → succeeded |
+// failed | cancelled | timed_out — its attempts, its event log (own SQLite) and its
+// live feed (hibernating WebSockets). Its name is the task id, derived from the
+// delivery, so a redelivered webhook reaches the same object and creates nothing new.
+//
+// Timers use schedule(): dispatch, following the runner's event stream (in windows,
+// resumable by sequence number) and the per-attempt timeout all survive eviction.
+import { Agent, type Connection, type ConnectionContext } from "agents";
+import type { RunnerEvent } from "../containers/protocol";
+import { getConfig } from "../workers/config";
+import { updateTaskRow } from "../workers/db/tasks";
+import { errorMessage, logLine, redact } from "../workers/observability/log";
+import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
+import { EventLog, type TaskLogEntry } from "./task/event-log";
+import { readRunnerEvents } from "./task/ndjson";
+import { buildRunRequest } from "./task/run-request";
+import { isFinal, type TaskAttempt, type TaskSpec, type TaskState, type TaskStatus } from "./task-types";
+
+export type { TaskLogEntry } from "./task/event-log";
 
 export interface CreateResult {
   created: boolean;
   state: TaskState;
 }
 
-export interface TaskLogEntry {
-  seq: number;
-  at: number;
-  level: string;
-  message: string;
-}
+/** One follow call reads the event stream for at most this long, then reschedules itself. */
+const FOLLOW_WINDOW_MS = 5 * 60_000;
+/** Consecutive failures to reach the runner before the attempt fails. */
+const MAX_FOLLOW_FAILURES = 5;
+
+const SCHEDULER_NAME = "global";
 
 export class TaskAgent extends Agent<Env, TaskState> {
-  override initialState: TaskState = { spec: null, status: null, transitions: [] };
+  override initialState: TaskState = {
+    spec: null,
+    status: null,
+    transitions: [],
+    attempts: [],
+    waiting: null,
+    lastSeq: 0,
+    skills: [],
+    costUsd: 0,
+    result: null,
+    thread: null,
+  };
+
+  private eventLog!: EventLog;
+  private following = false;
+  private followFailures = 0;
 
   override async onStart(): Promise<void> {
-    this.sql`CREATE TABLE IF NOT EXISTS task_log (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      at INTEGER NOT NULL,
-      level TEXT NOT NULL,
-      message TEXT NOT NULL
-    )`;
+    this.eventLog = new EventLog(this.ctx.storage.sql);
   }
 
-  /** Creates the task once; later calls return the existing state untouched. */
+  /** The runner this task talks to; replaceable in tests. */
+  protected runner(): Runner {
+    return runnerFor(this.env);
+  }
+
+  private get config() {
+    return getConfig(this.env);
+  }
+
+  // ---- RPC ----------------------------------------------------------------
+
+  /** Creates the task once and schedules its dispatch; later calls return the existing state. */
   async createTask(spec: TaskSpec): Promise<CreateResult> {
     if (this.state.spec) return { created: false, state: this.state };
     const at = Date.now();
     // The agent's name is the task id; the spec cannot claim another.
-    this.setState({ spec: { ...spec, id: this.name }, status: "queued", transitions: [{ status: "queued", at, reason: spec.reason }] });
-    this.appendLog("info", `task created from ${spec.vendor} ${spec.eventType} delivery ${spec.deliveryId}: ${spec.reason}`, at);
+    this.setState({ ...this.initialState, spec: { ...spec, id: this.name }, status: "queued", transitions: [{ status: "queued", at, reason: spec.reason }] });
+    this.log("info", `task created from ${spec.vendor} ${spec.eventType} delivery ${spec.deliveryId}: ${spec.reason}`);
+    await this.schedule(0, "dispatch");
     return { created: true, state: this.state };
   }
 
@@ -43,11 +79,223 @@ export class TaskAgent extends Agent<Env, TaskState> {
     return this.state;
   }
 
-  getLog(afterSeq = 0, limit = 500): TaskLogEntry[] {
-    return this.sql<TaskLogEntry>`SELECT seq, at, level, message FROM task_log WHERE seq > ${afterSeq} ORDER BY seq LIMIT ${limit}`;
+  getLog(after = 0, limit = 500): TaskLogEntry[] {
+    return this.eventLog.after(after, limit);
   }
 
-  private appendLog(level: "info" | "warn" | "error", message: string, at = Date.now()): void {
-    this.sql`INSERT INTO task_log (at, level, message) VALUES (${at}, ${level}, ${message})`;
+  /** Called by the TaskScheduler when a slot frees for this waiting task. */
+  async slotGranted(): Promise<void> {
+    if (this.state.status !== "queued") return;
+    this.setState({ ...this.state, waiting: null });
+    await this.launch();
+  }
+
+  async cancelTask(reason = "cancelled by request"): Promise<TaskState> {
+    if (!this.state.spec || isFinal(this.state.status)) return this.state;
+    const wasRunning = this.state.status === "preparing" || this.state.status === "running";
+    await this.finish("cancelled", reason);
+    if (wasRunning) {
+      await this.runner()
+        .cancel(this.name)
+        .catch((error) => this.log("warn", `could not tell the runner to stop: ${errorMessage(error)}`));
+    }
+    return this.state;
+  }
+
+  /** Starts a fresh attempt of a task that ended without success. */
+  async retryTask(reason = "retried by request"): Promise<{ retried: boolean; message?: string; state: TaskState }> {
+    const status = this.state.status;
+    if (!this.state.spec || (status !== "failed" && status !== "cancelled" && status !== "timed_out")) {
+      return { retried: false, message: `a ${status ?? "missing"} task cannot be retried`, state: this.state };
+    }
+    this.transition("queued", reason, { result: null, lastSeq: 0 });
+    await this.syncRow();
+    await this.schedule(0, "dispatch");
+    return { retried: true, state: this.state };
+  }
+
+  // ---- live feed -----------------------------------------------------------
+
+  /** A new dashboard socket gets the backlog after its `after` sequence number, then live events. */
+  override async onConnect(connection: Connection, ctx: ConnectionContext): Promise<void> {
+    const after = Number(new URL(ctx.request.url).searchParams.get("after") ?? 0) || 0;
+    for (const entry of this.eventLog.after(after, 10_000)) connection.send(JSON.stringify({ type: "log", entry }));
+  }
+
+  // ---- scheduled steps -------------------------------------------------------
+
+  /** Asks the TaskScheduler for a running slot; waits in line when there is none. */
+  async dispatch(): Promise<void> {
+    if (this.state.status !== "queued" || !this.state.spec) return;
+    const scheduler = this.env.TASK_SCHEDULER.get(this.env.TASK_SCHEDULER.idFromName(SCHEDULER_NAME));
+    const grant = await scheduler.acquire(this.name, this.state.spec.subject.repository ?? "(none)");
+    if (!grant.granted) {
+      const position = grant.position ?? 0;
+      this.setState({ ...this.state, waiting: { position, since: this.state.waiting?.since ?? Date.now() } });
+      this.log("info", `waiting for a running slot (position ${position} in line)`);
+      return;
+    }
+    await this.launch();
+  }
+
+  /** Reads the runner's events from the last stored sequence number on. */
+  async follow(payload: { attempt: number }): Promise<void> {
+    if (payload.attempt !== this.currentAttempt()?.n || !this.isActive() || this.following) return;
+    this.following = true;
+    const runner = this.runner();
+    try {
+      const stream = await runner.events(this.name, this.state.lastSeq, AbortSignal.timeout(FOLLOW_WINDOW_MS));
+      for await (const event of readRunnerEvents(stream, (line) => this.log("warn", `unreadable runner line: ${line.slice(0, 200)}`))) {
+        this.followFailures = 0;
+        await this.onRunnerEvent(payload.attempt, event);
+        if (!this.isActive()) return;
+      }
+      // The stream ended before the result (a dropped connection or the window closed): resume.
+      await this.schedule(1, "follow", payload);
+    } catch (error) {
+      if (!this.isActive() || payload.attempt !== this.currentAttempt()?.n) return;
+      const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+      if (timedOut) {
+        await this.schedule(0, "follow", payload);
+        return;
+      }
+      this.followFailures++;
+      const message = redact(errorMessage(error), this.config);
+      if (this.followFailures >= MAX_FOLLOW_FAILURES || (error instanceof RunnerUnavailableError && error.status === 404)) {
+        await this.finish("failed", `runner unreachable: ${message}`);
+        return;
+      }
+      this.log("warn", `lost the runner's event stream (${message}); reconnecting from #${this.state.lastSeq}`);
+      await this.schedule(2 ** this.followFailures, "follow", payload);
+    } finally {
+      this.following = false;
+    }
+  }
+
+  async onTimeout(payload: { attempt: number }): Promise<void> {
+    if (payload.attempt !== this.currentAttempt()?.n || !this.isActive()) return;
+    const minutes = this.config.TASK_TIMEOUT_MINUTES;
+    await this.finish("timed_out", `no result within ${minutes} minute${minutes === 1 ? "" : "s"}`);
+    await this.runner()
+      .cancel(this.name)
+      .catch((error) => this.log("warn", `could not tell the runner to stop: ${errorMessage(error)}`));
+  }
+
+  // ---- internals -------------------------------------------------------------
+
+  private async launch(): Promise<void> {
+    const spec = this.state.spec;
+    if (!spec || this.state.status !== "queued") return;
+    const attempt: TaskAttempt = { n: this.state.attempts.length + 1, startedAt: Date.now() };
+    this.transition("preparing", `attempt ${attempt.n}`, { attempts: [...this.state.attempts, attempt], lastSeq: 0, waiting: null });
+    await this.syncRow();
+    try {
+      await this.runner().start(buildRunRequest(spec, attempt.n, this.config));
+    } catch (error) {
+      await this.finish("failed", redact(errorMessage(error), this.config));
+      return;
+    }
+    this.followFailures = 0;
+    await this.schedule(this.config.TASK_TIMEOUT_MINUTES * 60, "onTimeout", { attempt: attempt.n });
+    await this.schedule(0, "follow", { attempt: attempt.n });
+  }
+
+  private async onRunnerEvent(attempt: number, event: RunnerEvent): Promise<void> {
+    if (event.seq <= this.state.lastSeq) return;
+    this.eventLog.appendRunnerEvent(attempt, event);
+    this.setState({ ...this.state, lastSeq: event.seq });
+    this.broadcastLatest();
+    switch (event.type) {
+      case "phase":
+        if (event.phase === "running" && this.state.status === "preparing") {
+          this.transition("running", event.detail ?? "the agent CLI started");
+          await this.syncRow();
+        }
+        break;
+      case "skills":
+        this.setState({ ...this.state, skills: event.skills.map((s) => s.name) });
+        break;
+      case "result":
+        await this.finish(event.outcome, event.reason, {
+          summary: event.summary,
+          costUsd: event.costUsd,
+          inputTokens: event.inputTokens,
+          outputTokens: event.outputTokens,
+          durationMs: event.durationMs,
+          change: event.change,
+        });
+        break;
+    }
+  }
+
+  /** Ends the current attempt once, frees its slot, and mirrors the outcome to D1. */
+  private async finish(
+    status: TaskStatus,
+    reason: string | undefined,
+    result?: { summary: string; costUsd?: number; inputTokens?: number; outputTokens?: number; durationMs?: number; change?: TaskState["result"] extends infer R ? (R extends { change?: infer C } ? C : never) : never },
+  ): Promise<void> {
+    if (!this.state.spec || isFinal(this.state.status)) return;
+    const now = Date.now();
+    const attempts = this.state.attempts.map((a, i) =>
+      i === this.state.attempts.length - 1
+        ? { ...a, endedAt: now, outcome: status, reason, costUsd: result?.costUsd, inputTokens: result?.inputTokens, outputTokens: result?.outputTokens, durationMs: result?.durationMs ?? now - a.startedAt }
+        : a,
+    );
+    this.transition(status, reason, {
+      attempts,
+      waiting: null,
+      costUsd: this.state.costUsd + (result?.costUsd ?? 0),
+      result: { summary: result?.summary ?? reason ?? status, reason, change: result?.change },
+    });
+    this.log(status === "succeeded" ? "info" : "warn", `task ${status}${reason ? `: ${reason}` : ""}`);
+    const scheduler = this.env.TASK_SCHEDULER.get(this.env.TASK_SCHEDULER.idFromName(SCHEDULER_NAME));
+    this.ctx.waitUntil(scheduler.release(this.name).catch((error) => this.log("error", `could not free the slot: ${errorMessage(error)}`)));
+    await this.syncRow();
+  }
+
+  private transition(status: TaskStatus, reason: string | undefined, extra: Partial<TaskState> = {}): void {
+    const at = Date.now();
+    this.setState({ ...this.state, ...extra, status, transitions: [...this.state.transitions, { status, at, reason }] });
+    this.log("info", `status → ${status}${reason ? ` (${reason})` : ""}`);
+  }
+
+  private currentAttempt(): TaskAttempt | undefined {
+    return this.state.attempts[this.state.attempts.length - 1];
+  }
+
+  private isActive(): boolean {
+    return this.state.status === "preparing" || this.state.status === "running";
+  }
+
+  private log(level: "info" | "warn" | "error", message: string): void {
+    this.eventLog.appendNote(this.currentAttempt()?.n ?? 0, level, redact(message, this.config));
+    this.broadcastLatest();
+    logLine(level, { kind: "task", taskId: this.name, message: redact(message, this.config) });
+  }
+
+  private broadcastLatest(): void {
+    const entry = this.eventLog.latest();
+    if (entry) this.broadcast(JSON.stringify({ type: "log", entry }));
+  }
+
+  /** Keeps the D1 listing row in step; a failure here is logged, never fatal to the task. */
+  private async syncRow(): Promise<void> {
+    const last = this.currentAttempt();
+    try {
+      await updateTaskRow(this.env.DB, this.name, {
+        status: this.state.status ?? "queued",
+        attempt: this.state.attempts.length,
+        reason: this.state.result?.reason ?? null,
+        pullRequestUrl: this.state.result?.pullRequestUrl ?? null,
+        costUsd: this.state.costUsd || null,
+        inputTokens: last?.inputTokens ?? null,
+        outputTokens: last?.outputTokens ?? null,
+        durationMs: last?.endedAt ? last.endedAt - last.startedAt : null,
+        startedAt: last?.startedAt ?? null,
+        finishedAt: last?.endedAt ?? null,
+      });
+    } catch (error) {
+      logLine("error", { kind: "task_row_sync_failed", taskId: this.name, error: errorMessage(error) });
+    }
   }
 }

@@ -1,14 +1,21 @@
 // Types shared by the TaskAgent and the Worker that creates and lists tasks.
+import type { CliName } from "../containers/protocol";
 import type { Subject, Vendor } from "../workers/events/agent-event";
+import type { ThreadRef } from "../workers/threads/types";
 
 export const TASK_STATUSES = ["queued", "preparing", "running", "succeeded", "failed", "cancelled", "timed_out"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const FINAL_STATUSES: readonly TaskStatus[] = ["succeeded", "failed", "cancelled", "timed_out"];
+export const isFinal = (status: TaskStatus | null): boolean => status !== null && FINAL_STATUSES.includes(status);
+
+/** Where a task came from: a vendor thread, or the API (a task created by hand). */
+export type TaskOrigin = Vendor | "api";
 
 /** What a task was asked to do, fixed at creation. */
 export interface TaskSpec {
   id: string;
   deliveryId: string;
-  vendor: Vendor;
+  vendor: TaskOrigin;
   eventType: string;
   action?: string;
   actor?: string;
@@ -17,9 +24,13 @@ export interface TaskSpec {
   title: string;
   prompt: string;
   links: string[];
-  /** Why the trigger rules started this task. */
+  /** Why the trigger rules (or the API caller) started this task. */
   reason: string;
   payloadRef: string;
+  /** CLI to run; the configured default when absent. */
+  cli?: CliName;
+  /** Skills asked for by name. */
+  skills?: string[];
   createdAt: number;
 }
 
@@ -29,8 +40,45 @@ export interface TaskTransition {
   reason?: string;
 }
 
+export interface TaskChange {
+  branch: string;
+  commitSha: string;
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+  files: string[];
+}
+
+export interface TaskAttempt {
+  n: number;
+  startedAt: number;
+  endedAt?: number;
+  outcome?: TaskStatus;
+  reason?: string;
+  costUsd?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  durationMs?: number;
+}
+
+export interface TaskResult {
+  summary: string;
+  reason?: string;
+  change?: TaskChange;
+  pullRequestUrl?: string;
+}
+
 export interface TaskState {
   spec: TaskSpec | null;
   status: TaskStatus | null;
   transitions: TaskTransition[];
+  attempts: TaskAttempt[];
+  /** Set while the task waits for a running slot. */
+  waiting: { position: number; since: number } | null;
+  /** Highest runner event sequence number stored for the current attempt. */
+  lastSeq: number;
+  skills: string[];
+  costUsd: number;
+  result: TaskResult | null;
+  thread: ThreadRef | null;
 }

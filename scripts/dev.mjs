@@ -1,22 +1,80 @@
 #!/usr/bin/env node
 // `npm run dev`: the whole platform locally on its embedded defaults.
-// Creates .dev.vars from the example when missing, applies D1 migrations to the
-// local database, then runs `wrangler dev` (D1, Queues, R2 and Durable Objects in workerd).
+//  1. creates .dev.vars from the example when missing and applies D1 migrations locally;
+//  2. starts the agent runner as a local process (no container engine here), using the
+//     replaying fake CLI when the real one or its API key is missing;
+//  3. starts the fake vendor APIs for every vendor without credentials in .dev.vars, and a
+//     local git remote for the sample repository, so the whole loop runs on one machine;
+//  4. runs `wrangler dev` (D1, Queues, R2, Durable Objects in workerd; containers off)
+//     with those URLs as vars.
 // Extra arguments go to wrangler dev, e.g. `npm run dev -- --port 8788`.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, join, resolve } from "node:path";
+import { startFakeVendors } from "./fake-vendors.mjs";
 
+const root = resolve(new URL("..", import.meta.url).pathname);
 const args = process.argv.slice(2);
 const option = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const wrangler = ["node_modules/wrangler/bin/wrangler.js"];
+const wrangler = [join(root, "node_modules/wrangler/bin/wrangler.js")];
+const children = [];
+
+function readDevVars() {
+  return Object.fromEntries(
+    readFileSync(".dev.vars", "utf8")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("#") && line.includes("="))
+      .map((line) => [line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim()]),
+  );
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function onPath(binary) {
+  return (process.env.PATH ?? "").split(delimiter).some((dir) => dir && existsSync(join(dir, binary)));
+}
+
+/** A bare repository standing in for github.com/Codertocat/Hello-World (the samples' repository). */
+function seedGitRemote(base) {
+  const bare = join(base, "Codertocat", "Hello-World.git");
+  if (existsSync(bare)) return;
+  const work = mkdtempSync(join(tmpdir(), "agent-bot-seed-"));
+  const git = (cwd, ...argv) => {
+    const run = spawnSync("git", argv, { cwd, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`git ${argv.join(" ")}: ${run.stderr}`);
+  };
+  try {
+    git(work, "init", "-q", "-b", "main");
+    writeFileSync(join(work, "README.md"), "# Hello-World\n\nA local stand-in for the sample repository.\n");
+    git(work, "add", "README.md");
+    git(work, "-c", "user.name=agent-bot", "-c", "user.email=agent-bot@localhost", "commit", "-qm", "Initial commit");
+    mkdirSync(join(base, "Codertocat"), { recursive: true });
+    git(base, "clone", "-q", "--bare", work, bare);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
 
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("created .dev.vars from .dev.vars.example (local secrets; edit as you like)");
 }
+const devVars = readDevVars();
 
 const persist = option("--persist-to");
 const migrate = spawnSync(
@@ -29,7 +87,76 @@ if (migrate.status !== 0) {
   process.exit(migrate.status ?? 1);
 }
 
-const devArgs = ["dev", "--ip", "127.0.0.1", ...(option("--port") ? [] : ["--port", "8787"]), ...args];
-const child = spawn(process.execPath, [...wrangler, ...devArgs], { stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const vars = {};
+
+// The local runner, with the fake CLIs first on PATH when the real CLI or its key is missing.
+const runnerPort = await freePort();
+const fakeCliDir = join(root, "test/fixtures/fake-cli");
+const realClaude = onPath("claude") && Boolean(devVars.ANTHROPIC_API_KEY);
+const realCursor = onPath("cursor-agent") && Boolean(devVars.CURSOR_API_KEY);
+const runnerEnv = { ...process.env, PORT: String(runnerPort), HOST: "127.0.0.1" };
+if (!realClaude) runnerEnv.CLAUDE_BIN = join(fakeCliDir, "claude");
+if (!realCursor) runnerEnv.CURSOR_BIN = join(fakeCliDir, "cursor-agent");
+console.log(
+  `agent runner on http://127.0.0.1:${runnerPort} — claude: ${realClaude ? "real CLI" : "replaying fake CLI (no claude on PATH or no ANTHROPIC_API_KEY)"}, ` +
+    `cursor: ${realCursor ? "real CLI" : "replaying fake CLI"}`,
+);
+children.push(spawn(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "containers/runner/main.ts")], { stdio: "inherit", env: runnerEnv }));
+vars.RUNNER_URL = `http://127.0.0.1:${runnerPort}`;
+
+// Fake vendor APIs for every vendor without credentials.
+const needsFake = {
+  github: !devVars.GITHUB_TOKEN,
+  slack: !devVars.SLACK_BOT_TOKEN,
+  jira: !(devVars.JIRA_BASE_URL && devVars.JIRA_API_TOKEN),
+  sentry: !devVars.SENTRY_AUTH_TOKEN,
+};
+let fakes;
+if (Object.values(needsFake).some(Boolean)) {
+  fakes = await startFakeVendors({ port: await freePort() });
+  const faked = Object.keys(needsFake).filter((vendor) => needsFake[vendor]);
+  console.log(`fake vendor APIs for ${faked.join(", ")} on ${fakes.url} (every call: ${fakes.url}/_calls)`);
+  if (needsFake.github) Object.assign(vars, { GITHUB_API_URL: `${fakes.url}/github`, GITHUB_TOKEN: "dev-fake-github-token" });
+  if (needsFake.slack) Object.assign(vars, { SLACK_API_URL: `${fakes.url}/slack/api/`, SLACK_BOT_TOKEN: "xoxb-dev-fake" });
+  if (needsFake.jira) Object.assign(vars, { JIRA_BASE_URL: `${fakes.url}/jira`, JIRA_EMAIL: "agent-bot@example.com", JIRA_API_TOKEN: "dev-fake-jira-token" });
+  if (needsFake.sentry) Object.assign(vars, { SENTRY_API_URL: `${fakes.url}/sentry/api/0/`, SENTRY_AUTH_TOKEN: "dev-fake-sentry-token" });
+}
+
+// Without GitHub credentials, repositories come from a local git remote.
+if (needsFake.github && !devVars.GIT_CLONE_BASE_URL) {
+  const gitBase = resolve(persist ?? ".wrangler/state", "git");
+  seedGitRemote(gitBase);
+  vars.GIT_CLONE_BASE_URL = `file://${gitBase}`;
+}
+
+const port = option("--port") ?? "8787";
+vars.DASHBOARD_URL = `http://127.0.0.1:${port}`;
+const devArgs = [
+  "dev",
+  "--ip",
+  "127.0.0.1",
+  // No container engine on these machines: the runner above stands in for the AgentRunner Container.
+  "--enable-containers=false",
+  ...(option("--port") ? [] : ["--port", port]),
+  ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+  ...args,
+];
+const dev = spawn(process.execPath, [...wrangler, ...devArgs], { stdio: "inherit" });
+children.push(dev);
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  await fakes?.stop();
+  process.exit(code);
+}
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(0));
+dev.on("exit", (code, signal) => stop(code ?? (signal ? 1 : 0)));
+children[0].on("exit", (code) => {
+  if (!stopping) {
+    console.error(`the agent runner exited (${code}); stopping`);
+    stop(1);
+  }
+});

@@ -52,6 +52,16 @@ export const configSchema = z.object({
   SENTRY_AUTH_TOKEN: secret,
   /** Public base URL of the dashboard, for links in vendor threads. */
   DASHBOARD_URL: z.string().url().catch("http://127.0.0.1:8787"),
+
+  // Agent runs.
+  /** Where repositories are cloned from: `<base>/<owner>/<repo>.git`. */
+  GIT_CLONE_BASE_URL: z.string().min(1).catch("https://github.com"),
+  DEFAULT_CLI: z.enum(["claude", "cursor"]).catch("claude"),
+  MAX_RUNNING_TASKS: positiveInt(10),
+  MAX_RUNNING_TASKS_PER_REPO: positiveInt(2),
+  TASK_TIMEOUT_MINUTES: positiveInt(30),
+  ANTHROPIC_API_KEY: secret,
+  CURSOR_API_KEY: secret,
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -7,7 +7,9 @@ import { reportError } from "./observability/sentry";
 import { consumeDeadLetters } from "./queue/dead-letter.consumer";
 import { consumeEvents } from "./queue/events.consumer";
 
+export { AgentRunner } from "../containers/agent-runner.container";
 export { TaskAgent } from "../durable-objects/task-agent";
+export { TaskScheduler } from "../durable-objects/task-scheduler";
 
 const app = createApp();
 

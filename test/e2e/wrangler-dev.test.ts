@@ -74,18 +74,19 @@ type Page<T> = { items: T[]; nextCursor: string | null };
 const githubTasks = async () => (await api<Page<Task>>("/api/tasks?vendor=github&limit=200")).body.items;
 
 describe("wrangler dev end to end", () => {
-  it("turns a signed GitHub mention into a queued task", async () => {
+  it("turns a signed GitHub mention into a task that the local runner runs to success", async () => {
     const deliveryId = await sendAccepted();
     // Task ids are derived from delivery ids (workers/queue/task-spec.ts).
     const taskId = deliveryId.replace(/^dlv_/, "task_");
 
-    const task = await eventually(async () => (await githubTasks()).find((t) => t.id === taskId));
-    expect(task).toMatchObject({ vendor: "github", status: "queued", deliveryId });
+    // The local runner clones the seeded local remote and replays the fake Claude CLI.
+    const task = await eventually(async () => (await githubTasks()).find((t) => t.id === taskId && t.status === "succeeded"));
+    expect(task).toMatchObject({ vendor: "github", status: "succeeded", deliveryId, attempt: 1 });
 
-    const detail = await api<{ task: Task; state: { status: string } }>(`/api/tasks/${taskId}`);
+    const detail = await api<{ task: Task; state: { transitions: { status: string }[] }; log: { type: string }[] }>(`/api/tasks/${taskId}`);
     expect(detail.status).toBe(200);
-    expect(detail.body.task.id).toBe(taskId);
-    expect(detail.body.state.status).toBe("queued");
+    expect(detail.body.state.transitions.map((t) => t.status)).toEqual(["queued", "preparing", "running", "succeeded"]);
+    expect(detail.body.log.map((entry) => entry.type)).toEqual(expect.arrayContaining(["phase", "assistant_text", "result"]));
   });
 
   it("creates exactly one task for a delivery sent twice", async () => {

@@ -56,11 +56,11 @@ describe("tasks API", () => {
 
   it("returns one task with its agent state and log", async () => {
     const row = await deliver("jira", samples.jira.issueCreated());
-    const body = await json<{ task: { id: string }; state: { status: string; spec: { title: string } }; log: { message: string }[] }>(
+    const body = await json<{ task: { id: string }; state: { transitions: { status: string }[]; spec: { title: string } }; log: { message: string }[] }>(
       await api(`/api/tasks/${row.task_id}`),
     );
     expect(body.task.id).toBe(row.task_id);
-    expect(body.state.status).toBe("queued");
+    expect(body.state.transitions[0]?.status).toBe("queued");
     expect(body.state.spec.title).toBe("Checkout returns 502 for EUR card payments");
     expect(body.log[0]?.message).toContain("task created from jira");
   });

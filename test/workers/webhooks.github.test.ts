@@ -10,12 +10,12 @@ function commentMentioning(text = "@agent-bot please fix the flaky login test") 
 }
 
 describe("GitHub webhooks", () => {
-  it("accepts a signed issue_comment that mentions the bot and creates one queued task", async () => {
+  it("accepts a signed issue_comment that mentions the bot and creates one task", async () => {
     const row = await deliver("github", commentMentioning(), { eventType: "issue_comment" });
     expect(row).toMatchObject({ vendor: "github", event_type: "issue_comment", action: "created", signature: "valid", decision: "triggered" });
     expect(row.task_id).toMatch(/^task_/);
     const [task] = await rows("SELECT * FROM tasks WHERE id = ?", row.task_id);
-    expect(task).toMatchObject({ vendor: "github", status: "queued", delivery_id: row.id, repository: "Codertocat/Hello-World" });
+    expect(task).toMatchObject({ vendor: "github", delivery_id: row.id, repository: "Codertocat/Hello-World" });
   });
 
   it.each([

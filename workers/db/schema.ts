@@ -1,5 +1,5 @@
 // The D1 schema, in one place. `npm run db:generate` turns it into migrations/.
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * The delivery ledger: every webhook the edge saw, accepted or rejected.
@@ -50,6 +50,16 @@ export const tasks = sqliteTable(
     repository: text("repository"),
     title: text("title").notNull(),
     url: text("url"),
+    cli: text("cli"),
+    attempt: integer("attempt").notNull().default(0),
+    reason: text("reason"),
+    pullRequestUrl: text("pull_request_url"),
+    costUsd: real("cost_usd"),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    durationMs: integer("duration_ms"),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

@@ -20,11 +20,26 @@ export async function insertTaskRow(db: D1Database, spec: TaskSpec, status: Task
       repository: spec.subject.repository,
       title: spec.title,
       url: spec.links[0],
+      cli: spec.cli,
       createdAt: spec.createdAt,
       updatedAt: spec.createdAt,
     })
     .onConflictDoNothing();
   return result.meta.changes > 0;
+}
+
+export type TaskRowUpdate = Partial<
+  Pick<
+    typeof tasks.$inferInsert,
+    "status" | "attempt" | "reason" | "pullRequestUrl" | "costUsd" | "inputTokens" | "outputTokens" | "durationMs" | "startedAt" | "finishedAt"
+  >
+>;
+
+export async function updateTaskRow(db: D1Database, id: string, update: TaskRowUpdate): Promise<void> {
+  await drizzle(db)
+    .update(tasks)
+    .set({ ...update, updatedAt: Date.now() })
+    .where(eq(tasks.id, id));
 }
 
 export interface TaskQuery {

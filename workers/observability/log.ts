@@ -11,7 +11,7 @@ export function logLine(level: "info" | "warn" | "error", fields: LogFields): vo
   else console.log(line);
 }
 
-const SECRET_SETTINGS = [
+export const SECRET_SETTINGS = [
   "API_TOKEN",
   "GITHUB_WEBHOOK_SECRET",
   "JIRA_WEBHOOK_SECRET",
@@ -23,6 +23,8 @@ const SECRET_SETTINGS = [
   "SLACK_BOT_TOKEN",
   "JIRA_API_TOKEN",
   "SENTRY_AUTH_TOKEN",
+  "ANTHROPIC_API_KEY",
+  "CURSOR_API_KEY",
 ] as const satisfies readonly (keyof Config)[];
 
 /** Replaces every configured secret value in `text` with `[redacted]`. */

@@ -1,0 +1,29 @@
+// What the runner needs to know about one coding-agent CLI: its binary, the
+// argv of a non-interactive run, where it reads MCP servers from, and which
+// stream-json dialect it prints.
+import type { CliName, RunRequest } from "../protocol";
+import type { StreamFormat } from "./stream-json";
+
+export type McpServer = RunRequest["mcpServers"][number];
+
+export type CliInvocation = { args: string[]; input?: string };
+
+export type CliAdapter = {
+  name: CliName;
+  displayName: string;
+  /** Looked up on PATH unless `binaryEnv` names a path or another name. */
+  binary: string;
+  binaryEnv: string;
+  format: StreamFormat;
+  /**
+   * Writes the MCP servers where the CLI reads them. Returns the file's path,
+   * or undefined when there are no servers and nothing was written.
+   */
+  writeMcpConfig(servers: McpServer[], dirs: { workspace: string; privateDir: string }): Promise<string | undefined>;
+  invocation(options: { prompt: string; workspace: string; mcpConfigPath?: string }): CliInvocation;
+};
+
+/** MCP servers as the CLIs' `mcpServers` map: remote (streamable HTTP) entries with their headers. */
+export function mcpServersMap(servers: McpServer[], entry: (server: McpServer) => Record<string, unknown>) {
+  return Object.fromEntries(servers.map((server) => [server.name, entry(server)]));
+}

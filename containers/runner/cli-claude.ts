@@ -1,0 +1,34 @@
+// Claude Code in print mode. Flags from the Claude Code CLI reference and
+// headless docs: `-p` runs one prompt and exits; `--output-format stream-json`
+// needs `--verbose` in print mode; `--permission-mode bypassPermissions`
+// (the same as --dangerously-skip-permissions) lets it edit and run commands
+// unattended, which Claude Code refuses as root, hence the image's non-root
+// user. The prompt goes on stdin (`echo "…" | claude -p`), which keeps it out
+// of argv and its length limit. MCP servers go in a JSON file outside the
+// workspace, passed with `--mcp-config`; `--strict-mcp-config` keeps servers a
+// repository declares in its own .mcp.json out of an unattended run.
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { mcpServersMap, type CliAdapter } from "./cli-adapter";
+
+export const claudeCli: CliAdapter = {
+  name: "claude",
+  displayName: "Claude Code",
+  binary: "claude",
+  binaryEnv: "CLAUDE_BIN",
+  format: "claude",
+
+  async writeMcpConfig(servers, { privateDir }) {
+    if (servers.length === 0) return undefined;
+    const path = join(privateDir, "claude-mcp.json");
+    const mcpServers = mcpServersMap(servers, (s) => ({ type: "http", url: s.url, headers: s.headers }));
+    await writeFile(path, `${JSON.stringify({ mcpServers }, null, 2)}\n`, { mode: 0o600 });
+    return path;
+  },
+
+  invocation({ prompt, mcpConfigPath }) {
+    const args = ["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions"];
+    if (mcpConfigPath) args.push("--mcp-config", mcpConfigPath, "--strict-mcp-config");
+    return { args, input: prompt };
+  },
+};

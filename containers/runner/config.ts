@@ -1,0 +1,63 @@
+// The runner's settings, from its environment. The same environment is the
+// base for the git and CLI processes a run spawns (less the runner's own
+// settings), which is how tests put fake CLIs first on PATH without touching
+// the test process's own PATH.
+import { resolve } from "node:path";
+import { z } from "zod";
+import type { Environment } from "./process-group";
+import { builtinSkillsDir } from "./skills";
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8788),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  SKILLS_DIR: z.string().optional(),
+  WORKSPACE_ROOT: z.string().optional(),
+  /** SIGTERM → SIGKILL grace for a stopped process group. */
+  RUNNER_KILL_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
+  /** How long a finished run's events stay readable. */
+  RUNNER_RETENTION_MS: z.coerce.number().int().min(0).default(60 * 60 * 1000),
+  /** How long shutdown waits for runs to end and streams to drain. */
+  RUNNER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
+  /** Keep each run's workspace after it ends (debugging). */
+  RUNNER_KEEP_WORKSPACES: z.enum(["0", "1", "true", "false"]).optional(),
+});
+
+export type RunnerConfig = {
+  port: number;
+  host: string;
+  skillsDir: string;
+  workspaceRoot?: string;
+  killGraceMs: number;
+  retentionMs: number;
+  shutdownGraceMs: number;
+  keepWorkspaces: boolean;
+  /** Base environment of spawned git and CLI processes. */
+  env: Environment;
+};
+
+/** The runner's own settings; a CLI does not see them (a dev server it starts must not take PORT). */
+const RUNNER_SETTINGS = new Set([...Object.keys(envSchema.shape), "CLAUDE_BIN", "CURSOR_BIN"]);
+
+export function loadConfig(env: Environment = process.env): RunnerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid runner settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  const s = parsed.data;
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    skillsDir: s.SKILLS_DIR ? resolve(s.SKILLS_DIR) : builtinSkillsDir(),
+    workspaceRoot: s.WORKSPACE_ROOT ? resolve(s.WORKSPACE_ROOT) : undefined,
+    killGraceMs: s.RUNNER_KILL_GRACE_MS,
+    retentionMs: s.RUNNER_RETENTION_MS,
+    shutdownGraceMs: s.RUNNER_SHUTDOWN_GRACE_MS,
+    keepWorkspaces: s.RUNNER_KEEP_WORKSPACES === "1" || s.RUNNER_KEEP_WORKSPACES === "true",
+    env,
+  };
+}
+
+/** The environment a spawned process starts from: the runner's, without the runner's settings. */
+export function childEnv(config: RunnerConfig): Environment {
+  return Object.fromEntries(Object.entries(config.env).filter(([name]) => !RUNNER_SETTINGS.has(name)));
+}

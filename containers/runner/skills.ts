@@ -1,0 +1,472 @@
+// Skills: folders holding a SKILL.md (YAML front matter, then markdown instructions) that tell a
+// coding agent how to approach one kind of task. The format is Claude Code's Agent Skills format.
+//
+//   loadSkills      built-ins (`skills/`) then the target repository's `.agent-bot/skills/`;
+//                   a repository skill replaces a built-in of the same name
+//   selectSkills    requested names first, then declarative trigger rules, capped
+//   installSkills   where the CLI reads them: Claude Code `.claude/skills/<name>/`,
+//                   Cursor `.cursor/rules/agent-bot-<name>.mdc`; never over a repository file
+//
+// The trigger format and selection order are documented in skills/README.md.
+import { constants, type Dirent } from "node:fs";
+import { appendFile, copyFile, lstat, mkdir, readdir, readFile, rmdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+
+export type SkillSource = "builtin" | "repository";
+
+/** One rule: every field it sets must match; within a field any entry may match. */
+export interface SkillTriggerRule {
+  vendors?: string[];
+  events?: string[];
+  keywords?: string[];
+}
+
+/** A skill matches when any of its rules does. One rule in SKILL.md is read as a list of one. */
+export type SkillTriggers = SkillTriggerRule[];
+
+export interface Skill {
+  name: string;
+  description: string;
+  triggers?: SkillTriggers;
+  source: SkillSource;
+  /** Absolute path of the skill's folder. */
+  dir: string;
+  /** The markdown after the front matter. */
+  body: string;
+}
+
+/** A skill that was skipped, or installed under another name, and why. */
+export interface SkillWarning {
+  source: SkillSource;
+  path: string;
+  message: string;
+}
+
+export interface SkillWarningOptions {
+  onWarning?: (warning: SkillWarning) => void;
+}
+
+const SKILL_FILE = "SKILL.md";
+/** Larger files are not instructions; a repository could otherwise flood the agent's context. */
+const MAX_SKILL_FILE_BYTES = 256 * 1024;
+const DEFAULT_SELECTION_LIMIT = 3;
+const FALLBACK_SKILL = "answer-question";
+
+// Claude Code's (and the Agent Skills spec's) limits: lowercase letters, digits and hyphens,
+// at most 64 characters; descriptions at most 1024 characters.
+const skillNameSchema = z
+  .string()
+  .max(64)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be lowercase letters, digits and single hyphens");
+
+const oneOrMany = (v: unknown) => (typeof v === "string" ? [v] : v);
+const triggerListSchema = z.preprocess(oneOrMany, z.array(z.string().trim().min(1)).min(1));
+
+const triggerRuleSchema = z
+  .strictObject({
+    vendors: triggerListSchema.optional(),
+    events: triggerListSchema.optional(),
+    keywords: triggerListSchema.optional(),
+  })
+  .refine((rule) => rule.vendors || rule.events || rule.keywords, "a rule needs vendors, events or keywords");
+
+const frontMatterSchema = z.looseObject({
+  name: skillNameSchema,
+  description: z.string().trim().min(1).max(1024),
+  triggers: z
+    .preprocess((v) => (v !== null && typeof v === "object" && !Array.isArray(v) ? [v] : v), z.array(triggerRuleSchema).min(1))
+    .optional(),
+});
+
+/** `process.env.SKILLS_DIR`, or the repository's `skills/` folder next to `containers/`. */
+export function builtinSkillsDir(): string {
+  const fromEnv = process.env.SKILLS_DIR?.trim();
+  if (fromEnv) return path.resolve(fromEnv);
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../skills");
+}
+
+/** Reads every `<path>/<name>/SKILL.md`; later dirs override earlier ones by name. */
+export async function loadSkills(
+  dirs: { path: string; source: SkillSource }[],
+  options: SkillWarningOptions = {},
+): Promise<Skill[]> {
+  const byName = new Map<string, Skill>();
+  for (const root of dirs) {
+    for (const skill of await readSkillsDir(root.path, root.source, options.onWarning)) byName.set(skill.name, skill);
+  }
+  return [...byName.values()].sort((a, b) => compareText(a.name, b.name));
+}
+
+/** `loadSkills`, with the skipped skills collected instead of reported one by one. */
+export async function loadSkillsWithWarnings(
+  dirs: { path: string; source: SkillSource }[],
+): Promise<{ skills: Skill[]; warnings: SkillWarning[] }> {
+  const warnings: SkillWarning[] = [];
+  const skills = await loadSkills(dirs, { onWarning: (w) => warnings.push(w) });
+  return { skills, warnings };
+}
+
+async function readSkillsDir(root: string, source: SkillSource, onWarning?: (w: SkillWarning) => void): Promise<Skill[]> {
+  const warn = (p: string, message: string) => onWarning?.({ source, path: p, message });
+  let entries: Dirent[];
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch (error) {
+    if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) return [];
+    warn(root, `cannot read the skills folder: ${errorMessage(error)}`);
+    return [];
+  }
+  const skills: Skill[] = [];
+  for (const entry of entries.sort((a, b) => compareText(a.name, b.name))) {
+    if (entry.name.startsWith(".")) continue;
+    const dir = path.resolve(root, entry.name);
+    if (entry.isSymbolicLink()) {
+      warn(dir, "skipped: skill folders may not be symbolic links");
+      continue;
+    }
+    if (!entry.isDirectory()) continue;
+    const result = await readSkill(dir, source);
+    if (typeof result === "string") warn(path.join(dir, SKILL_FILE), `skipped: ${result}`);
+    else skills.push(result);
+  }
+  return skills;
+}
+
+/** The skill in `dir`, or why it cannot be used. */
+async function readSkill(dir: string, source: SkillSource): Promise<Skill | string> {
+  const file = path.join(dir, SKILL_FILE);
+  let text: string;
+  try {
+    const stat = await lstat(file);
+    if (!stat.isFile()) return `${SKILL_FILE} is not a regular file`;
+    if (stat.size > MAX_SKILL_FILE_BYTES) return `${SKILL_FILE} is larger than ${MAX_SKILL_FILE_BYTES} bytes`;
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    return isErrno(error, "ENOENT") ? `no ${SKILL_FILE} in the folder` : `cannot read ${SKILL_FILE}: ${errorMessage(error)}`;
+  }
+  const parts = splitFrontMatter(text);
+  if (!parts) return `${SKILL_FILE} does not start with YAML front matter between "---" lines`;
+  const doc = parseDocument(parts.yaml, { uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) return `invalid YAML front matter: ${yamlError.message.split("\n")[0]}`;
+  const parsed = frontMatterSchema.safeParse(doc.toJS({ maxAliasCount: 50 }));
+  if (!parsed.success) return `invalid front matter: ${formatIssues(parsed.error)}`;
+  const folder = path.basename(dir);
+  if (parsed.data.name !== folder) return `name "${parsed.data.name}" does not match its folder "${folder}"`;
+  const body = parts.rest.trim();
+  if (!body) return "no instructions after the front matter";
+  return {
+    name: parsed.data.name,
+    description: parsed.data.description,
+    ...(parsed.data.triggers ? { triggers: parsed.data.triggers } : {}),
+    source,
+    dir,
+    body,
+  };
+}
+
+function splitFrontMatter(text: string): { yaml: string; rest: string } | undefined {
+  const match = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
+  if (!match) return undefined;
+  return { yaml: match[1] ?? "", rest: text.slice(match[0].length) };
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "front matter"}: ${issue.message}`).join("; ");
+}
+
+// ── selection ──────────────────────────────────────────────────────────────────────────────
+
+interface RuleMatch {
+  /** How many of vendors / events / keywords the rule sets: a narrower rule ranks first. */
+  specificity: number;
+  /** Distinct keywords found in the text. */
+  hits: number;
+}
+
+/**
+ * Explicitly requested skills first (in request order; unknown names ignored), then skills
+ * whose trigger rules match, most specific first; at most `limit` (3). When nothing is
+ * selected, `answer-question` if it exists.
+ */
+export function selectSkills(
+  skills: Skill[],
+  ctx: { vendor: string; eventType: string; text: string; requested: string[] },
+  options: { limit?: number } = {},
+): Skill[] {
+  const limit = Math.max(1, options.limit ?? DEFAULT_SELECTION_LIMIT);
+  const byName = new Map(skills.map((s) => [s.name, s]));
+  const chosen = new Map<string, Skill>();
+
+  for (const requested of ctx.requested) {
+    const skill = byName.get(requested.trim().toLowerCase());
+    if (skill && chosen.size < limit) chosen.set(skill.name, skill);
+  }
+
+  const matches = [...byName.values()]
+    .filter((skill) => !chosen.has(skill.name))
+    .map((skill) => ({ skill, match: bestMatch(skill, ctx) }))
+    .filter((m): m is { skill: Skill; match: RuleMatch } => m.match !== undefined)
+    .sort(
+      (a, b) =>
+        b.match.specificity - a.match.specificity ||
+        b.match.hits - a.match.hits ||
+        sourceRank(a.skill.source) - sourceRank(b.skill.source) ||
+        compareText(a.skill.name, b.skill.name),
+    );
+  for (const { skill } of matches) {
+    if (chosen.size >= limit) break;
+    chosen.set(skill.name, skill);
+  }
+
+  const fallback = byName.get(FALLBACK_SKILL);
+  if (chosen.size === 0 && fallback) return [fallback];
+  return [...chosen.values()];
+}
+
+function bestMatch(skill: Skill, ctx: { vendor: string; eventType: string; text: string }): RuleMatch | undefined {
+  let best: RuleMatch | undefined;
+  for (const rule of skill.triggers ?? []) {
+    const match = matchRule(rule, ctx);
+    if (match && (!best || match.specificity > best.specificity || (match.specificity === best.specificity && match.hits > best.hits)))
+      best = match;
+  }
+  return best;
+}
+
+function matchRule(rule: SkillTriggerRule, ctx: { vendor: string; eventType: string; text: string }): RuleMatch | undefined {
+  if (rule.vendors && !rule.vendors.some((v) => sameText(v, ctx.vendor))) return undefined;
+  if (rule.events && !rule.events.some((e) => sameText(e, ctx.eventType))) return undefined;
+  let hits = 0;
+  if (rule.keywords) {
+    hits = new Set(rule.keywords.map((k) => k.toLowerCase()).filter((k) => containsWord(ctx.text, k))).size;
+    if (hits === 0) return undefined;
+  }
+  const specificity = [rule.vendors, rule.events, rule.keywords].filter(Boolean).length;
+  return { specificity, hits };
+}
+
+/** Whole-word, case-insensitive; a keyword of several words matches across any whitespace. */
+function containsWord(text: string, keyword: string): boolean {
+  const pattern = keyword
+    .trim()
+    .split(/\s+/)
+    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("\\s+");
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${pattern}(?![\\p{L}\\p{N}_])`, "iu").test(text);
+}
+
+function sourceRank(source: SkillSource): number {
+  return source === "repository" ? 0 : 1;
+}
+
+function sameText(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** Locale-independent, so the order is the same on every machine. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// ── installation ───────────────────────────────────────────────────────────────────────────
+
+/** Gives up finding a free name after this many tries; the skill is then skipped with a warning. */
+const MAX_NAME_ATTEMPTS = 20;
+
+/**
+ * Copies each skill (SKILL.md and its other files) to where the CLI reads it. Claude Code:
+ * `<workdir>/.claude/skills/<name>/`. Cursor: `<workdir>/.cursor/rules/agent-bot-<name>.mdc`
+ * (front matter `description`, `alwaysApply: true`, then the body) and the other files under
+ * `.cursor/rules/agent-bot-<name>/`. A path the repository already has is never written: the
+ * skill goes under the next free name instead. Installed paths are added to the checkout's
+ * `.git/info/exclude`, so they never become part of the agent's change.
+ */
+export async function installSkills(
+  skills: Skill[],
+  workdir: string,
+  cli: "claude" | "cursor",
+  options: SkillWarningOptions = {},
+): Promise<void> {
+  const installed: string[] = [];
+  for (const skill of skills) {
+    const warn = (p: string, message: string) => options.onWarning?.({ source: skill.source, path: p, message });
+    const files = await supportingFiles(skill.dir, warn);
+    const paths = cli === "claude" ? await installForClaude(skill, files, workdir, warn) : await installForCursor(skill, files, workdir, warn);
+    installed.push(...paths);
+  }
+  await excludeFromGit(workdir, installed);
+}
+
+/** Returns the installed paths relative to `workdir`, directories with a trailing `/`. */
+async function installForClaude(skill: Skill, files: string[], workdir: string, warn: (p: string, m: string) => void): Promise<string[]> {
+  const root = path.join(workdir, ".claude", "skills");
+  await mkdir(root, { recursive: true });
+  const original = await readFile(path.join(skill.dir, SKILL_FILE), "utf8");
+  for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
+    const name = attempt === 0 ? skill.name : `${skill.name}-agent-bot${attempt === 1 ? "" : `-${attempt}`}`;
+    const target = path.join(root, name);
+    const content = attempt === 0 ? original : renameSkill(original, name);
+    if (!(await claimDir(target))) {
+      // Already installed by an earlier run into this checkout: nothing to do.
+      if ((await readIfFile(path.join(target, SKILL_FILE))) === content) return [];
+      continue;
+    }
+    await writeFile(path.join(target, SKILL_FILE), content, { flag: "wx" });
+    await copyFiles(skill.dir, target, files);
+    if (attempt > 0) warn(target, `installed as "${name}": .claude/skills/${skill.name} already exists in the repository`);
+    return [toPosix(path.relative(workdir, target)) + "/"];
+  }
+  warn(path.join(root, skill.name), `not installed: no free name after ${MAX_NAME_ATTEMPTS} tries`);
+  return [];
+}
+
+async function installForCursor(skill: Skill, files: string[], workdir: string, warn: (p: string, m: string) => void): Promise<string[]> {
+  const root = path.join(workdir, ".cursor", "rules");
+  await mkdir(root, { recursive: true });
+  for (let attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
+    const base = `agent-bot-${skill.name}${attempt === 0 ? "" : `-${attempt + 1}`}`;
+    const ruleFile = path.join(root, `${base}.mdc`);
+    const filesDir = path.join(root, base);
+    const content = cursorRule(skill, files.length ? `.cursor/rules/${base}/` : undefined, files);
+    const existing = await readIfFile(ruleFile);
+    if (existing === content) return [];
+    if (existing !== undefined || (await exists(ruleFile))) continue;
+    if (files.length && !(await claimDir(filesDir))) continue;
+    try {
+      await writeFile(ruleFile, content, { flag: "wx" });
+    } catch (error) {
+      if (!isErrno(error, "EEXIST")) throw error;
+      if (files.length) await rmdir(filesDir);
+      continue;
+    }
+    await copyFiles(skill.dir, filesDir, files);
+    if (attempt > 0) warn(ruleFile, `installed as "${base}.mdc": agent-bot-${skill.name}.mdc already exists in the repository`);
+    const relative = toPosix(path.relative(workdir, ruleFile));
+    return files.length ? [relative, toPosix(path.relative(workdir, filesDir)) + "/"] : [relative];
+  }
+  warn(path.join(root, `agent-bot-${skill.name}.mdc`), `not installed: no free name after ${MAX_NAME_ATTEMPTS} tries`);
+  return [];
+}
+
+function cursorRule(skill: Skill, filesDir: string | undefined, files: string[]): string {
+  // A JSON string is a valid double-quoted YAML scalar and stays on one line, which Cursor's
+  // front matter reader expects.
+  const lines = ["---", `description: ${JSON.stringify(skill.description)}`, "alwaysApply: true", "---", "", skill.body, ""];
+  if (filesDir) {
+    lines.push(`Files this rule refers to are in \`${filesDir}\`: ${files.map((f) => `\`${f}\``).join(", ")}.`, "");
+  }
+  return lines.join("\n");
+}
+
+/** The SKILL.md with its front matter `name` changed, everything else kept as written. */
+function renameSkill(text: string, name: string): string {
+  const parts = splitFrontMatter(text);
+  if (!parts) return text;
+  const doc = parseDocument(parts.yaml);
+  doc.set("name", name);
+  return `---\n${doc.toString({ lineWidth: 0 })}---\n${parts.rest}`;
+}
+
+/** Files of the skill other than its SKILL.md, relative and `/`-separated; links are skipped. */
+async function supportingFiles(dir: string, warn: (p: string, m: string) => void, prefix = ""): Promise<string[]> {
+  const files: string[] = [];
+  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
+  for (const entry of entries.sort((a, b) => compareText(a.name, b.name))) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (!prefix && entry.name === SKILL_FILE) continue;
+    if (entry.isDirectory()) files.push(...(await supportingFiles(dir, warn, relative)));
+    else if (entry.isFile()) files.push(relative);
+    else warn(path.join(dir, relative), "not copied: only regular files and folders are installed");
+  }
+  return files;
+}
+
+async function copyFiles(from: string, to: string, files: string[]): Promise<void> {
+  for (const file of files) {
+    const target = path.join(to, ...file.split("/"));
+    await mkdir(path.dirname(target), { recursive: true });
+    await copyFile(path.join(from, ...file.split("/")), target, constants.COPYFILE_EXCL);
+  }
+}
+
+/** Creates `dir` (its parent exists); false when something is already at that path. */
+async function claimDir(dir: string): Promise<boolean> {
+  try {
+    await mkdir(dir);
+    return true;
+  } catch (error) {
+    if (isErrno(error, "EEXIST")) return false;
+    throw error;
+  }
+}
+
+async function readIfFile(file: string): Promise<string | undefined> {
+  try {
+    return (await lstat(file)).isFile() ? await readFile(file, "utf8") : undefined;
+  } catch (error) {
+    if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) return undefined;
+    throw error;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch (error) {
+    if (isErrno(error, "ENOENT")) return false;
+    throw error;
+  }
+}
+
+const EXCLUDE_HEADER = "# agent-bot: skills installed for the agent, not part of its change";
+
+/** Appends `paths` (relative to `workdir`) to the checkout's info/exclude; no checkout, no-op. */
+async function excludeFromGit(workdir: string, paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  const gitDir = await resolveGitDir(workdir);
+  if (!gitDir) return;
+  const file = path.join(gitDir, "info", "exclude");
+  await mkdir(path.dirname(file), { recursive: true });
+  const current = (await readIfFile(file)) ?? "";
+  const present = new Set(current.split(/\r?\n/));
+  const lines = paths.map((p) => `/${p}`).filter((line) => !present.has(line));
+  if (lines.length === 0) return;
+  if (!present.has(EXCLUDE_HEADER)) lines.unshift(EXCLUDE_HEADER);
+  await appendFile(file, (current && !current.endsWith("\n") ? "\n" : "") + lines.join("\n") + "\n");
+}
+
+/** `.git` as a folder, or the folder a `.git` file points to (worktrees share the common dir's excludes). */
+async function resolveGitDir(workdir: string): Promise<string | undefined> {
+  const dotGit = path.join(workdir, ".git");
+  let stat;
+  try {
+    stat = await lstat(dotGit);
+  } catch (error) {
+    if (isErrno(error, "ENOENT")) return undefined;
+    throw error;
+  }
+  if (stat.isDirectory()) return dotGit;
+  if (!stat.isFile()) return undefined;
+  const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(dotGit, "utf8"))?.[1];
+  if (!pointer) return undefined;
+  const gitDir = path.resolve(workdir, pointer);
+  const common = (await readIfFile(path.join(gitDir, "commondir")))?.trim();
+  return common ? path.resolve(gitDir, common) : gitDir;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join("/");
+}
+
+function isErrno(error: unknown, code: string): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,79 @@
+// The one interface a TaskAgent uses to run a task, whichever way the runner is
+// deployed. Both deployments speak the same HTTP protocol (containers/protocol.ts);
+// only how a request reaches the runner differs:
+//   - a Cloudflare Container (one per task): through the AgentRunner Durable Object's fetch;
+//   - a local runner process (dev, tests): through fetch to RUNNER_URL.
+// Which one is used follows from configuration (RUNNER_URL set or not), never from
+// an environment name.
+import { getContainer } from "@cloudflare/containers";
+import type { RunRequest } from "../../containers/protocol";
+
+export interface Runner {
+  start(request: RunRequest): Promise<void>;
+  /** NDJSON stream of RunnerEvents with seq > after; ends after the terminal result. */
+  events(taskId: string, after: number, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>>;
+  cancel(taskId: string): Promise<boolean>;
+}
+
+export class RunnerUnavailableError extends Error {
+  constructor(message: string, readonly status?: number) {
+    super(message);
+    this.name = "RunnerUnavailableError";
+  }
+}
+
+type Send = (taskId: string, path: string, init?: RequestInit) => Promise<Response>;
+
+class HttpRunner implements Runner {
+  constructor(private readonly send: Send) {}
+
+  private async call(taskId: string, path: string, init?: RequestInit): Promise<Response> {
+    let response: Response;
+    try {
+      response = await this.send(taskId, path, init);
+    } catch (error) {
+      throw new RunnerUnavailableError(`runner unreachable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => "");
+      throw new RunnerUnavailableError(`runner answered ${response.status} to ${path}: ${text.slice(0, 300)}`, response.status);
+    }
+    return response;
+  }
+
+  async start(request: RunRequest): Promise<void> {
+    const response = await this.call(request.taskId, "/runs", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(request),
+    });
+    await response.body?.cancel();
+  }
+
+  async events(taskId: string, after: number, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.call(taskId, `/runs/${encodeURIComponent(taskId)}/events?after=${after}`, { signal });
+    if (!response.body) throw new RunnerUnavailableError("runner sent no event stream");
+    return response.body;
+  }
+
+  async cancel(taskId: string): Promise<boolean> {
+    const response = await this.call(taskId, `/runs/${encodeURIComponent(taskId)}/cancel`, { method: "POST" });
+    const body = (await response.json().catch(() => ({}))) as { cancelled?: boolean };
+    return body.cancelled ?? false;
+  }
+}
+
+/** A runner process at a URL (the local runner in dev and tests). */
+export function urlRunner(baseUrl: string, fetcher: typeof fetch = fetch): Runner {
+  const base = baseUrl.replace(/\/+$/, "");
+  return new HttpRunner((_taskId, path, init) => fetcher(`${base}${path}`, init));
+}
+
+/** One Container instance per task, reached through its Durable Object. */
+export function containerRunner(namespace: Env["AGENT_RUNNER"]): Runner {
+  return new HttpRunner((taskId, path, init) => getContainer(namespace, taskId).fetch(new Request(`http://runner${path}`, init)));
+}
+
+export function runnerFor(env: Pick<Env, "RUNNER_URL" | "AGENT_RUNNER">): Runner {
+  return env.RUNNER_URL ? urlRunner(env.RUNNER_URL) : containerRunner(env.AGENT_RUNNER);
+}

@@ -1,0 +1,34 @@
+// What the runner is asked to do for one attempt of a task.
+import type { RunRequest } from "../../containers/protocol";
+import { SECRET_SETTINGS } from "../../workers/observability/log";
+import type { Config } from "../../workers/config";
+import type { TaskSpec } from "../task-types";
+import { buildPrompt } from "./prompt";
+
+export function branchFor(taskId: string): string {
+  return `agent-bot/${taskId}`;
+}
+
+export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config): RunRequest {
+  const cli = spec.cli ?? config.DEFAULT_CLI;
+  const repository = spec.subject.repository;
+  const env: Record<string, string> = {};
+  if (config.ANTHROPIC_API_KEY) env.ANTHROPIC_API_KEY = config.ANTHROPIC_API_KEY;
+  if (config.CURSOR_API_KEY) env.CURSOR_API_KEY = config.CURSOR_API_KEY;
+  return {
+    taskId: spec.id,
+    attempt,
+    cli,
+    prompt: buildPrompt(spec),
+    context: { vendor: spec.vendor, eventType: spec.eventType, title: spec.title },
+    repo: repository?.includes("/")
+      ? { cloneUrl: `${config.GIT_CLONE_BASE_URL.replace(/\/+$/, "")}/${repository}.git`, ref: spec.subject.ref, branch: branchFor(spec.id) }
+      : undefined,
+    gitToken: config.GITHUB_TOKEN,
+    skills: spec.skills ?? [],
+    mcpServers: [],
+    env,
+    redact: SECRET_SETTINGS.map((name) => config[name]).filter((value): value is string => Boolean(value)),
+    timeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
+  };
+}

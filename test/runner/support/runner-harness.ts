@@ -1,0 +1,128 @@
+// Starts the real runner server on an ephemeral port with the fake CLIs first
+// on the PATH of the processes it spawns (the test process's own PATH is left
+// alone), and reads its NDJSON event streams.
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join, resolve } from "node:path";
+import { runnerEventSchema, type RunnerEvent } from "../../../containers/protocol";
+import { loadConfig } from "../../../containers/runner/config";
+import { silentLogger } from "../../../containers/runner/log";
+import { createRunnerServer, type RunnerServer } from "../../../containers/runner/server";
+
+export const FAKE_CLI_DIR = resolve("test/fixtures/fake-cli");
+
+export type TestRunner = {
+  url: string;
+  server: RunnerServer;
+  workspaceRoot: string;
+  close(): Promise<void>;
+};
+
+export async function startRunner(options: { env?: Record<string, string>; pathPrefix?: string[] } = {}): Promise<TestRunner> {
+  const workspaceRoot = await mkdtemp(join(tmpdir(), "agent-bot-runner-test-"));
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PATH: [...(options.pathPrefix ?? []), FAKE_CLI_DIR, process.env.PATH ?? ""].join(delimiter),
+    PORT: "0",
+    HOST: "127.0.0.1",
+    WORKSPACE_ROOT: workspaceRoot,
+    RUNNER_KILL_GRACE_MS: "300",
+    RUNNER_SHUTDOWN_GRACE_MS: "2000",
+    // Git must not read the developer's or CI's own config (signing, hooks, helpers).
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_CONFIG_NOSYSTEM: "1",
+    ...options.env,
+  };
+  const server = createRunnerServer(loadConfig(env), silentLogger);
+  const address = await server.listen();
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    server,
+    workspaceRoot,
+    async close() {
+      await server.shutdown();
+      await rm(workspaceRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+export type RunInput = {
+  taskId: string;
+  attempt?: number;
+  cli?: "claude" | "cursor";
+  prompt: string;
+  context?: { vendor: string; eventType: string; title?: string };
+  repo?: { cloneUrl: string; ref?: string; branch: string };
+  gitToken?: string;
+  skills?: string[];
+  mcpServers?: { name: string; url: string; headers?: Record<string, string> }[];
+  env?: Record<string, string>;
+  redact?: string[];
+  timeoutMs?: number;
+};
+
+export function runRequest(input: RunInput): Record<string, unknown> {
+  return {
+    attempt: 1,
+    cli: "claude",
+    context: { vendor: "github", eventType: "issue_comment", title: "Add notes" },
+    ...input,
+  };
+}
+
+export async function postRun(url: string, body: unknown): Promise<Response> {
+  return fetch(`${url}/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
+/** Reads the event stream to its end, validating every line against the protocol. */
+export async function readEvents(url: string, taskId: string, after = 0): Promise<RunnerEvent[]> {
+  const response = await fetch(`${url}/runs/${encodeURIComponent(taskId)}/events?after=${after}`);
+  if (response.status !== 200) throw new Error(`events answered ${response.status}: ${await response.text()}`);
+  if (response.headers.get("content-type") !== "application/x-ndjson") throw new Error("events are not NDJSON");
+  return parseNdjson(await response.text());
+}
+
+export function parseNdjson(text: string): RunnerEvent[] {
+  return text
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => runnerEventSchema.parse(JSON.parse(line)));
+}
+
+/** Starts a run and reads all its events. */
+export async function run(url: string, input: RunInput): Promise<RunnerEvent[]> {
+  const response = await postRun(url, runRequest(input));
+  if (response.status !== 202) throw new Error(`POST /runs answered ${response.status}: ${await response.text()}`);
+  return readEvents(url, input.taskId);
+}
+
+export function resultOf(events: RunnerEvent[]): Extract<RunnerEvent, { type: "result" }> {
+  const last = events.at(-1);
+  if (last?.type !== "result") throw new Error(`the stream did not end with a result: ${JSON.stringify(last)}`);
+  return last;
+}
+
+/** True while `pid` runs; an exited process waiting to be reaped (a zombie, state Z) counts as gone. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state …"; comm may hold spaces, so read after the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

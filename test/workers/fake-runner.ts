@@ -1,0 +1,92 @@
+// A scripted stand-in for the agent runner's HTTP protocol (containers/protocol.ts),
+// installed by intercepting fetch to RUNNER_URL. The TaskAgent runs in the test's
+// isolate, so it talks to this fake through its real runner client.
+import { vi } from "vitest";
+import { runRequestSchema, type RunRequest, type RunnerEvent, type RunnerEventInput } from "../../containers/protocol";
+
+export const RUNNER_URL = "http://runner.test";
+
+interface FakeRun {
+  request: RunRequest;
+  events: RunnerEvent[];
+  cancelled: boolean;
+}
+
+export class FakeRunner {
+  readonly runs = new Map<string, FakeRun>();
+  readonly requests: { method: string; path: string }[] = [];
+  /** What a new run emits on its own; tests add more with emit(). */
+  script: (request: RunRequest) => RunnerEventInput[] = () => [];
+  /** Set to make the runner unreachable (every request throws). */
+  down = false;
+  /** Set to make event streams end after this many events without a result (a dropped connection). */
+  dropAfter: number | undefined;
+
+  emit(taskId: string, ...events: RunnerEventInput[]): void {
+    const run = this.runs.get(taskId);
+    if (!run) throw new Error(`no run for ${taskId}`);
+    for (const event of events) run.events.push({ ...event, seq: run.events.length + 1, at: Date.now() } as RunnerEvent);
+  }
+
+  async handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    this.requests.push({ method: request.method, path: url.pathname + url.search });
+    if (this.down) throw new TypeError("fetch failed: connection refused");
+    if (request.method === "POST" && url.pathname === "/runs") {
+      const body = runRequestSchema.parse(await request.json());
+      const existing = this.runs.get(body.taskId);
+      if (!existing || existing.request.attempt !== body.attempt) {
+        this.runs.set(body.taskId, { request: body, events: [], cancelled: false });
+        this.emit(body.taskId, ...this.script(body));
+      }
+      return Response.json({ taskId: body.taskId, attempt: body.attempt }, { status: 202 });
+    }
+    const match = url.pathname.match(/^\/runs\/([^/]+)\/(events|cancel)$/);
+    const run = match && this.runs.get(decodeURIComponent(match[1]!));
+    if (!match || !run) return Response.json({ error: { code: "not_found", message: "no such run" } }, { status: 404 });
+    if (match[2] === "cancel") {
+      run.cancelled = true;
+      if (!run.events.some((e) => e.type === "result")) this.emit(run.request.taskId, { type: "result", outcome: "cancelled", summary: "cancelled" });
+      return Response.json({ cancelled: true });
+    }
+    return new Response(this.stream(run, Number(url.searchParams.get("after") ?? 0), request.signal), {
+      headers: { "content-type": "application/x-ndjson" },
+    });
+  }
+
+  private stream(run: FakeRun, after: number, signal: AbortSignal): ReadableStream<Uint8Array> {
+    const encoder = new TextEncoder();
+    let next = after;
+    let sent = 0;
+    const limit = this.dropAfter;
+    return new ReadableStream({
+      pull: async (controller) => {
+        while (true) {
+          if (signal.aborted) return controller.close();
+          const event = run.events[next];
+          if (event) {
+            next++;
+            sent++;
+            controller.enqueue(encoder.encode(JSON.stringify(event) + "\n"));
+            if (event.type === "result" || (limit !== undefined && sent >= limit)) controller.close();
+            return;
+          }
+          // Polls rather than waiting on a callback: a stream belongs to the Durable
+          // Object that opened it, and the test's emit() runs in another context.
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      },
+    });
+  }
+}
+
+/** Routes fetch calls for RUNNER_URL to a fresh FakeRunner; other requests pass through. */
+export function installFakeRunner(): FakeRunner {
+  const fake = new FakeRunner();
+  const realFetch = globalThis.fetch;
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    return request.url.startsWith(RUNNER_URL) ? fake.handle(request) : realFetch(input, init);
+  });
+  return fake;
+}

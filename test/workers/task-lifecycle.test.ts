@@ -1,0 +1,184 @@
+// The TaskAgent state machine against a scripted runner: every path ends in a
+// defined status with its reason, in the agent, its log and the D1 row.
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { TaskSpec, TaskState } from "../../durable-objects/task-types";
+import { taskAgent } from "./agents";
+import { installFakeRunner, type FakeRunner } from "./fake-runner";
+import { eventually, rows } from "./support";
+
+afterEach(() => vi.restoreAllMocks());
+
+let counter = 0;
+function spec(overrides: Partial<TaskSpec> = {}): TaskSpec {
+  const id = `task_life_${Date.now()}_${counter++}`;
+  return {
+    id,
+    deliveryId: `dlv_${id}`,
+    vendor: "github",
+    eventType: "issue_comment",
+    actor: "Codertocat",
+    subject: { repository: `acme/repo-${id}`, issueNumber: 1 },
+    subjectText: `acme/repo-${id}#1`,
+    title: "Fix the flaky login test",
+    prompt: "@agent-bot fix the flaky login test",
+    links: [],
+    reason: "mentioned by Codertocat (OWNER)",
+    payloadRef: `payloads/github/dlv_${id}.json`,
+    createdAt: Date.now(),
+    ...overrides,
+  };
+}
+
+/** Creates the task the way the queue consumer does: D1 row, then the agent. */
+async function createTask(s: TaskSpec) {
+  await env.DB.prepare(
+    "INSERT INTO tasks (id, delivery_id, vendor, event_type, status, title, repository, created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
+  )
+    .bind(s.id, s.deliveryId, s.vendor, s.eventType, s.title, s.subject.repository ?? null, s.createdAt, s.createdAt)
+    .run();
+  const agent = await taskAgent(s.id);
+  await agent.createTask(s);
+  return agent;
+}
+
+function until(agent: Awaited<ReturnType<typeof taskAgent>>, check: (state: TaskState) => boolean): Promise<TaskState> {
+  return eventually(async () => {
+    const state = await agent.getTask();
+    return check(state) ? state : undefined;
+  });
+}
+
+const succeedScript = () => [
+  { type: "phase", phase: "running", detail: "claude started" } as const,
+  { type: "assistant_text", text: "Looking at the login test." } as const,
+  { type: "tool_call", name: "Bash", input: { command: "npm test" } } as const,
+  { type: "result", outcome: "succeeded", summary: "Fixed the race in login.spec.ts", costUsd: 0.0123, inputTokens: 1200, outputTokens: 340, durationMs: 4200 } as const,
+];
+
+describe("TaskAgent lifecycle", () => {
+  let runner: FakeRunner;
+
+  it("runs a task to success: queued → preparing → running → succeeded, with cost and log", async () => {
+    runner = installFakeRunner();
+    runner.script = succeedScript;
+    const s = spec();
+    const agent = await createTask(s);
+    const state = await until(agent, (st) => st.status === "succeeded");
+
+    expect(state.transitions.map((t) => t.status)).toEqual(["queued", "preparing", "running", "succeeded"]);
+    expect(state.attempts).toEqual([expect.objectContaining({ n: 1, outcome: "succeeded", costUsd: 0.0123, inputTokens: 1200, outputTokens: 340 })]);
+    expect(state.result?.summary).toBe("Fixed the race in login.spec.ts");
+
+    const request = runner.runs.get(s.id)!.request;
+    expect(request).toMatchObject({ taskId: s.id, attempt: 1, cli: "claude", repo: { branch: `agent-bot/${s.id}` } });
+    expect(request.prompt).toContain("fix the flaky login test");
+
+    const log = await agent.getLog();
+    expect(log.map((e) => e.type)).toEqual(expect.arrayContaining(["note", "phase", "assistant_text", "tool_call", "result"]));
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+
+    const [row] = await rows("SELECT status, attempt, cost_usd, input_tokens FROM tasks WHERE id = ?", s.id);
+    expect(row).toEqual({ status: "succeeded", attempt: 1, cost_usd: 0.0123, input_tokens: 1200 });
+  });
+
+  it("ends failed with the CLI's reason, and retry starts a fresh attempt", async () => {
+    runner = installFakeRunner();
+    runner.script = (request) =>
+      request.attempt === 1
+        ? [{ type: "result", outcome: "failed", summary: "CLI failed", reason: "claude exited with code 1" }]
+        : succeedScript();
+    const s = spec();
+    const agent = await createTask(s);
+    const failed = await until(agent, (st) => st.status === "failed");
+    expect(failed.result?.reason).toBe("claude exited with code 1");
+    const [row] = await rows<{ status: string; reason: string }>("SELECT status, reason FROM tasks WHERE id = ?", s.id);
+    expect(row).toEqual({ status: "failed", reason: "claude exited with code 1" });
+
+    expect((await agent.retryTask()).retried).toBe(true);
+    const done = await until(agent, (st) => st.status === "succeeded");
+    expect(done.attempts.map((a) => [a.n, a.outcome])).toEqual([
+      [1, "failed"],
+      [2, "succeeded"],
+    ]);
+    expect(runner.runs.get(s.id)!.request.attempt).toBe(2);
+  });
+
+  it("refuses to retry a task that has not ended", async () => {
+    runner = installFakeRunner();
+    const agent = await createTask(spec());
+    await until(agent, (st) => st.status === "preparing" || st.status === "running");
+    const refused = await agent.retryTask();
+    expect(refused.retried).toBe(false);
+    expect(refused.message).toMatch(/cannot be retried/);
+    await agent.cancelTask();
+  });
+
+  it("fails with a clear reason when the runner is unreachable", async () => {
+    runner = installFakeRunner();
+    runner.down = true;
+    const agent = await createTask(spec());
+    const state = await until(agent, (st) => st.status === "failed");
+    expect(state.result?.reason).toMatch(/runner unreachable/);
+  });
+
+  it("cancels a running task and tells the runner to stop", async () => {
+    runner = installFakeRunner();
+    runner.script = () => [{ type: "phase", phase: "running" }];
+    const s = spec();
+    const agent = await createTask(s);
+    await until(agent, (st) => st.status === "running");
+    const state = await agent.cancelTask("stop please");
+    expect(state.status).toBe("cancelled");
+    expect(state.result?.reason).toBe("stop please");
+    await eventually(async () => runner.requests.some((r) => r.method === "POST" && r.path === `/runs/${s.id}/cancel`));
+  });
+
+  it("times out through its scheduled timer, and stops the runner", async () => {
+    runner = installFakeRunner();
+    runner.script = () => [{ type: "phase", phase: "running" }];
+    const s = spec();
+    const agent = await createTask(s);
+    await until(agent, (st) => st.status === "running");
+    const schedules = (await agent.getSchedules()) as unknown as { callback: string }[];
+    expect(schedules.map((x) => x.callback)).toContain("onTimeout");
+    await agent.onTimeout({ attempt: 1 });
+    const state = await agent.getTask();
+    expect(state.status).toBe("timed_out");
+    expect(state.result?.reason).toMatch(/no result within 30 minutes/);
+    await eventually(async () => runner.requests.some((r) => r.path === `/runs/${s.id}/cancel`));
+  });
+
+  it("resumes a dropped event stream from the last sequence number: no gap, no duplicate", async () => {
+    runner = installFakeRunner();
+    runner.dropAfter = 1;
+    runner.script = succeedScript;
+    const s = spec();
+    const agent = await createTask(s);
+    await until(agent, (st) => st.status === "succeeded");
+    const afters = runner.requests.filter((r) => r.path.startsWith(`/runs/${s.id}/events`)).map((r) => r.path.split("after=")[1]);
+    expect(afters).toEqual(["0", "1", "2", "3"]);
+    const runnerEvents = (await agent.getLog()).filter((e) => e.type !== "note");
+    expect(runnerEvents.map((e) => JSON.parse(e.data!).seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("caps running tasks per repository: the third waits in line and starts when a slot frees", async () => {
+    runner = installFakeRunner();
+    runner.script = () => [{ type: "phase", phase: "running" }];
+    const repository = `acme/capped-${Date.now()}`;
+    const tasks = [spec({ subject: { repository } }), spec({ subject: { repository } }), spec({ subject: { repository } })];
+    const agents = [];
+    for (const s of tasks) agents.push(await createTask(s));
+    await until(agents[0]!, (st) => st.status === "running");
+    await until(agents[1]!, (st) => st.status === "running");
+    const waiting = await until(agents[2]!, (st) => st.waiting !== null);
+    expect(waiting.status).toBe("queued");
+    expect(waiting.waiting?.position).toBe(1);
+    expect(runner.runs.has(tasks[2]!.id)).toBe(false);
+
+    runner.emit(tasks[0]!.id, { type: "result", outcome: "succeeded", summary: "done" });
+    await until(agents[2]!, (st) => st.status === "running");
+    expect((await agents[2]!.getTask()).waiting).toBeNull();
+    for (const agent of agents) await agent.cancelTask();
+  });
+});
