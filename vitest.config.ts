@@ -32,6 +32,9 @@ export default defineConfig({
                 SENTRY_INSTALLATION_ID: "7a485448-a9e2-4c85-8a3c-4f44175783c9",
                 // The TaskAgent reaches a runner at this URL; tests answer it with test/workers/fake-runner.ts.
                 RUNNER_URL: "http://runner.test",
+                // Vendor APIs for thread reports; tests that need them intercept these hosts.
+                GITHUB_API_URL: "http://github.test",
+                GITHUB_TOKEN: "test-github-token",
               },
             },
           }),

@@ -15,6 +15,9 @@ import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-
 import { EventLog, type TaskLogEntry } from "./task/event-log";
 import { readRunnerEvents } from "./task/ndjson";
 import { buildRunRequest } from "./task/run-request";
+import { threadProgress } from "./task/thread-progress";
+import { openPullRequest } from "../workers/integrations/github/github.client";
+import { missingReporterSettings, reporterFor } from "../workers/threads/registry";
 import { isFinal, type TaskAttempt, type TaskSpec, type TaskState, type TaskStatus } from "./task-types";
 
 export type { TaskLogEntry } from "./task/event-log";
@@ -48,6 +51,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
   private eventLog!: EventLog;
   private following = false;
   private followFailures = 0;
+  /** Thread updates run one after another, so the first post is never made twice. */
+  private threadSync: Promise<void> = Promise.resolve();
 
   override async onStart(): Promise<void> {
     this.eventLog = new EventLog(this.ctx.storage.sql);
@@ -189,6 +194,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     const attempt: TaskAttempt = { n: this.state.attempts.length + 1, startedAt: Date.now() };
     this.transition("preparing", `attempt ${attempt.n}`, { attempts: [...this.state.attempts, attempt], lastSeq: 0, waiting: null });
     await this.syncRow();
+    await this.syncThread();
     try {
       await this.runner().start(buildRunRequest(spec, attempt.n, this.config));
     } catch (error) {
@@ -210,6 +216,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
         if (event.phase === "running" && this.state.status === "preparing") {
           this.transition("running", event.detail ?? "the agent CLI started");
           await this.syncRow();
+          await this.syncThread();
         }
         break;
       case "skills":
@@ -241,16 +248,65 @@ export class TaskAgent extends Agent<Env, TaskState> {
         ? { ...a, endedAt: now, outcome: status, reason, costUsd: result?.costUsd, inputTokens: result?.inputTokens, outputTokens: result?.outputTokens, durationMs: result?.durationMs ?? now - a.startedAt }
         : a,
     );
+    const pullRequestUrl = status === "succeeded" && result?.change ? await this.openPullRequestFor(result.change.branch, result.summary) : undefined;
     this.transition(status, reason, {
       attempts,
       waiting: null,
       costUsd: this.state.costUsd + (result?.costUsd ?? 0),
-      result: { summary: result?.summary ?? reason ?? status, reason, change: result?.change },
+      result: { summary: result?.summary ?? reason ?? status, reason, change: result?.change, pullRequestUrl },
     });
     this.log(status === "succeeded" ? "info" : "warn", `task ${status}${reason ? `: ${reason}` : ""}`);
     const scheduler = this.env.TASK_SCHEDULER.get(this.env.TASK_SCHEDULER.idFromName(SCHEDULER_NAME));
     this.ctx.waitUntil(scheduler.release(this.name).catch((error) => this.log("error", `could not free the slot: ${errorMessage(error)}`)));
     await this.syncRow();
+    await this.syncThread();
+  }
+
+  /** Opens (or finds) the pull request for the pushed branch; a failure is logged, the task still succeeds. */
+  private async openPullRequestFor(branch: string, summary: string): Promise<string | undefined> {
+    const spec = this.state.spec;
+    if (!spec?.subject.repository || !this.config.GITHUB_TOKEN) return undefined;
+    const closes = spec.vendor === "github" && spec.subject.issueNumber !== undefined ? `\n\nCloses #${spec.subject.issueNumber}` : "";
+    try {
+      const pr = await openPullRequest(this.config, {
+        repository: spec.subject.repository,
+        head: branch,
+        title: spec.title,
+        body: `${summary}${closes}\n\n— agent-bot task ${spec.id}`,
+      });
+      this.log("info", `pull request ${pr.created ? "opened" : "found"}: ${pr.url}`);
+      return pr.url;
+    } catch (error) {
+      this.log("warn", `could not open the pull request: ${redact(errorMessage(error), this.config)}`);
+      return undefined;
+    }
+  }
+
+  /** Mirrors the state to the vendor thread; a vendor failure is logged, never fatal to the task. */
+  private syncThread(): Promise<void> {
+    const run = async () => {
+      const spec = this.state.spec;
+      if (!spec || spec.vendor === "api") return;
+      const reporter = reporterFor(spec.vendor, this.config);
+      if (!reporter) {
+        if (!this.state.thread) this.log("info", `not reporting to ${spec.vendor}: set ${missingReporterSettings(spec.vendor, this.config).join(", ")}`);
+        return;
+      }
+      const progress = threadProgress(this.state, this.config);
+      try {
+        if (this.state.thread) {
+          await reporter.update(spec, this.state.thread, progress);
+        } else {
+          const thread = await reporter.post(spec, progress);
+          this.setState({ ...this.state, thread });
+          this.log("info", `tracking message posted in the ${spec.vendor} thread${thread.url ? `: ${thread.url}` : ""}`);
+        }
+      } catch (error) {
+        this.log("warn", `could not update the ${spec.vendor} thread: ${redact(errorMessage(error), this.config)}`);
+      }
+    };
+    this.threadSync = this.threadSync.then(run, run);
+    return this.threadSync;
   }
 
   private transition(status: TaskStatus, reason: string | undefined, extra: Partial<TaskState> = {}): void {

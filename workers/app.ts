@@ -9,6 +9,7 @@ import { handleError, handleNotFound } from "./middleware/error-handler";
 import { requestContext } from "./middleware/request-context";
 import { renderMetrics } from "./observability/metrics";
 import { apiRoutes } from "./routes/api";
+import { taskActionRoutes } from "./routes/task-actions";
 import { webhookRoutes } from "./routes/webhooks";
 
 export function createApp() {
@@ -23,6 +24,7 @@ export function createApp() {
 
   app.use("/api/*", requireApiToken);
   app.route("/api", apiRoutes());
+  app.route("/api", taskActionRoutes());
 
   app.get("/metrics", requireApiToken, async (c) =>
     c.text(await renderMetrics(c.env.DB), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }),

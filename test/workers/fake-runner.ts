@@ -80,13 +80,20 @@ export class FakeRunner {
   }
 }
 
-/** Routes fetch calls for RUNNER_URL to a fresh FakeRunner; other requests pass through. */
-export function installFakeRunner(): FakeRunner {
+export type Handler = (request: Request) => Promise<Response> | Response;
+
+/**
+ * Routes fetch calls for RUNNER_URL to a fresh FakeRunner, and calls to other
+ * hosts to the given handlers; anything else fails, so no test talks to the network.
+ */
+export function installFakeRunner(hosts: Record<string, Handler> = {}): FakeRunner {
   const fake = new FakeRunner();
-  const realFetch = globalThis.fetch;
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input, init);
-    return request.url.startsWith(RUNNER_URL) ? fake.handle(request) : realFetch(input, init);
+    if (request.url.startsWith(RUNNER_URL)) return fake.handle(request);
+    const handler = hosts[new URL(request.url).host];
+    if (handler) return handler(request);
+    throw new TypeError(`unexpected request in test: ${request.method} ${request.url}`);
   });
   return fake;
 }

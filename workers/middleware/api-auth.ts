@@ -11,6 +11,12 @@ const challenge = 'Bearer realm="agent-bot"';
 export const requireApiToken = createMiddleware<AppEnv>(async (c, next) => {
   const expected = c.get("config").API_TOKEN;
   if (!expected) throw new AppError("not_configured", "the API is disabled: set the API_TOKEN secret");
+  // Browsers cannot set headers on a WebSocket, so live feeds also take ?token=.
+  const queryToken = c.req.path.endsWith("/live") && !c.req.header("authorization") ? c.req.query("token") : undefined;
+  if (queryToken !== undefined) {
+    if (!(await secretsEqual(queryToken, expected))) throw new AppError("unauthorized", "invalid API token", { "WWW-Authenticate": `${challenge}, error="invalid_token"` });
+    return next();
+  }
   return bearerAuth<AppEnv>({
     verifyToken: (token) => secretsEqual(token, expected),
     noAuthenticationHeader: { message: errorBody("unauthorized", "Authorization: Bearer <API_TOKEN> is required"), wwwAuthenticateHeader: challenge },
