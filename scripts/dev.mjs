@@ -113,7 +113,7 @@ const needsFake = {
 };
 let fakes;
 if (Object.values(needsFake).some(Boolean)) {
-  fakes = await startFakeVendors({ port: await freePort() });
+  fakes = await startFakeVendors({ port: Number(process.env.FAKE_VENDORS_PORT) || (await freePort()) });
   const faked = Object.keys(needsFake).filter((vendor) => needsFake[vendor]);
   console.log(`fake vendor APIs for ${faked.join(", ")} on ${fakes.url} (every call: ${fakes.url}/_calls)`);
   if (needsFake.github) Object.assign(vars, { GITHUB_API_URL: `${fakes.url}/github`, GITHUB_TOKEN: "dev-fake-github-token" });

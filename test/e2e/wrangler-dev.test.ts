@@ -4,15 +4,19 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devVars, startDevServer, type DevServer } from "../support/dev-server.mjs";
+import { devVars, freePort, startDevServer, type DevServer } from "../support/dev-server.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let server: DevServer;
 // Whatever .dev.vars the server was started with, not a copy of the default.
 let token: string;
+/** The fake vendor APIs `npm run dev` starts (no vendor credentials in .dev.vars). */
+let fakeVendors: string;
 
 beforeAll(async () => {
-  server = await startDevServer();
+  const port = await freePort();
+  fakeVendors = `http://127.0.0.1:${port}`;
+  server = await startDevServer({ env: { FAKE_VENDORS_PORT: String(port) } });
   token = devVars().API_TOKEN ?? "dev-api-token";
 });
 
@@ -87,6 +91,32 @@ describe("wrangler dev end to end", () => {
     expect(detail.status).toBe(200);
     expect(detail.body.state.transitions.map((t) => t.status)).toEqual(["queued", "preparing", "running", "succeeded"]);
     expect(detail.body.log.map((entry) => entry.type)).toEqual(expect.arrayContaining(["phase", "assistant_text", "result"]));
+  });
+
+  it("reports in the GitHub thread: tracking comment created, edited, pull request opened", async () => {
+    await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
+    // [fake:write] makes the fake CLI change a file, so the runner commits and pushes a branch.
+    const deliveryId = await sendAccepted("--text", "[fake:write] fix the typo in the README");
+    const taskId = deliveryId.replace(/^dlv_/, "task_");
+    const detail = await eventually(async () => {
+      const { body } = await api<{ task: Task & { pullRequestUrl: string | null } }>(`/api/tasks/${taskId}`);
+      return body.task?.status === "succeeded" && body.task.pullRequestUrl ? body : undefined;
+    }, 60_000);
+
+    type Call = { method: string; path: string; authorization: string | null; body: Record<string, string> };
+    const calls = ((await (await fetch(`${fakeVendors}/_calls`)).json()) as Call[]).filter((c) => c.path.startsWith("/github/"));
+    const comments = "/github/repos/Codertocat/Hello-World/issues/1/comments";
+    const post = calls.find((c) => c.method === "POST" && c.path === comments);
+    expect(post?.authorization).toBe("token");
+    expect(post?.body.body).toContain(`<!-- agent-bot:task:${taskId} -->`);
+    const edits = calls.filter((c) => c.method === "PATCH" && c.path.startsWith("/github/repos/Codertocat/Hello-World/issues/comments/"));
+    expect(edits.length).toBeGreaterThanOrEqual(2);
+    const pull = calls.find((c) => c.method === "POST" && c.path === "/github/repos/Codertocat/Hello-World/pulls");
+    expect(pull?.body).toMatchObject({ head: `agent-bot/${taskId}`, title: "Spelling error in the README file" });
+    // The order a reader of the thread sees: comment, edits, pull request, final edit with its link.
+    expect(calls.indexOf(post!)).toBeLessThan(calls.indexOf(pull!));
+    expect(edits.at(-1)?.body.body).toContain(detail.task.pullRequestUrl!);
+    expect(calls.filter((c) => c.method === "POST" && c.path === comments)).toHaveLength(1);
   });
 
   it("creates exactly one task for a delivery sent twice", async () => {
