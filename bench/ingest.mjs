@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { loadSample } from "../scripts/samples.mjs";
@@ -59,7 +60,8 @@ if (!isMainThread) {
   });
   server.listen(0, "127.0.0.1", () => parentPort.postMessage({ port: server.address().port }));
   parentPort.on("message", () => parentPort.postMessage({ consumed: [...consumed], pending: queue.length }));
-} else {
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Run only as a script, so other benches (bench/dispatch.mjs) can import the helpers below.
   await main();
 }
 
@@ -205,7 +207,7 @@ async function flood(target, { n, concurrency, body, headers, method = "POST" },
   return { sent: next, accepted, statuses, errors, seconds, throughput: accepted.length / seconds, latency: percentiles(latencies) };
 }
 
-function percentiles(samples) {
+export function percentiles(samples) {
   const sorted = samples.toSorted((a, b) => a - b);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? NaN };

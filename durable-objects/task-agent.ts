@@ -10,7 +10,7 @@ import { Agent, type Connection, type ConnectionContext } from "agents";
 import type { RunnerEvent } from "../containers/protocol";
 import { getConfig } from "../workers/config";
 import { updateTaskRow } from "../workers/db/tasks";
-import { errorMessage, logLine, redact } from "../workers/observability/log";
+import { errorMessage, logLine, redact, redactDeep } from "../workers/observability/log";
 import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
 import { EventLog, type TaskLogEntry } from "./task/event-log";
 import { readRunnerEvents } from "./task/ndjson";
@@ -206,8 +206,11 @@ export class TaskAgent extends Agent<Env, TaskState> {
     await this.schedule(0, "follow", { attempt: attempt.n });
   }
 
-  private async onRunnerEvent(attempt: number, event: RunnerEvent): Promise<void> {
-    if (event.seq <= this.state.lastSeq) return;
+  private async onRunnerEvent(attempt: number, received: RunnerEvent): Promise<void> {
+    if (received.seq <= this.state.lastSeq) return;
+    // The runner redacts too; this second pass keeps a secret out of the log,
+    // the live feed and the thread even if a runner does not.
+    const event = redactDeep(received, this.config);
     this.eventLog.appendRunnerEvent(attempt, event);
     this.setState({ ...this.state, lastSeq: event.seq });
     this.broadcastLatest();

@@ -2,6 +2,8 @@
 // error reasons. Known secret values are replaced first (longest first, so a
 // secret that contains another is not half-replaced), then token shapes that a
 // CLI may print even though nobody told us about them.
+import { Buffer } from "node:buffer";
+
 export const REDACTED = "[redacted]";
 
 /** Values shorter than this are not secrets worth the name; replacing them would blank out ordinary words. */

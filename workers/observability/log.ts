@@ -1,5 +1,6 @@
 // Structured logs: one JSON object per line, so Workers Logs can index fields.
 // Callers pass ids and outcomes only; error text goes through redact() first.
+import { createRedactor, type Redactor } from "../../containers/runner/redact";
 import type { Config } from "../config";
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -27,14 +28,26 @@ export const SECRET_SETTINGS = [
   "CURSOR_API_KEY",
 ] as const satisfies readonly (keyof Config)[];
 
-/** Replaces every configured secret value in `text` with `[redacted]`. */
-export function redact(text: string, config: Config): string {
-  let out = text;
-  for (const name of SECRET_SETTINGS) {
-    const value = config[name];
-    if (value && value.length >= 4) out = out.split(value).join("[redacted]");
+const redactors = new WeakMap<Config, Redactor>();
+
+/** The one redaction step (shared with the runner): configured secret values, then common token shapes. */
+function redactorFor(config: Config): Redactor {
+  let redactor = redactors.get(config);
+  if (!redactor) {
+    redactor = createRedactor({ redact: SECRET_SETTINGS.map((name) => config[name]).filter((value): value is string => Boolean(value)) });
+    redactors.set(config, redactor);
   }
-  return out;
+  return redactor;
+}
+
+/** Replaces secrets in `text` with `[redacted]`. */
+export function redact(text: string, config: Config): string {
+  return redactorFor(config).text(text);
+}
+
+/** Redacts every string inside a JSON-like value. */
+export function redactDeep<T>(value: T, config: Config): T {
+  return redactorFor(config).deep(value);
 }
 
 export function errorMessage(error: unknown): string {
