@@ -9,7 +9,7 @@
 import { Agent, type Connection, type ConnectionContext } from "agents";
 import type { RunnerEvent } from "../containers/protocol";
 import { getConfig } from "../workers/config";
-import { updateTaskRow } from "../workers/db/tasks";
+import { spentToday, updateTaskRow } from "../workers/db/tasks";
 import { errorMessage, logLine, redact, redactDeep } from "../workers/observability/log";
 import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
 import { EventLog, type TaskLogEntry } from "./task/event-log";
@@ -113,6 +113,10 @@ export class TaskAgent extends Agent<Env, TaskState> {
     if (!this.state.spec || (status !== "failed" && status !== "cancelled" && status !== "timed_out")) {
       return { retried: false, message: `a ${status ?? "missing"} task cannot be retried`, state: this.state };
     }
+    const budget = this.config.TASK_BUDGET_USD;
+    if (this.state.costUsd >= budget) {
+      return { retried: false, message: `the task has spent $${this.state.costUsd.toFixed(2)} of its $${budget.toFixed(2)} budget`, state: this.state };
+    }
     this.transition("queued", reason, { result: null, lastSeq: 0 });
     await this.syncRow();
     await this.schedule(0, "dispatch");
@@ -132,6 +136,15 @@ export class TaskAgent extends Agent<Env, TaskState> {
   /** Asks the TaskScheduler for a running slot; waits in line when there is none. */
   async dispatch(): Promise<void> {
     if (this.state.status !== "queued" || !this.state.spec) return;
+    const repository = this.state.spec.subject.repository;
+    if (repository) {
+      const spent = await spentToday(this.env.DB, repository);
+      const budget = this.config.REPO_DAILY_BUDGET_USD;
+      if (spent >= budget) {
+        await this.finish("failed", `refused: ${repository} has spent $${spent.toFixed(2)} of its $${budget.toFixed(2)} daily budget`);
+        return;
+      }
+    }
     const scheduler = this.env.TASK_SCHEDULER.get(this.env.TASK_SCHEDULER.idFromName(SCHEDULER_NAME));
     const grant = await scheduler.acquire(this.name, this.state.spec.subject.repository ?? "(none)");
     if (!grant.granted) {

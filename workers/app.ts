@@ -1,14 +1,16 @@
 // Assembles the Worker's HTTP surface: global middleware, then route modules.
 // Everything under /api and /metrics requires the API token; webhooks carry
-// their own vendor signatures; /health is open.
+// their own vendor signatures; /mcp/* takes MCP tokens; /health is open.
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { mcpRoutes } from "../mcp/routes";
 import type { AppEnv } from "./app-env";
 import { requireApiToken } from "./middleware/api-auth";
 import { handleError, handleNotFound } from "./middleware/error-handler";
 import { requestContext } from "./middleware/request-context";
 import { renderMetrics } from "./observability/metrics";
 import { apiRoutes } from "./routes/api";
+import { mcpTokenRoutes } from "./routes/mcp-tokens";
 import { taskActionRoutes } from "./routes/task-actions";
 import { webhookRoutes } from "./routes/webhooks";
 
@@ -25,6 +27,10 @@ export function createApp() {
   app.use("/api/*", requireApiToken);
   app.route("/api", apiRoutes());
   app.route("/api", taskActionRoutes());
+  app.route("/api", mcpTokenRoutes());
+
+  // MCP servers authenticate their own bearer tokens (mcp/routes.ts).
+  app.route("/mcp", mcpRoutes());
 
   app.get("/metrics", requireApiToken, async (c) =>
     c.text(await renderMetrics(c.env.DB), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }),

@@ -60,7 +60,15 @@ export const configSchema = z.object({
   MAX_RUNNING_TASKS: positiveInt(10),
   MAX_RUNNING_TASKS_PER_REPO: positiveInt(2),
   TASK_TIMEOUT_MINUTES: positiveInt(30),
+  /** USD a task may spend over all its attempts; a task at its budget is not retried. */
+  TASK_BUDGET_USD: z.coerce.number().positive().catch(5),
+  /** USD the tasks of one repository may spend per UTC day; beyond it new tasks are refused. */
+  REPO_DAILY_BUDGET_USD: z.coerce.number().positive().catch(50),
   ANTHROPIC_API_KEY: secret,
+
+  // MCP servers (/mcp/*).
+  /** Requests per second each MCP token may make, unless the token sets its own. */
+  MCP_RATE_LIMIT_PER_SECOND: positiveInt(10),
   CURSOR_API_KEY: secret,
 });
 export type Config = z.infer<typeof configSchema>;

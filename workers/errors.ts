@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   invalid_signature: 401,
   stale_timestamp: 401,
+  forbidden: 403,
   not_found: 404,
   unknown_vendor: 404,
   method_not_allowed: 405,
@@ -14,6 +15,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   malformed_json: 400,
   bad_request: 400,
+  rate_limited: 429,
   not_configured: 503,
   internal: 500,
 } as const;

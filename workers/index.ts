@@ -10,6 +10,8 @@ import { consumeEvents } from "./queue/events.consumer";
 export { AgentRunner } from "../containers/agent-runner.container";
 export { TaskAgent } from "../durable-objects/task-agent";
 export { TaskScheduler } from "../durable-objects/task-scheduler";
+export { McpHost } from "../mcp/host";
+export { McpRateLimiter } from "../mcp/rate-limiter";
 
 const app = createApp();
 

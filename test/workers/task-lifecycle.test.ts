@@ -182,3 +182,29 @@ describe("TaskAgent lifecycle", () => {
     for (const agent of agents) await agent.cancelTask();
   });
 });
+
+describe("budgets", () => {
+  it("refuses a task whose repository has spent its daily budget, with the reason", async () => {
+    installFakeRunner();
+    const repository = `acme/spent-${Date.now()}`;
+    await env.DB.prepare(
+      "INSERT INTO tasks (id, delivery_id, vendor, event_type, status, title, repository, cost_usd, created_at, updated_at) VALUES (?, ?, 'github', 'issue_comment', 'succeeded', 'Earlier', ?, 50.5, ?, ?)",
+    )
+      .bind(`task_earlier_${Date.now()}`, "dlv_earlier", repository, Date.now(), Date.now())
+      .run();
+    const agent = await createTask(spec({ subject: { repository } }));
+    const state = await until(agent, (st) => st.status === "failed");
+    expect(state.result?.reason).toBe(`refused: ${repository} has spent $50.50 of its $50.00 daily budget`);
+    expect(state.attempts).toEqual([]);
+  });
+
+  it("does not retry a task that has spent its own budget", async () => {
+    const runner = installFakeRunner();
+    runner.script = () => [{ type: "result", outcome: "failed", summary: "expensive failure", reason: "tests still fail", costUsd: 5.25 }];
+    const agent = await createTask(spec());
+    await until(agent, (st) => st.status === "failed");
+    const retry = await agent.retryTask();
+    expect(retry.retried).toBe(false);
+    expect(retry.message).toBe("the task has spent $5.25 of its $5.00 budget");
+  });
+});

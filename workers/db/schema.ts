@@ -93,3 +93,27 @@ export const metricCounters = sqliteTable("metric_counters", {
   labels: text("labels").notNull(),
   value: integer("value").notNull().default(0),
 });
+
+/**
+ * Bearer tokens for the MCP servers at /mcp/*. Only the SHA-256 of a token is
+ * stored; the token itself is shown once, when it is issued.
+ */
+export const mcpTokens = sqliteTable(
+  "mcp_tokens",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    /** JSON array of MCP server names the token may reach. */
+    servers: text("servers").notNull(),
+    access: text("access", { enum: ["read", "write"] }).notNull(),
+    /** Requests per second; null uses MCP_RATE_LIMIT_PER_SECOND. */
+    rateLimitPerSecond: integer("rate_limit_per_second"),
+    /** Set for a token minted for one agent task. */
+    taskId: text("task_id"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("mcp_tokens_created_at").on(t.createdAt)],
+);

@@ -1,5 +1,5 @@
 // The D1 `tasks` table: a listing copy of each TaskAgent's spec and status.
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, gte, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { TaskSpec, TaskStatus } from "../../durable-objects/task-types";
 import { olderThan, type Cursor } from "./pagination";
@@ -40,6 +40,16 @@ export async function updateTaskRow(db: D1Database, id: string, update: TaskRowU
     .update(tasks)
     .set({ ...update, updatedAt: Date.now() })
     .where(eq(tasks.id, id));
+}
+
+/** USD spent today (UTC) by the tasks of one repository. */
+export async function spentToday(db: D1Database, repository: string, now = Date.now()): Promise<number> {
+  const startOfDay = now - (now % 86_400_000);
+  const [row] = await drizzle(db)
+    .select({ total: sql<number>`COALESCE(SUM(${tasks.costUsd}), 0)` })
+    .from(tasks)
+    .where(and(eq(tasks.repository, repository), gte(tasks.createdAt, startOfDay)));
+  return row?.total ?? 0;
 }
 
 export interface TaskQuery {

@@ -1,0 +1,111 @@
+// MCP bearer tokens in D1. A token is `mcp_` + 32 random bytes (base64url); only
+// its SHA-256 is stored, so a database read never yields a usable token.
+import { desc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { z } from "zod";
+import { mcpTokens } from "../../workers/db/schema";
+import { sha256Hex } from "../../workers/security/hmac";
+import { mcpServerSchema, type McpAccess, type McpPrincipal, type McpServerName } from "./scopes";
+
+export const TOKEN_PREFIX = "mcp_";
+
+export interface IssueTokenInput {
+  name: string;
+  servers: McpServerName[];
+  access: McpAccess;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  rateLimitPerSecond?: number;
+  taskId?: string;
+}
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  servers: McpServerName[];
+  access: McpAccess;
+  rateLimitPerSecond: number | null;
+  taskId: string | null;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return TOKEN_PREFIX + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+const serversColumn = z.array(mcpServerSchema);
+
+function toRecord(row: typeof mcpTokens.$inferSelect): TokenRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    servers: serversColumn.parse(JSON.parse(row.servers)),
+    access: row.access,
+    rateLimitPerSecond: row.rateLimitPerSecond,
+    taskId: row.taskId,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    revokedAt: row.revokedAt,
+  };
+}
+
+/** Creates a token; the returned `token` is the only time the secret exists outside the caller. */
+export async function issueToken(db: D1Database, input: IssueTokenInput, now = Date.now()): Promise<TokenRecord & { token: string }> {
+  const token = randomToken();
+  const row = {
+    id: `mtk_${crypto.randomUUID().replace(/-/g, "")}`,
+    name: input.name,
+    tokenHash: await sha256Hex(token),
+    servers: JSON.stringify([...new Set(input.servers)]),
+    access: input.access,
+    rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+    taskId: input.taskId ?? null,
+    createdAt: now,
+    expiresAt: input.expiresAt,
+    revokedAt: null,
+  };
+  await drizzle(db).insert(mcpTokens).values(row);
+  return { ...toRecord(row), token };
+}
+
+export async function listTokens(db: D1Database): Promise<TokenRecord[]> {
+  const rows = await drizzle(db).select().from(mcpTokens).orderBy(desc(mcpTokens.createdAt), desc(mcpTokens.id));
+  return rows.map(toRecord);
+}
+
+/** Marks the token revoked; false when there is no such token. Revoking twice keeps the first time. */
+export async function revokeToken(db: D1Database, id: string, now = Date.now()): Promise<TokenRecord | undefined> {
+  const [row] = await drizzle(db).select().from(mcpTokens).where(eq(mcpTokens.id, id));
+  if (!row) return undefined;
+  if (row.revokedAt === null) await drizzle(db).update(mcpTokens).set({ revokedAt: now }).where(eq(mcpTokens.id, id));
+  return toRecord({ ...row, revokedAt: row.revokedAt ?? now });
+}
+
+export type TokenCheck =
+  | { ok: true; principal: McpPrincipal; rateLimitPerSecond: number | null }
+  | { ok: false; reason: "unknown" | "expired" | "revoked" };
+
+/** Looks a presented token up by its hash. */
+export async function verifyToken(db: D1Database, token: string, now = Date.now()): Promise<TokenCheck> {
+  if (!token.startsWith(TOKEN_PREFIX)) return { ok: false, reason: "unknown" };
+  const [row] = await drizzle(db).select().from(mcpTokens).where(eq(mcpTokens.tokenHash, await sha256Hex(token)));
+  if (!row) return { ok: false, reason: "unknown" };
+  const record = toRecord(row);
+  if (record.revokedAt !== null) return { ok: false, reason: "revoked" };
+  if (record.expiresAt <= now) return { ok: false, reason: "expired" };
+  return {
+    ok: true,
+    rateLimitPerSecond: record.rateLimitPerSecond,
+    principal: {
+      tokenId: record.id,
+      name: record.name,
+      servers: record.servers,
+      access: record.access,
+      expiresAt: record.expiresAt,
+      taskId: record.taskId,
+    },
+  };
+}

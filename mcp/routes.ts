@@ -1,0 +1,75 @@
+// /mcp/:server in the Worker: authenticate the bearer token (D1, by hash),
+// check the server is in its scopes, take one request from the token's bucket
+// (McpRateLimiter), then hand the request to the token's McpHost object.
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../workers/app-env";
+import { errorBody, type ErrorCode } from "../workers/errors";
+import type { McpRateLimiter } from "./rate-limiter";
+import type { McpHost } from "./host";
+import { verifyToken } from "./auth/tokens";
+import { isServed } from "./servers";
+
+const REALM = 'Bearer realm="agent-bot-mcp"';
+
+const REASONS = {
+  missing: "Authorization: Bearer <MCP token> is required",
+  unknown: "invalid MCP token",
+  expired: "the MCP token has expired",
+  revoked: "the MCP token has been revoked",
+} as const;
+
+function refuse(c: Context<AppEnv>, status: 401 | 403 | 404 | 429, code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+  c.get("log").outcome = code;
+  return c.json(errorBody(code, message), status, headers);
+}
+
+function unauthorized(c: Context<AppEnv>, reason: keyof typeof REASONS) {
+  const challenge = reason === "missing" ? REALM : `${REALM}, error="invalid_token", error_description="${REASONS[reason]}"`;
+  return refuse(c, 401, "unauthorized", REASONS[reason], { "WWW-Authenticate": challenge });
+}
+
+export function mcpRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.all("/:server", async (c) => {
+    const server = c.req.param("server");
+    if (!isServed(server)) return refuse(c, 404, "not_found", `no MCP server named ${server}`);
+    // Browser clients (the MCP Inspector) preflight without credentials.
+    if (c.req.method === "OPTIONS") {
+      return c.body(null, 204, {
+        "access-control-allow-origin": "*",
+        "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+        "access-control-allow-headers": "Authorization, Content-Type, Accept, mcp-session-id, MCP-Protocol-Version, Last-Event-ID",
+        "access-control-expose-headers": "mcp-session-id, WWW-Authenticate, Retry-After",
+        "access-control-max-age": "86400",
+      });
+    }
+
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
+    if (!match) return unauthorized(c, "missing");
+    const check = await verifyToken(c.env.DB, match[1]!);
+    if (!check.ok) return unauthorized(c, check.reason);
+    const { principal } = check;
+    c.get("log").mcpToken = principal.tokenId;
+    c.get("log").mcpServer = server;
+    if (!principal.servers.includes(server)) {
+      return refuse(c, 403, "forbidden", `this token's scopes do not include the ${server} server`, {
+        "WWW-Authenticate": `${REALM}, error="insufficient_scope", scope="${server}:read"`,
+      });
+    }
+
+    const limiter = c.env.MCP_RATE_LIMITER.get(c.env.MCP_RATE_LIMITER.idFromName(principal.tokenId)) as DurableObjectStub<McpRateLimiter>;
+    const rate = check.rateLimitPerSecond ?? c.get("config").MCP_RATE_LIMIT_PER_SECOND;
+    const taken = await limiter.take(rate);
+    if (!taken.allowed) {
+      return refuse(c, 429, "rate_limited", `more than ${rate} requests per second for this token`, {
+        "Retry-After": String(taken.retryAfterSeconds),
+      });
+    }
+
+    const host = c.env.MCP_HOST.get(c.env.MCP_HOST.idFromName(`${server}:${principal.tokenId}`)) as DurableObjectStub<McpHost>;
+    return host.serve(c.req.raw, server, principal);
+  });
+
+  return app;
+}

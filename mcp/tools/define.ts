@@ -1,0 +1,97 @@
+// The shape every MCP tool module uses: a zod input schema, whether the tool
+// writes, and a `run` that returns data or throws. `registerTools` adds the
+// scope check and turns every failure into a tool result the model can read
+// (`isError: true`), so a vendor error never becomes a protocol error or a crash.
+import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
+import type { z } from "zod";
+import type { Config } from "../../workers/config";
+import { errorMessage, logLine, redact } from "../../workers/observability/log";
+import { VendorApiError } from "../../workers/threads/types";
+import type { McpPrincipal, McpServerName } from "../auth/scopes";
+
+export interface ToolContext {
+  env: Env;
+  config: Config;
+  principal: McpPrincipal;
+  server: McpServerName;
+}
+
+export interface ToolDefinition<S extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  input: S;
+  /** Write tools need the token's `write` access. */
+  write?: boolean;
+  run: (args: z.output<S>, ctx: ToolContext) => Promise<unknown>;
+}
+
+/** Keeps each definition's argument type tied to its own schema. */
+export function tool<S extends z.ZodObject>(definition: ToolDefinition<S>): ToolDefinition<S> {
+  return definition;
+}
+
+/** A tool failure the caller can act on: a missing scope, an unknown id, a bad argument. */
+export class ToolError extends Error {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "ToolError";
+  }
+}
+
+function textResult(data: unknown): CallToolResult {
+  return { content: [{ type: "text", text: typeof data === "string" ? data : JSON.stringify(data, null, 2) }] };
+}
+
+/** A failure as a tool result: a message for the model, and the same facts as structured content. */
+export function errorResult(message: string, details: Record<string, unknown> = {}): CallToolResult {
+  return { isError: true, content: [{ type: "text", text: message }], structuredContent: { error: { message, ...details } } };
+}
+
+export function toErrorResult(error: unknown, ctx: ToolContext, toolName: string): CallToolResult {
+  if (error instanceof ToolError) return errorResult(error.message, error.details);
+  if (error instanceof VendorApiError) {
+    // 4xx is the vendor's final answer; 5xx, 429 and network failures may succeed when retried.
+    const wait = error.retryAfterSeconds !== undefined ? ` Retry after ${error.retryAfterSeconds}s.` : "";
+    const hint = error.retryable ? ` This is temporary; retrying may succeed.${wait}` : "";
+    return errorResult(`${error.message}.${hint}`, {
+      vendor: error.vendor,
+      status: error.status,
+      retryable: error.retryable,
+      ...(error.retryAfterSeconds !== undefined && { retryAfterSeconds: error.retryAfterSeconds }),
+    });
+  }
+  const message = redact(errorMessage(error), ctx.config);
+  logLine("error", { kind: "mcp_tool_failed", server: ctx.server, tool: toolName, tokenId: ctx.principal.tokenId, error: message });
+  return errorResult(`${toolName} failed: ${message}`, { retryable: false });
+}
+
+export function registerTools(server: McpServer, ctx: ToolContext, tools: readonly ToolDefinition[]): void {
+  for (const definition of tools) {
+    server.registerTool(
+      definition.name,
+      {
+        title: definition.title,
+        description: definition.write ? `${definition.description} Needs the "${ctx.server}:write" scope.` : definition.description,
+        inputSchema: definition.input,
+        annotations: { readOnlyHint: !definition.write, openWorldHint: ctx.server !== "agent-bot" },
+      },
+      async (args: unknown) => {
+        if (definition.write && ctx.principal.access !== "write") {
+          return errorResult(`${definition.name} needs the "${ctx.server}:write" scope; this token has "${ctx.server}:read" only.`, {
+            requiredScope: `${ctx.server}:write`,
+            retryable: false,
+          });
+        }
+        try {
+          return textResult(await definition.run(args as never, ctx));
+        } catch (error) {
+          return toErrorResult(error, ctx, definition.name);
+        }
+      },
+    );
+  }
+}

@@ -1,0 +1,46 @@
+// Issue, list and revoke MCP tokens. Mounted under /api, so the admin
+// API_TOKEN guards it. The secret is in the POST answer only.
+import { Hono } from "hono";
+import { z } from "zod";
+import { issueToken, listTokens, revokeToken } from "../../mcp/auth/tokens";
+import { MCP_ACCESS, mcpServerSchema } from "../../mcp/auth/scopes";
+import type { AppEnv } from "../app-env";
+import { AppError } from "../errors";
+
+const DAY_SECONDS = 86_400;
+
+const issueBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  servers: z.array(mcpServerSchema).min(1),
+  access: z.enum(MCP_ACCESS).default("read"),
+  /** Lifetime in seconds: 30 days unless given, at most a year. */
+  expiresInSeconds: z.number().int().min(60).max(365 * DAY_SECONDS).default(30 * DAY_SECONDS),
+  /** Requests per second for this token; MCP_RATE_LIMIT_PER_SECOND when absent. */
+  rateLimitPerSecond: z.number().int().min(1).max(1000).optional(),
+});
+
+export function mcpTokenRoutes() {
+  const app = new Hono<AppEnv>();
+
+  app.post("/mcp-tokens", async (c) => {
+    const parsed = issueBody.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AppError("bad_request", `invalid token request: ${issue?.path.join(".") || "body"}: ${issue?.message}`);
+    }
+    const { expiresInSeconds, ...input } = parsed.data;
+    const issued = await issueToken(c.env.DB, { ...input, expiresAt: Date.now() + expiresInSeconds * 1000 });
+    c.get("log").outcome = "mcp_token_issued";
+    return c.json(issued, 201, { "cache-control": "no-store" });
+  });
+
+  app.get("/mcp-tokens", async (c) => c.json({ items: await listTokens(c.env.DB) }));
+
+  app.delete("/mcp-tokens/:id", async (c) => {
+    const revoked = await revokeToken(c.env.DB, c.req.param("id"));
+    if (!revoked) throw new AppError("not_found", `no MCP token ${c.req.param("id")}`);
+    return c.json(revoked);
+  });
+
+  return app;
+}
