@@ -356,6 +356,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     try {
       await updateTaskRow(this.env.DB, this.name, {
         status: this.state.status ?? "queued",
+        cli: this.state.spec?.cli ?? this.config.DEFAULT_CLI,
         attempt: this.state.attempts.length,
         reason: this.state.result?.reason ?? null,
         pullRequestUrl: this.state.result?.pullRequestUrl ?? null,

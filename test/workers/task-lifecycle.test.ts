@@ -78,8 +78,8 @@ describe("TaskAgent lifecycle", () => {
     expect(log.map((e) => e.type)).toEqual(expect.arrayContaining(["note", "phase", "assistant_text", "tool_call", "result"]));
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
 
-    const [row] = await rows("SELECT status, attempt, cost_usd, input_tokens FROM tasks WHERE id = ?", s.id);
-    expect(row).toEqual({ status: "succeeded", attempt: 1, cost_usd: 0.0123, input_tokens: 1200 });
+    const [row] = await rows("SELECT status, cli, attempt, cost_usd, input_tokens FROM tasks WHERE id = ?", s.id);
+    expect(row).toEqual({ status: "succeeded", cli: "claude", attempt: 1, cost_usd: 0.0123, input_tokens: 1200 });
   });
 
   it("ends failed with the CLI's reason, and retry starts a fresh attempt", async () => {
