@@ -44,6 +44,8 @@ export const runRequestSchema = z.object({
   /** Secret values the runner must redact from every event it emits. */
   redact: z.array(z.string()).default([]),
   timeoutMs: z.number().int().positive().default(30 * 60 * 1000),
+  /** USD this attempt may spend; the CLI stops itself at it where it supports a limit (Claude Code). */
+  maxBudgetUsd: z.number().positive().optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 

@@ -209,7 +209,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     await this.syncRow();
     await this.syncThread();
     try {
-      await this.runner().start(buildRunRequest(spec, attempt.n, this.config));
+      await this.runner().start(buildRunRequest(spec, attempt.n, this.config, this.state.costUsd));
     } catch (error) {
       await this.finish("failed", redact(errorMessage(error), this.config));
       return;

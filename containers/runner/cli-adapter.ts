@@ -20,7 +20,7 @@ export type CliAdapter = {
    * or undefined when there are no servers and nothing was written.
    */
   writeMcpConfig(servers: McpServer[], dirs: { workspace: string; privateDir: string }): Promise<string | undefined>;
-  invocation(options: { prompt: string; workspace: string; mcpConfigPath?: string }): CliInvocation;
+  invocation(options: { prompt: string; workspace: string; mcpConfigPath?: string; maxBudgetUsd?: number }): CliInvocation;
 };
 
 /** MCP servers as the CLIs' `mcpServers` map: remote (streamable HTTP) entries with their headers. */

@@ -26,9 +26,11 @@ export const claudeCli: CliAdapter = {
     return path;
   },
 
-  invocation({ prompt, mcpConfigPath }) {
+  invocation({ prompt, mcpConfigPath, maxBudgetUsd }) {
     const args = ["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions"];
     if (mcpConfigPath) args.push("--mcp-config", mcpConfigPath, "--strict-mcp-config");
+    // Print mode stops the run itself once it has spent this much.
+    if (maxBudgetUsd !== undefined) args.push("--max-budget-usd", maxBudgetUsd.toFixed(2));
     return { args, input: prompt };
   },
 };

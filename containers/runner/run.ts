@@ -134,7 +134,7 @@ export class Run {
     const skills = await prepareSkills({ request, workspace: dirs.workspace, skillsDir: config.skillsDir, emit: this.emit });
     const mcpConfigPath = await adapter.writeMcpConfig(request.mcpServers, { workspace: dirs.workspace, privateDir: dirs.privateDir });
     if (before) await git.hideFromCommit(gitCtx, newPaths(before, await git.workingTreeState(gitCtx)));
-    const invocation = adapter.invocation({ prompt: buildPrompt(request, skills), workspace: dirs.workspace, mcpConfigPath });
+    const invocation = adapter.invocation({ prompt: buildPrompt(request, skills), workspace: dirs.workspace, mcpConfigPath, maxBudgetUsd: request.maxBudgetUsd });
 
     this.emit({ type: "phase", phase: "running", detail: adapter.displayName });
     const run = await runCli({

@@ -9,7 +9,7 @@ export function branchFor(taskId: string): string {
   return `agent-bot/${taskId}`;
 }
 
-export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config): RunRequest {
+export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config, spentUsd = 0): RunRequest {
   const cli = spec.cli ?? config.DEFAULT_CLI;
   const repository = spec.subject.repository;
   const env: Record<string, string> = {};
@@ -30,5 +30,7 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config)
     env,
     redact: SECRET_SETTINGS.map((name) => config[name]).filter((value): value is string => Boolean(value)),
     timeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
+    // What is left of the task's budget after earlier attempts.
+    maxBudgetUsd: Math.max(0.01, config.TASK_BUDGET_USD - spentUsd),
   };
 }

@@ -71,7 +71,7 @@ describe("TaskAgent lifecycle", () => {
     expect(state.result?.summary).toBe("Fixed the race in login.spec.ts");
 
     const request = runner.runs.get(s.id)!.request;
-    expect(request).toMatchObject({ taskId: s.id, attempt: 1, cli: "claude", repo: { branch: `agent-bot/${s.id}` } });
+    expect(request).toMatchObject({ taskId: s.id, attempt: 1, cli: "claude", repo: { branch: `agent-bot/${s.id}` }, maxBudgetUsd: 5 });
     expect(request.prompt).toContain("fix the flaky login test");
 
     const log = await agent.getLog();
