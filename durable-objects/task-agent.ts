@@ -15,6 +15,7 @@ import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-
 import { EventLog, type TaskLogEntry } from "./task/event-log";
 import { readRunnerEvents } from "./task/ndjson";
 import { buildRunRequest } from "./task/run-request";
+import { threadContext } from "./task/thread-context";
 import { threadProgress } from "./task/thread-progress";
 import { openPullRequest } from "../workers/integrations/github/github.client";
 import { missingReporterSettings, reporterFor } from "../workers/threads/registry";
@@ -209,7 +210,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
     await this.syncRow();
     await this.syncThread();
     try {
-      await this.runner().start(buildRunRequest(spec, attempt.n, this.config, this.state.costUsd));
+      const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
+      await this.runner().start(buildRunRequest(spec, attempt.n, this.config, this.state.costUsd, context));
     } catch (error) {
       await this.finish("failed", redact(errorMessage(error), this.config));
       return;

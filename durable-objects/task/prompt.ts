@@ -1,7 +1,7 @@
 // The prompt an agent CLI gets: what was asked, where, by whom, and how to answer.
 import type { TaskSpec } from "../task-types";
 
-export function buildPrompt(spec: TaskSpec): string {
+export function buildPrompt(spec: TaskSpec, context?: string): string {
   const where = spec.subjectText ? ` on ${spec.subjectText}` : "";
   const lines = [
     `You are agent-bot, working on a task that came from ${spec.vendor} (${spec.eventType}${where}).`,
@@ -9,6 +9,9 @@ export function buildPrompt(spec: TaskSpec): string {
     `Title: ${spec.title}`,
     spec.links.length ? `Links: ${spec.links.join(" ")}` : undefined,
     "",
+    context ? "Thread context:" : undefined,
+    context,
+    context ? "" : undefined,
     "Request:",
     spec.prompt || spec.title,
     "",

@@ -9,7 +9,7 @@ export function branchFor(taskId: string): string {
   return `agent-bot/${taskId}`;
 }
 
-export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config, spentUsd = 0): RunRequest {
+export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config, spentUsd = 0, context?: string): RunRequest {
   const cli = spec.cli ?? config.DEFAULT_CLI;
   const repository = spec.subject.repository;
   const env: Record<string, string> = {};
@@ -19,7 +19,7 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
     taskId: spec.id,
     attempt,
     cli,
-    prompt: buildPrompt(spec),
+    prompt: buildPrompt(spec, context),
     context: { vendor: spec.vendor, eventType: spec.eventType, title: spec.title },
     repo: repository?.includes("/")
       ? { cloneUrl: `${config.GIT_CLONE_BASE_URL.replace(/\/+$/, "")}/${repository}.git`, ref: spec.subject.ref, branch: branchFor(spec.id) }

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { TaskSpec, TaskState } from "../../durable-objects/task-types";
 import { taskAgent } from "./agents";
 import { installFakeRunner, type FakeRunner } from "./fake-runner";
-import { eventually, rows } from "./support";
+import { deliver, eventually, rows } from "./support";
+import * as samples from "./samples";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -206,5 +207,20 @@ describe("budgets", () => {
     const retry = await agent.retryTask();
     expect(retry.retried).toBe(false);
     expect(retry.message).toBe("the task has spent $5.25 of its $5.00 budget");
+  });
+});
+
+describe("the prompt", () => {
+  it("carries the request, and the issue it was made on as thread context", async () => {
+    const runner = installFakeRunner();
+    runner.script = () => [{ type: "result", outcome: "succeeded", summary: "ok" }];
+    const payload = samples.github("issue_comment", "created");
+    payload.comment.body = "@agent-bot please fix the typo";
+    payload.issue.body = "The README says 'Helo' instead of 'Hello'.";
+    const row = await deliver("github", payload, { eventType: "issue_comment" });
+    const run = await eventually(async () => runner.runs.get(row.task_id!));
+    expect(run.request.prompt).toContain("@agent-bot please fix the typo");
+    expect(run.request.prompt).toContain("Issue #1: Spelling error in the README file");
+    expect(run.request.prompt).toContain("The README says 'Helo' instead of 'Hello'.");
   });
 });
