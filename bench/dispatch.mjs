@@ -16,18 +16,19 @@
 // options: --n <sequential tasks> --warmup <uncounted first tasks> --gap <ms between them>
 //          --tasks <burst size, 0 skips part 2> --concurrency <C> --timeout <s, part 2 bound>
 //          --cap <MAX_RUNNING_TASKS and _PER_REPO for the fresh dev server>
+//          --in-place (dev server from the checkout itself, not a snapshot of it)
 //          --url <running agent-bot> --token <API token> --secret <GitHub webhook secret>
 //          --json (write bench/results/dispatch-<time>.json)
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { loadSample, makeTriggering } from "../scripts/samples.mjs";
 import { signDelivery } from "../scripts/webhook-signer.mjs";
-import { devVars, startDevServer } from "../test/support/dev-server.mjs";
+import { devVars } from "../test/support/dev-server.mjs";
 import { percentiles } from "./ingest.mjs";
 
 const FINAL = new Set(["succeeded", "failed", "cancelled", "timed_out"]);
@@ -65,6 +66,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "20" },
     timeout: { type: "string", default: "300" }, // s: part 2's bound
     cap: { type: "string", default: "100" },
+    "in-place": { type: "boolean", default: false },
     url: { type: "string" },
     token: { type: "string" },
     secret: { type: "string" },
@@ -84,7 +86,12 @@ const token = values.token ?? vars.API_TOKEN ?? "dev-api-token";
 // test/fixtures/fake-cli/README.md), so the baseline replays exactly what the runner ran.
 const scratch = mkdtempSync(join(tmpdir(), "agent-bot-bench-dispatch-"));
 const recordFile = join(scratch, "fake-cli-record.jsonl");
-process.once("exit", () => rmSync(scratch, { recursive: true, force: true }));
+// The baseline's CLI leads its own process group, so it would outlive an early exit: end it first.
+let baselineChild;
+process.once("exit", () => {
+  if (baselineChild?.exitCode === null) baselineChild.kill("SIGKILL");
+  rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+});
 
 // All sample tasks share one repository (Codertocat/Hello-World), so the default caps (10 in
 // all, 2 per repository) would measure the waiting line, not dispatch: lift them.
@@ -93,15 +100,18 @@ console.log(
   `dispatch bench: N=${opt.n} one at a time (+${opt.warmup} warm-up), then ${opt.tasks} tasks at C=${opt.concurrency}; ` +
     `caps ${caps ? Object.entries(caps).map(([k, v]) => `${k}=${v}`).join(" ") : "as configured on --url"}; load average ${loadavg()[0].toFixed(2)}`,
 );
+// wrangler dev rebuilds and restarts workerd whenever a source file changes, and cannot be
+// told not to watch. In a checkout others edit, that restarts the server mid-run: the local
+// queue loses its messages and woken TaskAgents can fail. So by default the server runs from
+// a snapshot of the source tree; --in-place runs it from the checkout, and restarts are counted.
+const source = values.url || values["in-place"] ? undefined : snapshotCheckout();
+const { startDevServer } = await import(source ? pathToFileURL(join(source, "test/support/dev-server.mjs")).href : "../test/support/dev-server.mjs");
 const server = values.url
   ? undefined
   : await startDevServer({
       args: Object.entries(caps).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       env: { FAKE_CLI_RECORD: recordFile },
     });
-// wrangler dev rebuilds and restarts workerd whenever a source file changes (it cannot be
-// told not to watch), and other work in this checkout may edit files mid-run. A restart drops
-// open connections and stalls tasks for a moment, so count them and say so next to the numbers.
 const reloads = server ? watchReloads(server) : undefined;
 process.once("SIGINT", async () => {
   await server?.stop();
@@ -111,7 +121,8 @@ const url = values.url ?? server.url;
 const results = { options: opt, caps, url };
 
 try {
-  console.log(`ours: ${url}${server ? " (wrangler dev + local runner + replaying fake claude, fresh state)" : ""}`);
+  const from = source ? `a snapshot of the checkout in ${source}` : "the checkout itself";
+  console.log(`ours: ${url}${server ? ` (wrangler dev + local runner + replaying fake claude, fresh state, from ${from})` : ""}`);
   results.dispatch = await dispatchLatency();
   if (opt.tasks > 0) results.throughput = await throughput();
 } finally {
@@ -120,7 +131,11 @@ try {
   await server?.stop();
 }
 if (results.reloads) {
-  console.log(`\nnote: wrangler dev reloaded ${results.reloads} time(s) during the run (source files changed under it); samples around those moments include a restart`);
+  console.log(
+    `\nnote: wrangler dev reloaded ${results.reloads} time(s) during the run (source files changed under it). A reload drops the local` +
+      ` queue's messages and can leave TaskAgents unable to wake ("could not determine its Durable Object name"): numbers and` +
+      ` incomplete tasks around it may be its doing, not the platform's. Run without --in-place to avoid it.`,
+  );
 }
 results.baseline = await baseline();
 summary(results);
@@ -208,10 +223,13 @@ async function throughput() {
     await sleep(LIST_POLL_MS);
   }
 
-  const details = await mapLimit([...wanted.keys()], 8, (id) => getTask(id));
+  // One unreadable task is a finding about that task, not the end of the bench.
+  const sent = [...wanted.values()];
+  const details = await mapLimit(sent, 8, ({ taskId }) => getTask(taskId).catch((error) => ({ error: error.message })));
   const tasks = details.map((detail, i) => {
-    const { taskId, ackAt } = fired[i];
+    const { taskId, ackAt } = sent[i];
     if (!detail) return { taskId, status: "missing", problems: ["no task"] };
+    if (detail.error) return { taskId, status: "unreadable", problems: [detail.error] };
     const status = detail.state.status;
     const problems = [...(FINAL.has(status) ? [] : [`not final (${status})`]), ...checkLog(detail)];
     const finalAt = detail.state.transitions.findLast((t) => FINAL.has(t.status))?.at;
@@ -221,20 +239,30 @@ async function throughput() {
   const lastFinal = Math.max(...tasks.map((t) => t.finalAt ?? NaN).filter(Number.isFinite));
   const wallMs = Number.isFinite(lastFinal) ? lastFinal - startedAt : NaN;
   const finalCounts = countBy(tasks.map((t) => t.status));
-  console.log(`wall time, first webhook sent → last task final: ${ms(wallMs)} (${(tasks.length / (wallMs / 1000)).toFixed(1)} tasks/s)`);
+  console.log(`wall time, first webhook sent → last task final: ${ms(wallMs)}${Number.isFinite(wallMs) ? ` (${(tasks.length / (wallMs / 1000)).toFixed(1)} tasks/s)` : ""}`);
   console.log(`final statuses: ${JSON.stringify(finalCounts)}`);
   console.log(`${complete}/${opt.tasks} complete (final status; runner events 1..max per attempt with no gap or duplicate; last one a result)`);
   for (const t of tasks.filter((t) => t.problems.length).slice(0, 5)) console.log(`  ${t.taskId}: ${t.problems.join("; ")}`);
+  const missing = tasks.filter((t) => t.status === "missing");
+  if (missing.length) {
+    // Accepted but never created: the delivery ledger tells whether the consumer ever saw them.
+    const ledger = await ledgerRows(startedAt);
+    const where = missing.map((t) => {
+      const row = ledger.get(t.taskId.replace(/^task_/, "dlv_"));
+      return row ? `ledger ${row.status}/${row.decision}${row.lastError ? ` (${row.lastError.slice(0, 80)})` : ""}` : "not in the ledger (never consumed)";
+    });
+    console.log(`  ${missing.length} accepted webhooks never became tasks: ${JSON.stringify(countBy(where))}`);
+  }
 
   const measured = tasks.filter((t) => t.spawn !== undefined);
   const stats = breakdown(measured);
   console.log(`under load, 202 → CLI spawned: ${fmt(stats.spawn)}`);
   printBreakdown(stats);
-  // How much really ran in parallel: the caps allow everything, so this is the machine's limit.
+  // How much really ran in parallel (the caps bound it; with the default caps nothing does).
   const peakCli = peakOverlap(measured.map((t) => [t.spawnAt, t.resultAt]));
   const peakRunner = peakOverlap(measured.map((t) => [t.runnerAt, t.resultAt]));
   console.log(`peak at once: ${peakRunner} tasks in the runner (clone → result), ${peakCli} CLIs running (spawn → result)`);
-  return { fired: fired.length, ackStatuses: statuses, firedMs, wallMs, finalCounts, complete, stats, peakCli, peakRunner, incomplete: tasks.filter((t) => t.problems.length) };
+  return { fired: fired.length, ackStatuses: statuses, firedMs, wallMs, finalCounts, complete, stats, peakCli, peakRunner, incomplete: tasks.filter((t) => t.problems.length), tasks };
 }
 
 // ---- 3. baseline --------------------------------------------------------------------
@@ -262,7 +290,7 @@ async function baseline() {
 function firstLine(argv, prompt, cwd, env) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(FAKE_CLAUDE, argv, { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    const child = (baselineChild = spawn(FAKE_CLAUDE, argv, { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] }));
     let took;
     child.stdout.setEncoding("utf8").on("data", (chunk) => {
       if (took === undefined && chunk.includes("\n")) took = performance.now() - t0;
@@ -343,15 +371,22 @@ async function apiGet(path) {
   }
 }
 
-/** GET /api/tasks/:id → { task, state, log }, or undefined while the consumer has not created it. */
+/**
+ * GET /api/tasks/:id → { task, state, log }, or undefined while the consumer has not created it.
+ * A 5xx is retried a few times (a Durable Object restarting); after that it throws.
+ */
 async function getTask(id) {
-  const response = await apiGet(`/api/tasks/${id}`);
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return undefined;
+  for (let attempt = 1; ; attempt++) {
+    const response = await apiGet(`/api/tasks/${id}`);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (response.ok) return response.json();
+    const text = await response.text();
+    if (response.status < 500 || attempt >= 5) throw new Error(`GET /api/tasks/${id}: ${response.status} ${text.slice(0, 200)}`);
+    await sleep(1_000);
   }
-  if (!response.ok) throw new Error(`GET /api/tasks/${id}: ${response.status} ${await response.text()}`);
-  return response.json();
 }
 
 async function waitFinal(id, timeoutMs) {
@@ -376,6 +411,22 @@ async function listTasks(since) {
     const page = await response.json();
     rows.push(...page.items);
     cursor = page.items.at(-1)?.createdAt < since - 5_000 ? null : page.nextCursor;
+    if (!cursor) break;
+  }
+  return rows;
+}
+
+/** The delivery ledger (GET /api/events) back to `since`, by delivery id. */
+async function ledgerRows(since) {
+  const rows = new Map();
+  let cursor = null;
+  for (let pages = 0; pages < 50; pages++) {
+    const query = new URLSearchParams({ vendor: "github", limit: "200", ...(cursor && { cursor }) });
+    const response = await apiGet(`/api/events?${query}`);
+    if (!response.ok) throw new Error(`GET /api/events: ${response.status} ${await response.text()}`);
+    const page = await response.json();
+    for (const row of page.items) rows.set(row.id, row);
+    cursor = page.items.at(-1)?.receivedAt < since - 5_000 ? null : page.nextCursor;
     if (!cursor) break;
   }
   return rows;
@@ -457,8 +508,25 @@ function printBreakdown(stats) {
   console.log(`  where the time goes (ms)             p50     p99`);
   for (const [label, , , what] of SEGMENTS) {
     const s = stats.segments[label.trim()];
-    console.log(`  ${label.padEnd(33)}${s.p50.toFixed(0).padStart(6)}${s.p99.toFixed(0).padStart(8)}   ${what}`);
+    const num = (v) => (Number.isFinite(v) ? v.toFixed(0) : "n/a");
+    console.log(`  ${label.padEnd(33)}${num(s.p50).padStart(6)}${num(s.p99).padStart(8)}   ${what}`);
   }
+}
+
+/** Copies the source tree (node_modules linked, not copied) into the scratch dir; returns its path. */
+function snapshotCheckout() {
+  const root = fileURLToPath(new URL("../", import.meta.url));
+  const dir = join(scratch, "checkout");
+  const skip = new Set(["node_modules", ".git", ".wrangler", "dist", "coverage", "test-results"]);
+  cpSync(root, dir, {
+    recursive: true,
+    filter: (path) => {
+      const rel = relative(root, path);
+      return !skip.has(rel.split(sep)[0]) && rel !== join("bench", "results");
+    },
+  });
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+  return dir;
 }
 
 /**

@@ -45,11 +45,12 @@ describe("TaskAgent", () => {
     expect(state.spec?.id).toBe("task_a");
   });
 
-  it("keeps its state and log in its own SQLite across eviction", async () => {
+  it("keeps its state and log in its own SQLite across eviction", { timeout: 15_000 }, async () => {
     const runner = installFakeRunner();
     runner.script = () => [{ type: "phase", phase: "running" }];
     const agent = await getAgentByName(env.TASK_AGENT, "task_evicted");
-    await agent.createTask(spec("task_evicted"));
+    // Its own repository, so no other test's task holds the per-repository slots.
+    await agent.createTask({ ...spec("task_evicted"), subject: { repository: "acme/evicted" } });
     await eventually(async () => (await agent.getTask()).status === "running");
     const before = await agent.getLog();
 
