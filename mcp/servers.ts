@@ -6,22 +6,24 @@ import type { McpServerName } from "./auth/scopes";
 import type { ToolContext } from "./tools/define";
 import { registerAgentBotTools } from "./tools/agent-bot.tools";
 import { registerGitHubTools } from "./tools/github.tools";
+import { registerJiraTools } from "./tools/jira.tools";
+import { registerSentryTools } from "./tools/sentry.tools";
+import { registerSlackTools } from "./tools/slack.tools";
 
-const REGISTRARS: Partial<Record<McpServerName, (server: McpServer, ctx: ToolContext) => void>> = {
+const REGISTRARS: Record<McpServerName, (server: McpServer, ctx: ToolContext) => void> = {
   github: registerGitHubTools,
+  jira: registerJiraTools,
+  slack: registerSlackTools,
+  sentry: registerSentryTools,
   "agent-bot": registerAgentBotTools,
 };
 
-/** The servers that are served; the others are valid scope names not yet backed by tools. */
-export const SERVED: readonly McpServerName[] = Object.keys(REGISTRARS) as McpServerName[];
-
 export function isServed(name: string): name is McpServerName {
-  return (SERVED as readonly string[]).includes(name);
+  return Object.hasOwn(REGISTRARS, name);
 }
 
 export function buildServer(ctx: ToolContext): McpServer {
   const register = REGISTRARS[ctx.server];
-  if (!register) throw new Error(`no MCP server named ${ctx.server}`);
   const server = new McpServer({ name: `agent-bot-${ctx.server}`, version: "0.1.0" }, { capabilities: { tools: {} } });
   register(server, ctx);
   return server;

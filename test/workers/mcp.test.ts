@@ -96,7 +96,8 @@ let github: FakeGitHub;
 
 beforeEach(() => {
   github = new FakeGitHub();
-  installFakeRunner({ [new URL(env.GITHUB_API_URL).host]: (request) => github.handle(request) });
+  // GITHUB_API_URL is http://github.test in vitest.config.ts.
+  installFakeRunner({ "github.test": (request) => github.handle(request) });
 });
 
 afterEach(() => {
@@ -391,6 +392,21 @@ describe("MCP: rate limit", () => {
     expect((await rawPost("github", token)).status).toBe(200);
   });
 
+  it("the limiter admits at most the limit in any one second of its own clock, under 50 requests/second offered", async () => {
+    const limiter = env.MCP_RATE_LIMITER.get(env.MCP_RATE_LIMITER.idFromName(`window-${crypto.randomUUID()}`));
+    const t0 = 1_000_000;
+    const admitted: number[] = [];
+    for (let i = 0; i < 250; i++) {
+      const at = t0 + i * 20;
+      const taken = await limiter.take(10, at);
+      if (taken.allowed) admitted.push(at);
+      else expect(taken.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    }
+    // 5 seconds at 50/s: 10 per second, never 11 inside any 1000 ms.
+    expect(admitted).toHaveLength(50);
+    for (let i = 10; i < admitted.length; i++) expect(admitted[i]! - admitted[i - 10]!).toBeGreaterThanOrEqual(1000);
+  });
+
   it("an SDK client sees the 429 as an error", async () => {
     const { token } = await issueToken({ rateLimitPerSecond: 3 });
     const client = await connect("github", token);
@@ -399,6 +415,7 @@ describe("MCP: rate limit", () => {
         for (let i = 0; i < 5; i++) await client.listTools();
       })(),
     ).rejects.toThrow(/429|rate/i);
+    await client.close();
   });
 });
 

@@ -1,0 +1,136 @@
+// The Jira MCP server, through the SDK client and the same createMcpHandler the
+// McpHost serves with, with Jira settings of the test's own (the Worker's test
+// bindings have none). A fake Jira records every request and fails on any it
+// does not expect; each write tool sends exactly one request.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { createMcpHandler } from "agents/mcp/server";
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { McpPrincipal } from "../../mcp/auth/scopes";
+import { buildServer } from "../../mcp/servers";
+import { getConfig } from "../../workers/config";
+
+const JIRA = { JIRA_BASE_URL: "http://jira.test", JIRA_EMAIL: "agent-bot@example.com", JIRA_API_TOKEN: "jira-test-mcp-token" };
+
+interface Recorded {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+let calls: Recorded[];
+let unexpected: string[];
+let answers: Map<string, { status?: number; body?: unknown }>;
+
+beforeEach(() => {
+  calls = [];
+  unexpected = [];
+  answers = new Map();
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (url.host !== "jira.test") throw new TypeError(`unexpected request in test: ${request.method} ${request.url}`);
+    const raw = request.method === "GET" ? "" : await request.text();
+    calls.push({ method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: Object.fromEntries(request.headers), body: raw ? JSON.parse(raw) : undefined });
+    const answer = answers.get(`${request.method} ${url.pathname}`);
+    if (!answer) {
+      unexpected.push(`${request.method} ${url.pathname}`);
+      throw new TypeError(`unexpected request to the fake Jira: ${request.method} ${url.pathname}`);
+    }
+    if (answer.body === undefined) return new Response(null, { status: answer.status ?? 204 });
+    return Response.json(answer.body, { status: answer.status ?? 200 });
+  });
+});
+
+afterEach(() => {
+  expect(unexpected).toEqual([]);
+  vi.restoreAllMocks();
+});
+
+async function connect(access: "read" | "write"): Promise<Client> {
+  const principal: McpPrincipal = { tokenId: "mtk_test", name: "test", servers: ["jira"], access, expiresAt: Date.now() + 60_000, taskId: null };
+  const config = { ...getConfig(env), ...JIRA };
+  const handler = createMcpHandler(() => buildServer({ env, config, principal, server: "jira" }), { route: "/mcp/jira" });
+  const client = new Client({ name: "jira-test", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL("http://agent-bot.test/mcp/jira"), { fetch: (url, init) => handler.fetch(new Request(url, init)) }),
+  );
+  return client;
+}
+
+const text = (result: unknown) => (result as { content: { text: string }[] }).content.map((c) => c.text).join("");
+const json = (result: unknown) => JSON.parse(text(result));
+
+const ISSUE = { key: "PAY-7", fields: { summary: "Checkout fails", status: { name: "To Do" }, issuetype: { name: "Bug" }, labels: ["agent-bot"], project: { key: "PAY" }, description: "Steps" } };
+
+describe("MCP: Jira", () => {
+  it("lists its tools", async () => {
+    const client = await connect("read");
+    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(["add_comment", "create_issue", "get_issue", "get_transitions", "search_issues", "transition_issue"]);
+    await client.close();
+  });
+
+  it("get_issue, search_issues (Cloud, then the Data Center fallback) and get_transitions", async () => {
+    answers.set("GET /rest/api/2/issue/PAY-7", { body: ISSUE });
+    answers.set("GET /rest/api/2/search/jql", { body: { issues: [ISSUE], nextPageToken: "n2" } });
+    answers.set("GET /rest/api/2/issue/PAY-7/transitions", { body: { transitions: [{ id: "31", name: "Done", to: { name: "Done" } }] } });
+    const client = await connect("read");
+
+    expect(json(await client.callTool({ name: "get_issue", arguments: { issue_key: "PAY-7" } }))).toMatchObject({ key: "PAY-7", status: "To Do", type: "Bug", description: "Steps" });
+    expect(json(await client.callTool({ name: "search_issues", arguments: { jql: "project = PAY", max_results: 10 } }))).toMatchObject({ issues: [{ key: "PAY-7" }], nextPageToken: "n2" });
+    expect(calls[1]!.query).toMatchObject({ jql: "project = PAY", maxResults: "10" });
+
+    answers.set("GET /rest/api/2/search/jql", { status: 404, body: { errorMessages: ["Not found"] } });
+    answers.set("GET /rest/api/2/search", { body: { issues: [ISSUE] } });
+    expect(json(await client.callTool({ name: "search_issues", arguments: { jql: "project = PAY" } }))).toMatchObject({ issues: [{ key: "PAY-7" }], nextPageToken: null });
+
+    expect(json(await client.callTool({ name: "get_transitions", arguments: { issue_key: "PAY-7" } }))).toEqual([{ id: "31", name: "Done", to: "Done" }]);
+    const basic = `Basic ${btoa(`${JIRA.JIRA_EMAIL}:${JIRA.JIRA_API_TOKEN}`)}`;
+    for (const call of calls) expect(call.headers.authorization).toBe(basic);
+    await client.close();
+  });
+
+  it("add_comment, transition_issue and create_issue send exactly one request each", async () => {
+    answers.set("POST /rest/api/2/issue/PAY-7/comment", { status: 201, body: { id: "10001" } });
+    answers.set("POST /rest/api/2/issue/PAY-7/transitions", { status: 204 });
+    answers.set("POST /rest/api/2/issue", { status: 201, body: { id: "20001", key: "PAY-8" } });
+    const client = await connect("write");
+
+    expect(json(await client.callTool({ name: "add_comment", arguments: { issue_key: "PAY-7", body: "On it." } }))).toEqual({ id: "10001", issueKey: "PAY-7" });
+    expect(calls.at(-1)).toMatchObject({ method: "POST", path: "/rest/api/2/issue/PAY-7/comment", body: { body: "On it." } });
+
+    await client.callTool({ name: "transition_issue", arguments: { issue_key: "PAY-7", transition_id: "31", comment: "Fixed in #12" } });
+    expect(calls.at(-1)).toMatchObject({
+      method: "POST",
+      path: "/rest/api/2/issue/PAY-7/transitions",
+      body: { transition: { id: "31" }, update: { comment: [{ add: { body: "Fixed in #12" } }] } },
+    });
+
+    expect(json(await client.callTool({ name: "create_issue", arguments: { project_key: "PAY", summary: "Flaky test", issue_type: "Bug", labels: ["ci"] } }))).toEqual({
+      id: "20001",
+      key: "PAY-8",
+    });
+    expect(calls.at(-1)!.body).toEqual({ fields: { project: { key: "PAY" }, summary: "Flaky test", issuetype: { name: "Bug" }, labels: ["ci"] } });
+    expect(calls).toHaveLength(3);
+    await client.close();
+  });
+
+  it("Jira 400 is a final tool error with Jira's messages; read tokens cannot write", async () => {
+    answers.set("POST /rest/api/2/issue", { status: 400, body: { errorMessages: [], errors: { summary: "Summary is required." } } });
+    const writer = await connect("write");
+    const failed = await writer.callTool({ name: "create_issue", arguments: { project_key: "PAY", summary: "x" } });
+    expect(failed.isError).toBe(true);
+    expect(text(failed)).toContain("summary: Summary is required.");
+    expect(failed.structuredContent).toMatchObject({ error: { vendor: "jira", status: 400, retryable: false } });
+    await writer.close();
+
+    const reader = await connect("read");
+    const refused = await reader.callTool({ name: "add_comment", arguments: { issue_key: "PAY-7", body: "x" } });
+    expect(text(refused)).toContain('"jira:write"');
+    expect(calls).toHaveLength(1);
+    await reader.close();
+  });
+});

@@ -1,0 +1,141 @@
+// The Sentry MCP server. Tool calls run through the SDK client and the same
+// createMcpHandler the McpHost serves with, but with Sentry settings of the
+// test's own (the Worker's test bindings have none); a fake Sentry records every
+// request and fails on any it does not expect. Through the Worker, an
+// unconfigured Sentry is a tool error, not a crash.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { createMcpHandler } from "agents/mcp/server";
+import { env, exports } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { McpPrincipal } from "../../mcp/auth/scopes";
+import { buildServer } from "../../mcp/servers";
+import { getConfig } from "../../workers/config";
+import { api } from "./support";
+
+const SENTRY_TOKEN = "sntrys_test_mcp_token";
+
+interface Recorded {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+let calls: Recorded[];
+let unexpected: string[];
+let routes: Map<string, { status?: number; body: unknown }>;
+
+beforeEach(() => {
+  calls = [];
+  unexpected = [];
+  routes = new Map();
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (url.host !== "sentry.test") throw new TypeError(`unexpected request in test: ${request.method} ${request.url}`);
+    const raw = request.method === "GET" ? "" : await request.text();
+    calls.push({ method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: Object.fromEntries(request.headers), body: raw ? JSON.parse(raw) : undefined });
+    const answer = routes.get(`${request.method} ${url.pathname}`);
+    if (!answer) {
+      unexpected.push(`${request.method} ${url.pathname}`);
+      throw new TypeError(`unexpected request to the fake Sentry: ${request.method} ${url.pathname}`);
+    }
+    return Response.json(answer.body, { status: answer.status ?? 200 });
+  });
+});
+
+afterEach(() => {
+  expect(unexpected).toEqual([]);
+  vi.restoreAllMocks();
+});
+
+async function connect(access: "read" | "write"): Promise<Client> {
+  const principal: McpPrincipal = { tokenId: "mtk_test", name: "test", servers: ["sentry"], access, expiresAt: Date.now() + 60_000, taskId: null };
+  const config = { ...getConfig(env), SENTRY_API_URL: "http://sentry.test/api/0/", SENTRY_AUTH_TOKEN: SENTRY_TOKEN };
+  const handler = createMcpHandler(() => buildServer({ env, config, principal, server: "sentry" }), { route: "/mcp/sentry" });
+  const client = new Client({ name: "sentry-test", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL("http://agent-bot.test/mcp/sentry"), { fetch: (url, init) => handler.fetch(new Request(url, init)) }),
+  );
+  return client;
+}
+
+const text = (result: unknown) => (result as { content: { text: string }[] }).content.map((c) => c.text).join("");
+const json = (result: unknown) => JSON.parse(text(result));
+
+const ISSUE = { id: "4001", shortId: "BACKEND-1", title: "TypeError: x is undefined", culprit: "checkout", level: "error", status: "unresolved", project: { slug: "backend" }, count: "12", userCount: 3, permalink: "https://sentry.io/issues/4001/" };
+
+describe("MCP: Sentry", () => {
+  it("lists its tools", async () => {
+    const client = await connect("read");
+    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(["get_event", "get_issue", "list_issue_events", "search_issues", "update_issue"]);
+    await client.close();
+  });
+
+  it("get_issue, list_issue_events, get_event (with the stack trace), search_issues", async () => {
+    routes.set("GET /api/0/issues/4001/", { body: ISSUE });
+    routes.set("GET /api/0/issues/4001/events/", { body: [{ eventID: "a".repeat(32), dateCreated: "2026-01-01T00:00:00Z", message: "boom", tags: [{ key: "env", value: "prod" }] }] });
+    routes.set("GET /api/0/issues/4001/events/latest/", {
+      body: {
+        eventID: "a".repeat(32),
+        title: "TypeError: x is undefined",
+        tags: [],
+        entries: [{ type: "exception", data: { values: [{ type: "TypeError", value: "x is undefined", stacktrace: { frames: [{ filename: "src/checkout.ts", function: "pay", lineNo: 42, colNo: 7, inApp: true, context: [[42, "  x.total()"]] }] } }] } }],
+      },
+    });
+    routes.set("GET /api/0/organizations/acme/issues/", { body: [ISSUE] });
+    const client = await connect("read");
+
+    expect(json(await client.callTool({ name: "get_issue", arguments: { issue_id: "4001" } }))).toMatchObject({ shortId: "BACKEND-1", project: "backend" });
+    expect(json(await client.callTool({ name: "list_issue_events", arguments: { issue_id: "4001" } }))).toEqual([
+      { eventId: "a".repeat(32), dateCreated: "2026-01-01T00:00:00Z", message: "boom", tags: { env: "prod" } },
+    ]);
+    expect(json(await client.callTool({ name: "get_event", arguments: { issue_id: "4001" } })).exceptions).toEqual([
+      { type: "TypeError", value: "x is undefined", frames: [{ file: "src/checkout.ts", function: "pay", line: 42, column: 7, inApp: true, context: ["42:   x.total()"] }] },
+    ]);
+    expect(json(await client.callTool({ name: "search_issues", arguments: { organization: "acme", query: "is:unresolved", project: "backend" } }))).toHaveLength(1);
+    expect(calls[3]!.query).toEqual({ query: "is:unresolved project:backend", limit: "25" });
+    for (const call of calls) expect(call.headers.authorization).toBe(`Bearer ${SENTRY_TOKEN}`);
+    await client.close();
+  });
+
+  it("update_issue sends exactly one PUT with the change", async () => {
+    routes.set("PUT /api/0/issues/4001/", { body: { ...ISSUE, status: "resolved", assignedTo: { email: "dev@example.com" } } });
+    const client = await connect("write");
+    const result = await client.callTool({ name: "update_issue", arguments: { issue_id: "4001", status: "resolved", assigned_to: "dev@example.com" } });
+    expect(json(result)).toMatchObject({ status: "resolved", assignedTo: "dev@example.com" });
+    expect(calls).toEqual([expect.objectContaining({ method: "PUT", path: "/api/0/issues/4001/", body: { status: "resolved", assignedTo: "dev@example.com" } })]);
+    await client.close();
+  });
+
+  it("update_issue with a read token is refused naming sentry:write; Sentry 503 is a retryable tool error", async () => {
+    const reader = await connect("read");
+    const refused = await reader.callTool({ name: "update_issue", arguments: { issue_id: "4001", status: "resolved" } });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain('"sentry:write"');
+    routes.set("GET /api/0/issues/4001/", { status: 503, body: { detail: "Service unavailable" } });
+    const failed = await reader.callTool({ name: "get_issue", arguments: { issue_id: "4001" } });
+    expect(failed.isError).toBe(true);
+    expect(failed.structuredContent).toMatchObject({ error: { vendor: "sentry", status: 503, retryable: true } });
+    expect(calls).toHaveLength(1);
+    await reader.close();
+  });
+
+  it("through the Worker, an unconfigured Sentry is a tool error naming the setting", async () => {
+    const issued = await api("/api/mcp-tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "s", servers: ["sentry"] }) });
+    const { token } = (await issued.json()) as { token: string };
+    const client = new Client({ name: "sentry-worker", version: "1.0.0" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL("http://agent-bot.test/mcp/sentry"), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+        fetch: (url, init) => exports.default.fetch(url, init),
+      }),
+    );
+    const result = await client.callTool({ name: "get_issue", arguments: { issue_id: "4001" } });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain("SENTRY_AUTH_TOKEN is not set");
+    await client.close();
+  });
+});
