@@ -14,7 +14,9 @@ import { errorMessage, logLine, redact, redactDeep } from "../workers/observabil
 import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
 import { EventLog, type TaskLogEntry } from "./task/event-log";
 import { readRunnerEvents } from "./task/ndjson";
-import { buildRunRequest } from "./task/run-request";
+import { buildRunRequest, type TaskMcpAccess } from "./task/run-request";
+import { issueToken, revokeToken } from "../mcp/auth/tokens";
+import { MCP_SERVERS } from "../mcp/auth/scopes";
 import { threadContext } from "./task/thread-context";
 import { threadProgress } from "./task/thread-progress";
 import { openPullRequest } from "../workers/integrations/github/github.client";
@@ -211,7 +213,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
     await this.syncThread();
     try {
       const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
-      await this.runner().start(buildRunRequest(spec, attempt.n, this.config, this.state.costUsd, context));
+      const mcp = await this.issueMcpToken(attempt.n);
+      await this.runner().start(buildRunRequest(spec, attempt.n, this.config, this.state.costUsd, context, mcp));
     } catch (error) {
       await this.finish("failed", redact(errorMessage(error), this.config));
       return;
@@ -276,8 +279,27 @@ export class TaskAgent extends Agent<Env, TaskState> {
     this.log(status === "succeeded" ? "info" : "warn", `task ${status}${reason ? `: ${reason}` : ""}`);
     const scheduler = this.env.TASK_SCHEDULER.get(this.env.TASK_SCHEDULER.idFromName(SCHEDULER_NAME));
     this.ctx.waitUntil(scheduler.release(this.name).catch((error) => this.log("error", `could not free the slot: ${errorMessage(error)}`)));
+    const tokenId = this.state.mcpTokenId;
+    if (tokenId) {
+      // The attempt is over, so is its MCP access.
+      await revokeToken(this.env.DB, tokenId).catch((error) => this.log("warn", `could not revoke the task's MCP token: ${errorMessage(error)}`));
+      this.setState({ ...this.state, mcpTokenId: null });
+    }
     await this.syncRow();
     await this.syncThread();
+  }
+
+  /** A token for the platform's MCP servers that lives as long as this attempt can. */
+  private async issueMcpToken(attempt: number): Promise<TaskMcpAccess> {
+    const issued = await issueToken(this.env.DB, {
+      name: `task ${this.name} attempt ${attempt}`,
+      servers: [...MCP_SERVERS],
+      access: "write",
+      expiresAt: Date.now() + (this.config.TASK_TIMEOUT_MINUTES + 5) * 60_000,
+      taskId: this.name,
+    });
+    this.setState({ ...this.state, mcpTokenId: issued.id });
+    return { token: issued.token, servers: issued.servers };
   }
 
   /** Opens (or finds) the pull request for the pushed branch; a failure is logged, the task still succeeds. */

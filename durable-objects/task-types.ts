@@ -81,4 +81,6 @@ export interface TaskState {
   costUsd: number;
   result: TaskResult | null;
   thread: ThreadRef | null;
+  /** The task-scoped MCP token of the current attempt (its id; the secret is never stored). */
+  mcpTokenId?: string | null;
 }

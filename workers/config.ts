@@ -50,6 +50,8 @@ export const configSchema = z.object({
   JIRA_API_TOKEN: secret,
   SENTRY_API_URL: z.string().url().catch("https://sentry.io/api/0/"),
   SENTRY_AUTH_TOKEN: secret,
+  /** Public base URL of this Worker, where task runners reach the MCP servers; DASHBOARD_URL when unset. */
+  PUBLIC_URL: z.string().url().optional().catch(undefined),
   /** Public base URL of the dashboard, for links in vendor threads. */
   DASHBOARD_URL: z.string().url().catch("http://127.0.0.1:8787"),
 

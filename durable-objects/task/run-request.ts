@@ -9,7 +9,30 @@ export function branchFor(taskId: string): string {
   return `agent-bot/${taskId}`;
 }
 
-export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config, spentUsd = 0, context?: string): RunRequest {
+export interface TaskMcpAccess {
+  token: string;
+  servers: readonly string[];
+}
+
+/** The platform's own MCP servers, reached with the task's token. */
+function mcpServersFor(config: Config, access: TaskMcpAccess | undefined): RunRequest["mcpServers"] {
+  if (!access) return [];
+  const base = (config.PUBLIC_URL ?? config.DASHBOARD_URL).replace(/\/+$/, "");
+  return access.servers.map((server) => ({
+    name: `agent-bot-${server}`.replace(/^agent-bot-agent-bot$/, "agent-bot"),
+    url: `${base}/mcp/${server}`,
+    headers: { Authorization: `Bearer ${access.token}` },
+  }));
+}
+
+export function buildRunRequest(
+  spec: TaskSpec,
+  attempt: number,
+  config: Config,
+  spentUsd = 0,
+  context?: string,
+  mcp?: TaskMcpAccess,
+): RunRequest {
   const cli = spec.cli ?? config.DEFAULT_CLI;
   const repository = spec.subject.repository;
   const env: Record<string, string> = {};
@@ -26,9 +49,9 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
       : undefined,
     gitToken: config.GITHUB_TOKEN,
     skills: spec.skills ?? [],
-    mcpServers: [],
+    mcpServers: mcpServersFor(config, mcp),
     env,
-    redact: SECRET_SETTINGS.map((name) => config[name]).filter((value): value is string => Boolean(value)),
+    redact: [...SECRET_SETTINGS.map((name) => config[name]), mcp?.token].filter((value): value is string => Boolean(value)),
     timeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
     // What is left of the task's budget after earlier attempts.
     maxBudgetUsd: Math.max(0.01, config.TASK_BUDGET_USD - spentUsd),

@@ -75,6 +75,18 @@ describe("TaskAgent lifecycle", () => {
     expect(request).toMatchObject({ taskId: s.id, attempt: 1, cli: "claude", repo: { branch: `agent-bot/${s.id}` }, maxBudgetUsd: 5 });
     expect(request.prompt).toContain("fix the flaky login test");
 
+    // The runner gets the platform's MCP servers with a task-scoped token, revoked when the task ends.
+    expect(request.mcpServers.map((m) => m.url)).toEqual(
+      ["github", "jira", "slack", "sentry", "agent-bot"].map((server) => `http://127.0.0.1:8787/mcp/${server}`),
+    );
+    const bearer = request.mcpServers[0]!.headers.Authorization!;
+    expect(bearer).toMatch(/^Bearer mcp_/);
+    expect(request.redact).toContain(bearer.slice("Bearer ".length));
+    const [token] = await rows<{ task_id: string; access: string; revoked_at: number | null }>("SELECT task_id, access, revoked_at FROM mcp_tokens WHERE task_id = ?", s.id);
+    expect(token).toMatchObject({ task_id: s.id, access: "write" });
+    expect(token?.revoked_at).not.toBeNull();
+    expect(JSON.stringify(await agent.getTask())).not.toContain(bearer.slice("Bearer ".length));
+
     const log = await agent.getLog();
     expect(log.map((e) => e.type)).toEqual(expect.arrayContaining(["note", "phase", "assistant_text", "tool_call", "result"]));
     expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
