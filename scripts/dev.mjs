@@ -9,10 +9,11 @@
 //     with those URLs as vars.
 // Extra arguments go to wrangler dev, e.g. `npm run dev -- --port 8788`.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
+import { readDevVars } from "./dev-vars.mjs";
 import { startFakeVendors } from "./fake-vendors.mjs";
 
 const root = resolve(new URL("..", import.meta.url).pathname);
@@ -23,16 +24,6 @@ const option = (name) => {
 };
 const wrangler = [join(root, "node_modules/wrangler/bin/wrangler.js")];
 const children = [];
-
-function readDevVars() {
-  return Object.fromEntries(
-    readFileSync(".dev.vars", "utf8")
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith("#") && line.includes("="))
-      .map((line) => [line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim()]),
-  );
-}
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -74,7 +65,7 @@ if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("created .dev.vars from .dev.vars.example (local secrets; edit as you like)");
 }
-const devVars = readDevVars();
+const devVars = readDevVars([".dev.vars"]);
 
 const persist = option("--persist-to");
 const migrate = spawnSync(

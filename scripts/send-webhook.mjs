@@ -2,8 +2,8 @@
 // `npm run send -- <vendor> <event> [options]`: signs a real sample payload with
 // the local secret from .dev.vars and POSTs it to the running Worker — the
 // `stripe trigger` of agent-bot.
-import { readFileSync, existsSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { readDevVars } from "./dev-vars.mjs";
 import { loadSample, listSamples, makeTriggering } from "./samples.mjs";
 import { SECRET_SETTING, signDelivery } from "./webhook-signer.mjs";
 
@@ -20,18 +20,6 @@ options:
 
 samples:
 ${Object.entries(listSamples()).map(([v, e]) => `  ${v}: ${e.join(", ")}`).join("\n")}`;
-
-function readDevVars(path) {
-  const file = [path, ".dev.vars", ".dev.vars.example"].find((p) => p && existsSync(p));
-  if (!file) return {};
-  return Object.fromEntries(
-    readFileSync(file, "utf8")
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith("#") && line.includes("="))
-      .map((line) => [line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim().replace(/^"(.*)"$/, "$1")]),
-  );
-}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -53,7 +41,7 @@ if (values.help || !vendor || !event || !SECRET_SETTING[vendor]) {
   process.exit(values.help ? 0 : 2);
 }
 
-const vars = readDevVars(values["dev-vars"]);
+const vars = readDevVars([values["dev-vars"], ".dev.vars", ".dev.vars.example"]);
 const secret = values.secret ?? vars[SECRET_SETTING[vendor]];
 if (!secret) {
   console.error(`no signing secret: set ${SECRET_SETTING[vendor]} in .dev.vars or pass --secret`);

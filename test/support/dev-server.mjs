@@ -1,11 +1,12 @@
 // Starts the real `npm run dev` (scripts/dev.mjs → wrangler dev → workerd) on a
 // free port with throwaway state, for end-to-end tests and benchmarks.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { readDevVars } from "../../scripts/dev-vars.mjs";
 
 const root = new URL("../../", import.meta.url);
 const OUTPUT_LIMIT = 64 * 1024;
@@ -24,15 +25,7 @@ export function freePort() {
 
 /** The local secrets the dev server runs with (.dev.vars, else the example it is copied from). */
 export function devVars() {
-  const file = [".dev.vars", ".dev.vars.example"].map((name) => new URL(name, root)).find((url) => existsSync(url));
-  if (!file) return {};
-  return Object.fromEntries(
-    readFileSync(file, "utf8")
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith("#") && line.includes("="))
-      .map((line) => [line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim().replace(/^"(.*)"$/, "$1")]),
-  );
+  return readDevVars();
 }
 
 /** True while any process of the group `pgid` (wrangler, workerd, …) is still alive. */

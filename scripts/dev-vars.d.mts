@@ -1,0 +1,1 @@
+export function readDevVars(candidates?: (string | undefined)[]): Record<string, string>;
