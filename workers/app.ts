@@ -10,6 +10,7 @@ import { handleError, handleNotFound } from "./middleware/error-handler";
 import { requestContext } from "./middleware/request-context";
 import { renderMetrics } from "./observability/metrics";
 import { apiRoutes } from "./routes/api";
+import { graphRoutes } from "./routes/graph";
 import { mcpTokenRoutes } from "./routes/mcp-tokens";
 import { taskActionRoutes } from "./routes/task-actions";
 import { webhookRoutes } from "./routes/webhooks";
@@ -28,6 +29,7 @@ export function createApp() {
   app.route("/api", apiRoutes());
   app.route("/api", taskActionRoutes());
   app.route("/api", mcpTokenRoutes());
+  app.route("/api", graphRoutes());
 
   // MCP servers authenticate their own bearer tokens (mcp/routes.ts).
   app.route("/mcp", mcpRoutes());

@@ -1,5 +1,5 @@
 // The D1 schema, in one place. `npm run db:generate` turns it into migrations/.
-import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The delivery ledger: every webhook the edge saw, accepted or rejected.
@@ -116,4 +116,52 @@ export const mcpTokens = sqliteTable(
     revokedAt: integer("revoked_at"),
   },
   (t) => [index("mcp_tokens_created_at").on(t.createdAt)],
+);
+
+/**
+ * Knowledge graph nodes: anything an event mentions (repository, issue, PR, commit, branch,
+ * person, Jira project/issue, Slack channel/thread, Sentry project/issue). The natural key is
+ * vendor-scoped (`github:issue:owner/name#12`, `jira:issue:PAY-142`, `sentry:issue:BACKEND-4Z`…)
+ * and the id is derived from it, so every event that names the same thing reaches the same row.
+ */
+export const graphEntities = sqliteTable(
+  "graph_entities",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    key: text("key").notNull(),
+    title: text("title"),
+    url: text("url"),
+    /** JSON object; later events merge their properties over earlier ones. */
+    properties: text("properties").notNull().default("{}"),
+    firstSeen: integer("first_seen").notNull(),
+    lastSeen: integer("last_seen").notNull(),
+  },
+  (t) => [
+    uniqueIndex("graph_entities_type_key").on(t.type, t.key),
+    index("graph_entities_last_seen").on(t.lastSeen),
+  ],
+);
+
+/**
+ * Knowledge graph relations (opened_by, comments_on, belongs_to, mentions, references, closes…).
+ * One row per (source, target, type); weight counts the distinct deliveries that stated it.
+ */
+export const graphEdges = sqliteTable(
+  "graph_edges",
+  {
+    sourceId: text("source_id").notNull(),
+    targetId: text("target_id").notNull(),
+    type: text("type").notNull(),
+    properties: text("properties").notNull().default("{}"),
+    weight: integer("weight").notNull().default(1),
+    /** The last delivery that stated this edge: a replay of it leaves the weight alone. */
+    lastDeliveryId: text("last_delivery_id"),
+    firstSeen: integer("first_seen").notNull(),
+    lastSeen: integer("last_seen").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sourceId, t.targetId, t.type] }),
+    index("graph_edges_target").on(t.targetId, t.type, t.sourceId),
+  ],
 );

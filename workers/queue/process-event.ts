@@ -6,6 +6,7 @@ import { getConfig } from "../config";
 import { claimDelivery, finishDelivery } from "../db/deliveries";
 import { insertTaskRow } from "../db/tasks";
 import type { AgentEvent } from "../events/agent-event";
+import { recordEventGraph } from "../graph/record-event";
 import { integrations } from "../integrations/registry";
 import type { TriggerDecision } from "../integrations/types";
 import type { Increment } from "../observability/metrics";
@@ -46,5 +47,6 @@ export async function processEvent(event: AgentEvent, env: Env): Promise<Process
   }
 
   await finishDelivery(env.DB, event.id, { ...decision, taskId });
+  await recordEventGraph(env.DB, event);
   return { duplicate: false, ...decision, taskId, increments };
 }

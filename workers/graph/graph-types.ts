@@ -1,0 +1,80 @@
+// The graph's vocabulary: what an extraction produces and the natural keys that
+// make the same thing, named by different events and vendors, one node.
+export const ENTITY_TYPES = [
+  "repository",
+  "issue",
+  "pull_request",
+  "branch",
+  "commit",
+  "person",
+  "github_account",
+  "github_installation",
+  "jira_project",
+  "jira_issue",
+  "slack_channel",
+  "slack_thread",
+  "sentry_project",
+  "sentry_issue",
+  "sentry_alert",
+] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+export const EDGE_TYPES = [
+  "belongs_to",
+  "opened_by",
+  "comments_on",
+  "mentions",
+  "references",
+  "closes",
+  "from_branch",
+  "on_branch",
+  "pushed_by",
+  "installed_by",
+  "same_as",
+] as const;
+export type EdgeType = (typeof EDGE_TYPES)[number];
+
+export interface EntityInput {
+  /** Vendor-scoped natural key, e.g. `github:issue:owner/name#12`; the entity id is derived from it. */
+  key: string;
+  type: EntityType;
+  title?: string;
+  url?: string;
+  properties?: Record<string, unknown>;
+}
+
+export interface EdgeInput {
+  /** Natural keys of both ends; both are among the extraction's entities. */
+  source: string;
+  target: string;
+  type: EdgeType;
+  properties?: Record<string, unknown>;
+}
+
+export interface Extraction {
+  entities: EntityInput[];
+  edges: EdgeInput[];
+}
+
+/** Natural keys, one builder per entity kind, so extraction and references agree. */
+export const keys = {
+  repo: (repo: string) => `github:repo:${repo}`,
+  issue: (repo: string, n: number) => `github:issue:${repo}#${n}`,
+  pullRequest: (repo: string, n: number) => `github:pr:${repo}#${n}`,
+  branch: (repo: string, branch: string) => `github:branch:${repo}@${branch}`,
+  /** Commits are keyed by their 7-character short sha: push events carry only that per commit. */
+  commit: (repo: string, sha: string) => `github:commit:${repo}@${sha.slice(0, 7).toLowerCase()}`,
+  account: (login: string) => `github:account:${login}`,
+  installation: (id: string) => `github:installation:${id}`,
+  jiraProject: (key: string) => `jira:project:${key}`,
+  jiraIssue: (key: string) => `jira:issue:${key.toUpperCase()}`,
+  slackChannel: (team: string, channel: string) => `slack:channel:${team}/${channel}`,
+  slackThread: (team: string, channel: string, ts: string) => `slack:thread:${team}/${channel}/${ts}`,
+  sentryProject: (slug: string) => `sentry:project:${slug}`,
+  /** A Sentry issue by short id (`BACKEND-4Z`), the name people paste. */
+  sentryIssue: (shortId: string) => `sentry:issue:${shortId.toUpperCase()}`,
+  /** A Sentry issue by numeric id, the name URLs and some payloads carry; linked to the short id by `same_as`. */
+  sentryIssueId: (id: string) => `sentry:issue-id:${id}`,
+  sentryAlert: (id: string) => `sentry:alert:${id}`,
+  person: (vendor: string, id: string) => `person:${vendor}:${id}`,
+};

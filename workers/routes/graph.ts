@@ -1,0 +1,63 @@
+// The knowledge graph's read API: one entity, its neighbourhood, search by title.
+// Mounted under /api, behind requireApiToken.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import { AppError } from "../errors";
+import { EDGE_TYPES, ENTITY_TYPES } from "../graph/graph-types";
+import { getEntity, neighbours, searchEntities } from "../graph/store";
+
+const list = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .optional()
+    .transform((text) => (text ? text.split(",").map((s) => s.trim()).filter(Boolean) : undefined))
+    .pipe(z.array(z.enum(values)).optional());
+
+const neighboursQuery = z.object({
+  depth: z.coerce.number().int().min(1).max(3).default(1),
+  types: list(ENTITY_TYPES),
+  edgeTypes: list(EDGE_TYPES),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const searchQuery = z.object({
+  q: z.string().trim().min(1).max(200),
+  types: list(ENTITY_TYPES),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
+  const result = schema.safeParse(query);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new AppError("bad_request", `invalid query parameter ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  return result.data;
+}
+
+export function graphRoutes() {
+  const app = new Hono<AppEnv>();
+
+  // `:id` is an entity id (`ge_…`) or a URL-encoded natural key (`jira%3Aissue%3APAY-142`).
+  app.get("/graph/entities/:id", async (c) => {
+    const id = c.req.param("id");
+    const entity = await getEntity(c.env.DB, id);
+    if (!entity) throw new AppError("not_found", `no graph entity ${id}`);
+    return c.json({ entity });
+  });
+
+  app.get("/graph/entities/:id/neighbors", async (c) => {
+    const id = c.req.param("id");
+    const query = parseQuery(neighboursQuery, c.req.query());
+    const result = await neighbours(c.env.DB, id, query);
+    if (!result) throw new AppError("not_found", `no graph entity ${id}`);
+    return c.json(result);
+  });
+
+  app.get("/graph/search", async (c) => {
+    const query = parseQuery(searchQuery, c.req.query());
+    return c.json({ items: await searchEntities(c.env.DB, query.q, query) });
+  });
+
+  return app;
+}
