@@ -2,14 +2,8 @@
 // McpHost serves with, with Jira settings of the test's own (the Worker's test
 // bindings have none). A fake Jira records every request and fails on any it
 // does not expect; each write tool sends exactly one request.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { createMcpHandler } from "agents/mcp/server";
-import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { McpPrincipal } from "../../mcp/auth/scopes";
-import { buildServer } from "../../mcp/servers";
-import { getConfig } from "../../workers/config";
+import { connectMcp, json, text } from "./mcp-harness";
 
 const JIRA = { JIRA_BASE_URL: "http://jira.test", JIRA_EMAIL: "agent-bot@example.com", JIRA_API_TOKEN: "jira-test-mcp-token" };
 
@@ -50,19 +44,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function connect(access: "read" | "write"): Promise<Client> {
-  const principal: McpPrincipal = { tokenId: "mtk_test", name: "test", servers: ["jira"], access, expiresAt: Date.now() + 60_000, taskId: null };
-  const config = { ...getConfig(env), ...JIRA };
-  const handler = createMcpHandler(() => buildServer({ env, config, principal, server: "jira" }), { route: "/mcp/jira" });
-  const client = new Client({ name: "jira-test", version: "1.0.0" });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL("http://agent-bot.test/mcp/jira"), { fetch: (url, init) => handler.fetch(new Request(url, init)) }),
-  );
-  return client;
-}
+const connect = (access: "read" | "write") => connectMcp("jira", access, JIRA);
 
-const text = (result: unknown) => (result as { content: { text: string }[] }).content.map((c) => c.text).join("");
-const json = (result: unknown) => JSON.parse(text(result));
 
 const ISSUE = { key: "PAY-7", fields: { summary: "Checkout fails", status: { name: "To Do" }, issuetype: { name: "Bug" }, labels: ["agent-bot"], project: { key: "PAY" }, description: "Steps" } };
 

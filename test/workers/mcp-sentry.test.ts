@@ -5,12 +5,9 @@
 // unconfigured Sentry is a tool error, not a crash.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { createMcpHandler } from "agents/mcp/server";
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { McpPrincipal } from "../../mcp/auth/scopes";
-import { buildServer } from "../../mcp/servers";
-import { getConfig } from "../../workers/config";
+import { connectMcp, json, text } from "./mcp-harness";
 import { api } from "./support";
 
 const SENTRY_TOKEN = "sntrys_test_mcp_token";
@@ -51,19 +48,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function connect(access: "read" | "write"): Promise<Client> {
-  const principal: McpPrincipal = { tokenId: "mtk_test", name: "test", servers: ["sentry"], access, expiresAt: Date.now() + 60_000, taskId: null };
-  const config = { ...getConfig(env), SENTRY_API_URL: "http://sentry.test/api/0/", SENTRY_AUTH_TOKEN: SENTRY_TOKEN };
-  const handler = createMcpHandler(() => buildServer({ env, config, principal, server: "sentry" }), { route: "/mcp/sentry" });
-  const client = new Client({ name: "sentry-test", version: "1.0.0" });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL("http://agent-bot.test/mcp/sentry"), { fetch: (url, init) => handler.fetch(new Request(url, init)) }),
-  );
-  return client;
-}
+const connect = (access: "read" | "write") => connectMcp("sentry", access, { SENTRY_API_URL: "http://sentry.test/api/0/", SENTRY_AUTH_TOKEN: SENTRY_TOKEN });
 
-const text = (result: unknown) => (result as { content: { text: string }[] }).content.map((c) => c.text).join("");
-const json = (result: unknown) => JSON.parse(text(result));
 
 const ISSUE = { id: "4001", shortId: "BACKEND-1", title: "TypeError: x is undefined", culprit: "checkout", level: "error", status: "unresolved", project: { slug: "backend" }, count: "12", userCount: 3, permalink: "https://sentry.io/issues/4001/" };
 

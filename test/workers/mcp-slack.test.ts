@@ -2,14 +2,8 @@
 // McpHost serves with, with Slack settings of the test's own (the Worker's test
 // bindings have none). A fake Slack Web API records every request and fails on
 // any it does not expect; each write tool sends exactly one call.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { createMcpHandler } from "agents/mcp/server";
-import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { McpPrincipal } from "../../mcp/auth/scopes";
-import { buildServer } from "../../mcp/servers";
-import { getConfig } from "../../workers/config";
+import { connectMcp, json, text } from "./mcp-harness";
 
 const SLACK_TOKEN = "xoxb-test-mcp-token";
 
@@ -48,19 +42,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function connect(access: "read" | "write"): Promise<Client> {
-  const principal: McpPrincipal = { tokenId: "mtk_test", name: "test", servers: ["slack"], access, expiresAt: Date.now() + 60_000, taskId: null };
-  const config = { ...getConfig(env), SLACK_API_URL: "http://slack.test/api/", SLACK_BOT_TOKEN: SLACK_TOKEN };
-  const handler = createMcpHandler(() => buildServer({ env, config, principal, server: "slack" }), { route: "/mcp/slack" });
-  const client = new Client({ name: "slack-test", version: "1.0.0" });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL("http://agent-bot.test/mcp/slack"), { fetch: (url, init) => handler.fetch(new Request(url, init)) }),
-  );
-  return client;
-}
+const connect = (access: "read" | "write") => connectMcp("slack", access, { SLACK_API_URL: "http://slack.test/api/", SLACK_BOT_TOKEN: SLACK_TOKEN });
 
-const text = (result: unknown) => (result as { content: { text: string }[] }).content.map((c) => c.text).join("");
-const json = (result: unknown) => JSON.parse(text(result));
 
 describe("MCP: Slack", () => {
   it("lists its tools", async () => {
