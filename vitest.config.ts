@@ -29,6 +29,7 @@ export default defineConfig({
                 JIRA_BOT_ACCOUNT_ID: "5b10ac8d82e05b22cc7d4ef5",
                 SLACK_ALLOWED_TEAMS: "T0001",
                 SENTRY_PROJECTS: "backend",
+                PROJECT_REPOSITORIES: "sentry:backend=Codertocat/Hello-World,jira:PAY=Codertocat/Hello-World",
                 SENTRY_INSTALLATION_ID: "7a485448-a9e2-4c85-8a3c-4f44175783c9",
                 // The TaskAgent reaches a runner at this URL; tests answer it with test/workers/fake-runner.ts.
                 RUNNER_URL: "http://runner.test",

@@ -16,6 +16,18 @@ const secret = z
   .string()
   .optional()
   .transform((value) => (value && value.trim() ? value : undefined));
+/** `vendor:scope=owner/repo` pairs, e.g. `sentry:backend=acme/api,jira:PAY=acme/api`, keyed `vendor:scope`. */
+const repositoryMap = z
+  .string()
+  .optional()
+  .transform((value) => {
+    const map: Record<string, string> = {};
+    for (const pair of (value ?? "").split(",")) {
+      const match = /^\s*(github|jira|slack|sentry):([^=\s]+)\s*=\s*([\w.-]+\/[\w.-]+)\s*$/.exec(pair);
+      if (match) map[`${match[1]}:${match[2]}`] = match[3]!;
+    }
+    return map;
+  });
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().catch(fallback);
 
 export const configSchema = z.object({
@@ -58,6 +70,11 @@ export const configSchema = z.object({
   // Agent runs.
   /** Where repositories are cloned from: `<base>/<owner>/<repo>.git`. */
   GIT_CLONE_BASE_URL: z.string().min(1).catch("https://github.com"),
+  /**
+   * The repository a Jira project, Slack channel or Sentry project works on, so their tasks get a
+   * checkout and their files (Sentry stack frames) join the repository's in the knowledge graph.
+   */
+  PROJECT_REPOSITORIES: repositoryMap,
   DEFAULT_CLI: z.enum(["claude", "cursor"]).catch("claude"),
   MAX_RUNNING_TASKS: positiveInt(10),
   MAX_RUNNING_TASKS_PER_REPO: positiveInt(2),

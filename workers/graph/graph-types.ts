@@ -16,6 +16,9 @@ export const ENTITY_TYPES = [
   "sentry_project",
   "sentry_issue",
   "sentry_alert",
+  "sentry_release",
+  "file",
+  "task",
 ] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
@@ -31,6 +34,12 @@ export const EDGE_TYPES = [
   "pushed_by",
   "installed_by",
   "same_as",
+  "assigned_to",
+  "touches",
+  "culprit_in",
+  "discussed_in",
+  "released_in",
+  "task_for",
 ] as const;
 export type EdgeType = (typeof EDGE_TYPES)[number];
 
@@ -76,5 +85,9 @@ export const keys = {
   /** A Sentry issue by numeric id, the name URLs and some payloads carry; linked to the short id by `same_as`. */
   sentryIssueId: (id: string) => `sentry:issue-id:${id}`,
   sentryAlert: (id: string) => `sentry:alert:${id}`,
+  sentryRelease: (project: string, version: string) => `sentry:release:${project}@${version}`,
+  /** A file in a repository, by its path from the repository root. */
+  file: (repo: string, path: string) => `github:file:${repo}:${path.replace(/^\.?\/+/, "")}`,
+  task: (taskId: string) => `agent-bot:task:${taskId}`,
   person: (vendor: string, id: string) => `person:${vendor}:${id}`,
 };
