@@ -2,6 +2,7 @@
 // (D1, Queues, R2, Durable Objects) from wrangler.toml; `e2e` runs in Node
 // against a real `wrangler dev`.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
 const migrations = await readD1Migrations("./migrations");
@@ -36,6 +37,13 @@ export default defineConfig({
                 // Vendor APIs for thread reports; tests that need them intercept these hosts.
                 GITHUB_API_URL: "http://github.test",
                 GITHUB_TOKEN: "test-github-token",
+                SLACK_API_URL: "http://slack.test/api/",
+                SLACK_BOT_TOKEN: "xoxb-test-slack-token",
+                JIRA_BASE_URL: "http://jira.test",
+                JIRA_EMAIL: "agent-bot@example.com",
+                JIRA_API_TOKEN: "test-jira-api-token",
+                SENTRY_API_URL: "http://sentry.test/api/0/",
+                SENTRY_AUTH_TOKEN: "test-sentry-token",
               },
             },
           }),
@@ -65,12 +73,35 @@ export default defineConfig({
         },
       },
       {
+        // The dashboard's components in jsdom, with the API and the WebSocket faked.
+        plugins: [react()],
+        test: {
+          name: "dashboard",
+          include: ["dashboard/**/*.test.tsx"],
+          environment: "jsdom",
+          setupFiles: ["./dashboard/src/test/setup.ts"],
+        },
+      },
+      {
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The dashboard in Debian's Chromium (playwright-core, /usr/bin/chromium) against a real
+        // `npm run dev`; screenshots go to test/browser/artifacts/. One file at a time: each
+        // starts its own dev server and browser, which is all two cores can carry.
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
     ],

@@ -21,7 +21,8 @@ import { threadContext } from "./task/thread-context";
 import { threadProgress } from "./task/thread-progress";
 import { openPullRequest } from "../workers/integrations/github/github.client";
 import { missingReporterSettings, reporterFor } from "../workers/threads/registry";
-import { isFinal, type TaskAttempt, type TaskSpec, type TaskState, type TaskStatus } from "./task-types";
+import { isFinal, type JoinedThread, type TaskAttempt, type TaskJoin, type TaskSpec, type TaskState, type TaskStatus } from "./task-types";
+import type { ThreadRef } from "../workers/threads/types";
 
 export type { TaskLogEntry } from "./task/event-log";
 
@@ -81,6 +82,28 @@ export class TaskAgent extends Agent<Env, TaskState> {
     this.log("info", `task created from ${spec.vendor} ${spec.eventType} delivery ${spec.deliveryId}: ${spec.reason}`);
     await this.schedule(0, "dispatch");
     return { created: true, state: this.state };
+  }
+
+  /**
+   * Another event about the same problem joins this task: its thread is told of the task and
+   * follows its progress, and the next attempt's prompt mentions it. An ended task takes no
+   * joins (the caller starts a new task then). Joining twice with one delivery changes nothing.
+   */
+  async joinTask(join: TaskJoin): Promise<{ joined: boolean; state: TaskState }> {
+    if (!this.state.spec || isFinal(this.state.status)) return { joined: false, state: this.state };
+    if (join.deliveryId === this.state.spec.deliveryId || this.state.joined?.some((j) => j.deliveryId === join.deliveryId)) {
+      return { joined: true, state: this.state };
+    }
+    // Another message in a thread that already joined: the thread already follows the task.
+    if (this.state.joined?.some((j) => j.vendor === join.vendor && j.subjectText === join.subjectText && j.subjectText)) {
+      this.log("info", `${join.vendor} ${join.eventType} on ${join.subjectText} is about this task too: ${join.reason}`);
+      return { joined: true, state: this.state };
+    }
+    const joined: JoinedThread = { ...join, joinedAt: Date.now(), thread: null };
+    this.setState({ ...this.state, joined: [...(this.state.joined ?? []), joined] });
+    this.log("info", `joined by ${join.vendor} ${join.eventType}${join.subjectText ? ` on ${join.subjectText}` : ""}: ${join.reason}`);
+    await this.syncThread();
+    return { joined: true, state: this.state };
   }
 
   getTask(): TaskState {
@@ -214,7 +237,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     try {
       const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
       const mcp = await this.issueMcpToken(attempt.n);
-      await this.runner().start(buildRunRequest(spec, attempt.n, this.config, this.state.costUsd, context, mcp));
+      await this.runner().start(buildRunRequest(spec, attempt.n, this.config, { spentUsd: this.state.costUsd, context, mcp, joined: this.state.joined }));
     } catch (error) {
       await this.finish("failed", redact(errorMessage(error), this.config));
       return;
@@ -322,31 +345,48 @@ export class TaskAgent extends Agent<Env, TaskState> {
     }
   }
 
-  /** Mirrors the state to the vendor thread; a vendor failure is logged, never fatal to the task. */
+  /** Mirrors the state to every thread of the task; a vendor failure is logged, never fatal to the task. */
   private syncThread(): Promise<void> {
     const run = async () => {
       const spec = this.state.spec;
-      if (!spec || spec.vendor === "api") return;
-      const reporter = reporterFor(spec.vendor, this.config);
-      if (!reporter) {
-        if (!this.state.thread) this.log("info", `not reporting to ${spec.vendor}: set ${missingReporterSettings(spec.vendor, this.config).join(", ")}`);
-        return;
+      if (!spec) return;
+      if (spec.vendor !== "api") {
+        const thread = await this.syncOneThread(spec, this.state.thread, spec.deliveryId);
+        if (thread && !this.state.thread) this.setState({ ...this.state, thread });
       }
-      const progress = threadProgress(this.state, this.config);
-      try {
-        if (this.state.thread) {
-          await reporter.update(spec, this.state.thread, progress);
-        } else {
-          const thread = await reporter.post(spec, progress);
-          this.setState({ ...this.state, thread });
-          this.log("info", `tracking message posted in the ${spec.vendor} thread${thread.url ? `: ${thread.url}` : ""}`);
+      for (const join of this.state.joined ?? []) {
+        const threadSpec: TaskSpec = { ...spec, vendor: join.vendor, eventType: join.eventType, subject: join.subject, subjectText: join.subjectText, links: join.links, deliveryId: join.deliveryId };
+        const thread = await this.syncOneThread(threadSpec, join.thread, join.deliveryId);
+        if (thread && !join.thread) {
+          this.setState({ ...this.state, joined: (this.state.joined ?? []).map((j) => (j.deliveryId === join.deliveryId ? { ...j, thread } : j)) });
         }
-      } catch (error) {
-        this.log("warn", `could not update the ${spec.vendor} thread: ${redact(errorMessage(error), this.config)}`);
       }
     };
     this.threadSync = this.threadSync.then(run, run);
     return this.threadSync;
+  }
+
+  /** Posts or edits the tracking message in one thread; returns the message when it was just posted. */
+  private async syncOneThread(spec: TaskSpec, current: ThreadRef | null, threadOf: string): Promise<ThreadRef | undefined> {
+    if (spec.vendor === "api") return undefined;
+    const reporter = reporterFor(spec.vendor, this.config);
+    if (!reporter) {
+      if (!current) this.log("info", `not reporting to ${spec.vendor}: set ${missingReporterSettings(spec.vendor, this.config).join(", ")}`);
+      return undefined;
+    }
+    const progress = threadProgress(this.state, this.config, threadOf);
+    try {
+      if (current) {
+        await reporter.update(spec, current, progress);
+        return undefined;
+      }
+      const thread = await reporter.post(spec, progress);
+      this.log("info", `tracking message posted in the ${spec.vendor} thread${thread.url ? `: ${thread.url}` : ""}`);
+      return thread;
+    } catch (error) {
+      this.log("warn", `could not update the ${spec.vendor} thread: ${redact(errorMessage(error), this.config)}`);
+      return undefined;
+    }
   }
 
   private transition(status: TaskStatus, reason: string | undefined, extra: Partial<TaskState> = {}): void {

@@ -1,6 +1,7 @@
 // Types shared by the TaskAgent and the Worker that creates and lists tasks.
 import type { CliName } from "../containers/protocol";
 import type { Subject, Vendor } from "../workers/events/agent-event";
+import type { RelatedEntity } from "../workers/graph/task-context";
 import type { ThreadRef } from "../workers/threads/types";
 
 export const TASK_STATUSES = ["queued", "preparing", "running", "succeeded", "failed", "cancelled", "timed_out"] as const;
@@ -31,7 +32,28 @@ export interface TaskSpec {
   cli?: CliName;
   /** Skills asked for by name. */
   skills?: string[];
+  /** What the knowledge graph knew around the subject when the task was created; rendered into the prompt. */
+  related?: RelatedEntity[];
   createdAt: number;
+}
+
+/** A later event, from any vendor, about the same problem as an open task: it joins the task instead of starting another. */
+export interface TaskJoin {
+  deliveryId: string;
+  vendor: Vendor;
+  eventType: string;
+  subject: Subject;
+  subjectText?: string;
+  title: string;
+  links: string[];
+  /** How it is linked to the task's subject. */
+  reason: string;
+}
+
+export interface JoinedThread extends TaskJoin {
+  joinedAt: number;
+  /** The tracking message in the joining event's thread, once posted. */
+  thread: ThreadRef | null;
 }
 
 export interface TaskTransition {
@@ -81,6 +103,8 @@ export interface TaskState {
   costUsd: number;
   result: TaskResult | null;
   thread: ThreadRef | null;
+  /** Events from other threads that joined this task; each thread is told of progress too. */
+  joined?: JoinedThread[];
   /** The task-scoped MCP token of the current attempt (its id; the secret is never stored). */
   mcpTokenId?: string | null;
 }

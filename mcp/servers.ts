@@ -6,6 +6,7 @@ import type { McpServerName } from "./auth/scopes";
 import type { ToolContext } from "./tools/define";
 import { registerAgentBotTools } from "./tools/agent-bot.tools";
 import { registerGitHubTools } from "./tools/github.tools";
+import { registerGraphTools } from "./tools/graph.tools";
 import { registerJiraTools } from "./tools/jira.tools";
 import { registerSentryTools } from "./tools/sentry.tools";
 import { registerSlackTools } from "./tools/slack.tools";
@@ -15,7 +16,11 @@ const REGISTRARS: Record<McpServerName, (server: McpServer, ctx: ToolContext) =>
   jira: registerJiraTools,
   slack: registerSlackTools,
   sentry: registerSentryTools,
-  "agent-bot": registerAgentBotTools,
+  // agent-bot's own state: its tasks, and the knowledge graph built from every event.
+  "agent-bot": (server, ctx) => {
+    registerAgentBotTools(server, ctx);
+    registerGraphTools(server, ctx);
+  },
 };
 
 export function isServed(name: string): name is McpServerName {

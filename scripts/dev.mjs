@@ -6,7 +6,10 @@
 //  3. starts the fake vendor APIs for every vendor without credentials in .dev.vars, and a
 //     local git remote for the sample repository, so the whole loop runs on one machine;
 //  4. runs `wrangler dev` (D1, Queues, R2, Durable Objects in workerd; containers off)
-//     with those URLs as vars.
+//     with those URLs as vars;
+//  5. serves the dashboard with Vite (dashboard/vite.config.ts) on DASHBOARD_PORT (5173 when
+//     free), proxying /api and its WebSockets to the Worker, and makes it the Worker's
+//     DASHBOARD_URL, so links in vendor threads open it.
 // Extra arguments go to wrangler dev, e.g. `npm run dev -- --port 8788`.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -24,16 +27,27 @@ const option = (name) => {
 };
 const wrangler = [join(root, "node_modules/wrangler/bin/wrangler.js")];
 const children = [];
+let stopping = false;
 
-function freePort() {
+/** Binds `port` (0: any) on 127.0.0.1 and releases it; rejects when it is taken. */
+function probePort(port) {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
+    server.listen(port, "127.0.0.1", () => {
+      const { port: bound } = server.address();
+      server.close(() => resolvePort(bound));
     });
   });
+}
+
+function freePort() {
+  return probePort(0);
+}
+
+/** `preferred` when nobody holds it, else any free port (a second dev server, a test). */
+function preferredPort(preferred) {
+  return probePort(preferred).catch(() => freePort());
 }
 
 function onPath(binary) {
@@ -121,7 +135,17 @@ if (needsFake.github && !devVars.GIT_CLONE_BASE_URL) {
 }
 
 const port = option("--port") ?? "8787";
-vars.DASHBOARD_URL = `http://127.0.0.1:${port}`;
+const workerUrl = `http://127.0.0.1:${port}`;
+
+// The dashboard's Vite dev server; without its config (a checkout without the dashboard)
+// the Worker's own URL stands in for links.
+const viteConfig = join(root, "dashboard/vite.config.ts");
+const dashboardPort = existsSync(viteConfig) ? Number(process.env.DASHBOARD_PORT) || (await preferredPort(5173)) : undefined;
+const dashboardUrl = dashboardPort ? `http://127.0.0.1:${dashboardPort}` : undefined;
+vars.DASHBOARD_URL = dashboardUrl ?? workerUrl;
+// Task runners reach the MCP servers at PUBLIC_URL (DASHBOARD_URL when unset), and the
+// dashboard's dev server proxies only the API: point them at the Worker itself.
+if (!devVars.PUBLIC_URL) vars.PUBLIC_URL = workerUrl;
 const devArgs = [
   "dev",
   "--ip",
@@ -135,7 +159,47 @@ const devArgs = [
 const dev = spawn(process.execPath, [...wrangler, ...devArgs], { stdio: "inherit" });
 children.push(dev);
 
-let stopping = false;
+let dashboard;
+if (dashboardPort) {
+  dashboard = spawn(process.execPath, [join(root, "node_modules/.bin/vite"), "--config", viteConfig, "--clearScreen", "false"], {
+    cwd: root,
+    // No stdin: wrangler's hotkeys keep the terminal to themselves.
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, AGENT_BOT_WORKER_URL: workerUrl, DASHBOARD_PORT: String(dashboardPort) },
+  });
+  children.push(dashboard);
+  // The API stays useful without the dashboard, so its end is reported, not fatal.
+  dashboard.on("exit", (code, signal) => {
+    if (!stopping) console.error(`the dashboard dev server exited (${signal ?? code}); the Worker keeps running at ${workerUrl}`);
+  });
+} else {
+  console.log(`no dashboard/vite.config.ts: the dashboard is not served`);
+}
+
+/** Prints where everything is once the Worker answers, after wrangler's own start-up output. */
+async function printSummary() {
+  const token = devVars.API_TOKEN || "dev-api-token";
+  while (!stopping) {
+    const healthy = await fetch(`${workerUrl}/health`, { signal: AbortSignal.timeout(2_000) })
+      .then(async (response) => (await response.body?.cancel(), response.ok))
+      .catch(() => false);
+    if (healthy) break;
+    await new Promise((resolveLater) => setTimeout(resolveLater, 500));
+  }
+  if (stopping) return;
+  console.log(
+    [
+      "",
+      "agent-bot is running:",
+      `  Worker:    ${workerUrl}`,
+      ...(dashboardUrl ? [`  Dashboard: ${dashboardUrl}  (sign in with ${token})`] : []),
+      ...(fakes ? [`  Fake vendor APIs: ${fakes.url}/_calls`] : []),
+      "  Send a webhook: npm run send -- github issue_comment",
+      "",
+    ].join("\n"),
+  );
+}
+
 async function stop(code) {
   if (stopping) return;
   stopping = true;
@@ -151,3 +215,4 @@ children[0].on("exit", (code) => {
     stop(1);
   }
 });
+printSummary();

@@ -1,6 +1,7 @@
 // The Hono app's type, declared once: bindings from `wrangler types`, plus
 // what middleware puts on the context.
 import type { Config } from "./config";
+import type { ApiUser } from "./auth/api-user";
 import type { LogFields } from "./observability/log";
 
 export type AppEnv = {
@@ -10,5 +11,7 @@ export type AppEnv = {
     config: Config;
     /** Fields the handler adds to the request's log line (vendor, delivery id, outcome). */
     log: LogFields;
+    /** Who signed in, set by requireApiToken on /api/* and /metrics. */
+    user: ApiUser;
   };
 };

@@ -1,17 +1,21 @@
 // Assembles the Worker's HTTP surface: global middleware, then route modules.
-// Everything under /api and /metrics requires the API token; webhooks carry
-// their own vendor signatures; /mcp/* takes MCP tokens; /health is open.
+// Everything under /api and /metrics requires the API token (or, when configured,
+// a Cloudflare Access JWT); webhooks carry their own vendor signatures; /mcp/*
+// takes MCP tokens; /health is open. /api answers CORS for the dashboard's origin.
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { mcpRoutes } from "../mcp/routes";
 import type { AppEnv } from "./app-env";
 import { requireApiToken } from "./middleware/api-auth";
+import { dashboardCors } from "./middleware/cors";
 import { handleError, handleNotFound } from "./middleware/error-handler";
 import { requestContext } from "./middleware/request-context";
 import { renderMetrics } from "./observability/metrics";
+import { analyticsRoutes } from "./routes/analytics";
 import { apiRoutes } from "./routes/api";
 import { graphRoutes } from "./routes/graph";
 import { mcpTokenRoutes } from "./routes/mcp-tokens";
+import { sessionRoutes } from "./routes/session";
 import { taskActionRoutes } from "./routes/task-actions";
 import { webhookRoutes } from "./routes/webhooks";
 
@@ -25,8 +29,11 @@ export function createApp() {
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.route("/webhooks", webhookRoutes());
 
+  app.use("/api/*", dashboardCors);
   app.use("/api/*", requireApiToken);
+  app.route("/api", sessionRoutes());
   app.route("/api", apiRoutes());
+  app.route("/api", analyticsRoutes());
   app.route("/api", taskActionRoutes());
   app.route("/api", mcpTokenRoutes());
   app.route("/api", graphRoutes());

@@ -28,7 +28,41 @@ const repositoryMap = z
     }
     return map;
   });
+/**
+ * People who are one person across vendors: `name=item,item;name=item…`, each item a graph person
+ * (`github:<login>`, `jira:<accountId>`, `slack:<team>/<user>`, `sentry:<user id>`) or an email
+ * address. Keyed by `person:<vendor>:<id>` or `email:<address>`, valued by the name.
+ */
+const personIdentities = z
+  .string()
+  .optional()
+  .transform((value) => {
+    const map: Record<string, string> = {};
+    for (const group of (value ?? "").split(";")) {
+      const [name, items] = group.split("=", 2).map((s) => s.trim());
+      if (!name || !items) continue;
+      for (const item of items.split(",").map((s) => s.trim())) {
+        if (/^(github|jira|slack|sentry):\S+$/.test(item)) map[`person:${item}`] = name;
+        else if (/^[^@\s]+@[^@\s]+$/.test(item)) map[`email:${item.toLowerCase()}`] = name;
+      }
+    }
+    return map;
+  });
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().catch(fallback);
+/** A Cloudflare Access team domain as the issuer its JWTs name: `https://<team>.cloudflareaccess.com`. */
+const teamDomain = z
+  .string()
+  .optional()
+  .transform((value) => {
+    const text = value?.trim();
+    if (!text) return undefined;
+    try {
+      return new URL(/^https?:\/\//.test(text) ? text : `https://${text}`).origin;
+    } catch {
+      // An unusable domain leaves Access sign-in off, like an empty one; bearer tokens still work.
+      return undefined;
+    }
+  });
 
 export const configSchema = z.object({
   BOT_HANDLE: z.string().trim().min(2).catch("@agent-bot"),
@@ -64,8 +98,14 @@ export const configSchema = z.object({
   SENTRY_AUTH_TOKEN: secret,
   /** Public base URL of this Worker, where task runners reach the MCP servers; DASHBOARD_URL when unset. */
   PUBLIC_URL: z.string().url().optional().catch(undefined),
-  /** Public base URL of the dashboard, for links in vendor threads. */
+  /** Public base URL of the dashboard, for links in vendor threads; its origin is the one CORS allows on /api. */
   DASHBOARD_URL: z.string().url().catch("http://127.0.0.1:8787"),
+
+  // Cloudflare Access sign-in for /api (the dashboard behind Access). Both set: the API also
+  // takes the Access JWT (Cf-Access-Jwt-Assertion header or CF_Authorization cookie).
+  ACCESS_TEAM_DOMAIN: teamDomain,
+  /** The Access application's audience tag; several (comma-separated) when the API and dashboard are separate applications. */
+  ACCESS_AUD: list,
 
   // Agent runs.
   /** Where repositories are cloned from: `<base>/<owner>/<repo>.git`. */
@@ -75,6 +115,8 @@ export const configSchema = z.object({
    * checkout and their files (Sentry stack frames) join the repository's in the knowledge graph.
    */
   PROJECT_REPOSITORIES: repositoryMap,
+  /** Accounts on different vendors that are one person, joined by `same_as` in the knowledge graph (besides equal emails). */
+  GRAPH_PERSON_IDENTITIES: personIdentities,
   DEFAULT_CLI: z.enum(["claude", "cursor"]).catch("claude"),
   MAX_RUNNING_TASKS: positiveInt(10),
   MAX_RUNNING_TASKS_PER_REPO: positiveInt(2),

@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   malformed_json: 400,
   bad_request: 400,
   rate_limited: 429,
+  upstream_error: 502,
   not_configured: 503,
   internal: 500,
 } as const;

@@ -2,7 +2,7 @@
 import type { RunRequest } from "../../containers/protocol";
 import { SECRET_SETTINGS } from "../../workers/observability/log";
 import type { Config } from "../../workers/config";
-import type { TaskSpec } from "../task-types";
+import type { JoinedThread, TaskSpec } from "../task-types";
 import { buildPrompt } from "./prompt";
 
 export function branchFor(taskId: string): string {
@@ -25,14 +25,18 @@ function mcpServersFor(config: Config, access: TaskMcpAccess | undefined): RunRe
   }));
 }
 
-export function buildRunRequest(
-  spec: TaskSpec,
-  attempt: number,
-  config: Config,
-  spentUsd = 0,
-  context?: string,
-  mcp?: TaskMcpAccess,
-): RunRequest {
+export interface AttemptInputs {
+  /** USD the task's earlier attempts spent. */
+  spentUsd?: number;
+  /** The thread's context, read from the stored payload. */
+  context?: string;
+  mcp?: TaskMcpAccess;
+  /** Events from other vendors that joined the task so far. */
+  joined?: JoinedThread[];
+}
+
+export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config, inputs: AttemptInputs = {}): RunRequest {
+  const { spentUsd = 0, context, mcp, joined } = inputs;
   const cli = spec.cli ?? config.DEFAULT_CLI;
   const repository = spec.subject.repository;
   const env: Record<string, string> = {};
@@ -42,7 +46,7 @@ export function buildRunRequest(
     taskId: spec.id,
     attempt,
     cli,
-    prompt: buildPrompt(spec, context),
+    prompt: buildPrompt(spec, context, joined),
     context: { vendor: spec.vendor, eventType: spec.eventType, title: spec.title },
     repo: repository?.includes("/")
       ? { cloneUrl: `${config.GIT_CLONE_BASE_URL.replace(/\/+$/, "")}/${repository}.git`, ref: spec.subject.ref, branch: branchFor(spec.id) }

@@ -2,7 +2,27 @@
 // steps, and the outcome once there is one.
 import type { Config } from "../../workers/config";
 import type { StepState, ThreadProgress } from "../../workers/threads/types";
-import type { TaskState, TaskStatus } from "../task-types";
+import type { TaskOrigin, TaskState, TaskStatus } from "../task-types";
+
+const VENDOR_NAME: Record<TaskOrigin, string> = { github: "GitHub", jira: "Jira", slack: "Slack", sentry: "Sentry", api: "API" };
+
+/** `Sentry BACKEND-4Z`, `Jira PAY-142`, `GitHub acme/api#12`, `Slack thread`. */
+export function threadLabel(vendor: TaskOrigin, subjectText: string | undefined): string {
+  if (vendor === "slack") return "Slack thread";
+  return `${VENDOR_NAME[vendor]} ${subjectText?.replace(/^sentry:/, "") ?? "thread"}`;
+}
+
+/** The task's threads other than `except` (the origin's delivery id, or a joined one's). */
+function otherThreads(state: TaskState, except: string | undefined): { label: string; url?: string }[] {
+  const spec = state.spec;
+  if (!spec) return [];
+  const all = [
+    { id: spec.deliveryId, label: threadLabel(spec.vendor, spec.subjectText), url: spec.links[0] },
+    ...(state.joined ?? []).map((j) => ({ id: j.deliveryId, label: threadLabel(j.vendor, j.subjectText), url: j.links[0] })),
+  ];
+  if (all.length < 2) return [];
+  return all.filter((t) => t.id !== except).map(({ label, url }) => (url ? { label, url } : { label }));
+}
 
 const STEPS = ["Queued", "Preparing the workspace", "Running the agent", "Reporting the result"] as const;
 /** Index of the step each status is at. */
@@ -12,7 +32,8 @@ export function dashboardUrl(config: Config, taskId: string): string {
   return `${config.DASHBOARD_URL.replace(/\/+$/, "")}/tasks/${encodeURIComponent(taskId)}`;
 }
 
-export function threadProgress(state: TaskState, config: Config): ThreadProgress {
+/** The progress shown in one of the task's threads; `threadOf` is the delivery that thread came from (the origin's by default). */
+export function threadProgress(state: TaskState, config: Config, threadOf = state.spec?.deliveryId): ThreadProgress {
   const status = state.status ?? "queued";
   const at = STEP_OF[status];
   const failed = status === "failed" || status === "cancelled" || status === "timed_out";
@@ -28,6 +49,7 @@ export function threadProgress(state: TaskState, config: Config): ThreadProgress
     status,
     dashboardUrl: dashboardUrl(config, state.spec?.id ?? ""),
     steps,
+    ...(state.joined?.length ? { alsoIn: otherThreads(state, threadOf) } : {}),
     outcome: state.result
       ? {
           summary: state.result.summary,

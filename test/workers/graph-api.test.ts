@@ -78,8 +78,10 @@ describe("knowledge graph API", () => {
     expect(repo.neighbours).toContainEqual(expect.objectContaining({ type: "issue", title: "Spelling error in the README file" }));
 
     const search = await json<{ items: Entity[] }>(api(`/api/graph/search?q=${encodeURIComponent("EUR card")}`));
-    expect(search.items.map((e) => e.key)).toEqual(["jira:issue:PAY-142"]);
-    const limited = await json<{ items: Entity[] }>(api("/api/graph/search?q=a&types=person&limit=1"));
+    // The ticket, and the task started for it (titled after it).
+    expect(search.items.map((e) => e.key)).toContain("jira:issue:PAY-142");
+    expect(search.items.every((e) => e.key === "jira:issue:PAY-142" || e.type === "task")).toBe(true);
+    const limited = await json<{ items: Entity[] }>(api("/api/graph/search?q=person&types=person&limit=1"));
     expect(limited.items).toHaveLength(1);
     expect(limited.items[0]?.type).toBe("person");
   });

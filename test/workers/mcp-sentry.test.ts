@@ -109,7 +109,8 @@ describe("MCP: Sentry", () => {
     await reader.close();
   });
 
-  it("through the Worker, an unconfigured Sentry is a tool error naming the setting", async () => {
+  it("through the Worker, the tools reach the configured Sentry API with its token", async () => {
+    routes.set("GET /api/0/issues/4001/", { body: ISSUE });
     const issued = await api("/api/mcp-tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "s", servers: ["sentry"] }) });
     const { token } = (await issued.json()) as { token: string };
     const client = new Client({ name: "sentry-worker", version: "1.0.0" });
@@ -119,6 +120,16 @@ describe("MCP: Sentry", () => {
         fetch: (url, init) => exports.default.fetch(url, init),
       }),
     );
+    const result = await client.callTool({ name: "get_issue", arguments: { issue_id: "4001" } });
+    expect(result.isError).toBeFalsy();
+    expect(calls).toEqual([expect.objectContaining({ method: "GET", path: "/api/0/issues/4001/" })]);
+    // The Worker's own setting (vitest.config.ts), not the test's MCP token.
+    expect(calls[0]?.headers.authorization).toBe("Bearer test-sentry-token");
+    await client.close();
+  });
+
+  it("an unconfigured Sentry is a tool error naming the setting", async () => {
+    const client = await connectMcp("sentry", "read", { SENTRY_AUTH_TOKEN: undefined });
     const result = await client.callTool({ name: "get_issue", arguments: { issue_id: "4001" } });
     expect(result.isError).toBe(true);
     expect(text(result)).toContain("SENTRY_AUTH_TOKEN is not set");

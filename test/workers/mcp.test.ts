@@ -144,7 +144,19 @@ describe("MCP: initialize and list tools", () => {
     const { token } = await issueToken({ servers: ["agent-bot"] });
     const client = await connect("agent-bot", token);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["cancel_task", "create_task", "get_task", "get_task_logs", "list_tasks"]);
+    // The task tools, and the knowledge-graph tools (mcp/tools/graph.tools.ts, tested in mcp-graph.test.ts).
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      "cancel_task",
+      "create_task",
+      "find_path",
+      "get_entity",
+      "get_neighbors",
+      "get_task",
+      "get_task_logs",
+      "get_timeline",
+      "list_tasks",
+      "search_entities",
+    ]);
     const create = tools.find((t) => t.name === "create_task")!;
     expect(create.inputSchema.required).toEqual(expect.arrayContaining(["repository", "prompt"]));
     await client.close();

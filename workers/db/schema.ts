@@ -66,6 +66,8 @@ export const tasks = sqliteTable(
   (t) => [
     index("tasks_created_at").on(t.createdAt),
     index("tasks_vendor_status").on(t.vendor, t.status, t.createdAt),
+    // GET /api/tasks?repository= and the per-repository daily budget.
+    index("tasks_repository_created_at").on(t.repository, t.createdAt),
   ],
 );
 
@@ -82,6 +84,8 @@ export const deadLetters = sqliteTable(
     lastError: text("last_error"),
     attempts: integer("attempts").notNull(),
     receivedAt: integer("received_at").notNull(),
+    /** When the message was sent to the events queue again (POST /api/dead-letters/:id/replay); once only. */
+    replayedAt: integer("replayed_at"),
   },
   (t) => [index("dead_letters_received_at").on(t.receivedAt)],
 );
@@ -127,13 +131,21 @@ export const mcpTokens = sqliteTable(
 export const graphEntities = sqliteTable(
   "graph_entities",
   {
-    id: text("id").primaryKey(),
+    /**
+     * The row's integer key, and the FTS5 index's rowid (graph_entities_fts, external content).
+     * An INTEGER PRIMARY KEY is the one rowid VACUUM keeps, so the index never points at the
+     * wrong entity; the text id stays the key everything else joins on.
+     */
+    seq: integer("seq").primaryKey(),
+    id: text("id").notNull().unique(),
     type: text("type").notNull(),
     key: text("key").notNull(),
     title: text("title"),
     url: text("url"),
     /** JSON object; later events merge their properties over earlier ones. */
     properties: text("properties").notNull().default("{}"),
+    /** What full-text search reads besides key and title: the start of a body, description or message (≤ 2000 chars). */
+    text: text("text"),
     firstSeen: integer("first_seen").notNull(),
     lastSeen: integer("last_seen").notNull(),
   },
@@ -163,5 +175,52 @@ export const graphEdges = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.sourceId, t.targetId, t.type] }),
     index("graph_edges_target").on(t.targetId, t.type, t.sourceId),
+  ],
+);
+
+/**
+ * One row per (entity, delivery) that named it: an entity's timeline, which edges alone do not
+ * give (an edge keeps only its first and last sighting). Replays hit the primary key and change nothing.
+ */
+export const graphEntityEvents = sqliteTable(
+  "graph_entity_events",
+  {
+    entityId: text("entity_id").notNull(),
+    deliveryId: text("delivery_id").notNull(),
+    vendor: text("vendor").notNull(),
+    eventType: text("event_type").notNull(),
+    action: text("action"),
+    at: integer("at").notNull(),
+    /** One line, ≤ 200 chars: who did what, e.g. `github issue_comment.created by octocat: Fix the typo`. */
+    summary: text("summary").notNull(),
+    url: text("url"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.entityId, t.deliveryId] }),
+    // The timeline query: WHERE entity_id = ? AND at < ? ORDER BY at DESC, delivery_id DESC LIMIT n,
+    // read backwards off this index with no sort step.
+    index("graph_entity_events_entity_at").on(t.entityId, t.at, t.deliveryId),
+  ],
+);
+
+/**
+ * Identities of person entities: `email:<address>` from payloads, `name:<name>` from
+ * GRAPH_PERSON_IDENTITIES. Persons sharing an identity are one human across vendors, and
+ * are joined by `same_as` edges.
+ */
+export const graphIdentities = sqliteTable(
+  "graph_identities",
+  {
+    identity: text("identity").notNull(),
+    personId: text("person_id").notNull(),
+    source: text("source", { enum: ["email", "config"] }).notNull(),
+    firstSeen: integer("first_seen").notNull(),
+    lastSeen: integer("last_seen").notNull(),
+  },
+  (t) => [
+    // identity first: linking asks "who else has this identity?" on every upsert.
+    primaryKey({ columns: [t.identity, t.personId] }),
+    // "what are this person's identities?" (entity pages, MCP get_entity).
+    index("graph_identities_person").on(t.personId),
   ],
 );

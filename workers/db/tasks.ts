@@ -1,5 +1,5 @@
 // The D1 `tasks` table: a listing copy of each TaskAgent's spec and status.
-import { and, desc, eq, gte, sql } from "drizzle-orm";
+import { and, desc, eq, gte, or, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { TaskSpec, TaskStatus } from "../../durable-objects/task-types";
 import { olderThan, type Cursor } from "./pagination";
@@ -55,8 +55,22 @@ export async function spentToday(db: D1Database, repository: string, now = Date.
 export interface TaskQuery {
   vendor?: string;
   status?: string;
+  /** Exact `owner/name`. */
+  repository?: string;
+  /** Text found in the title, subject or id, ignoring (ASCII) case. */
+  q?: string;
   cursor?: Cursor;
   limit: number;
+}
+
+/** instr() over lower() on both sides: a substring match with no LIKE wildcards to escape. */
+function containsText(text: string): SQL {
+  const needle = sql`lower(${text})`;
+  return or(
+    sql`instr(lower(${tasks.title}), ${needle}) > 0`,
+    sql`instr(lower(coalesce(${tasks.subject}, '')), ${needle}) > 0`,
+    sql`instr(lower(${tasks.id}), ${needle}) > 0`,
+  )!;
 }
 
 export async function listTasks(db: D1Database, query: TaskQuery) {
@@ -67,6 +81,8 @@ export async function listTasks(db: D1Database, query: TaskQuery) {
       and(
         query.vendor ? eq(tasks.vendor, query.vendor) : undefined,
         query.status ? eq(tasks.status, query.status) : undefined,
+        query.repository ? eq(tasks.repository, query.repository) : undefined,
+        query.q ? containsText(query.q) : undefined,
         olderThan(query.cursor, tasks.createdAt, tasks.id),
       ),
     )

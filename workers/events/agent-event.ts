@@ -42,6 +42,32 @@ export const subjectSchema = z.object({
 });
 export type Subject = z.infer<typeof subjectSchema>;
 
+/**
+ * Files an event names: per pushed commit (added/modified/removed), or the file a review comment
+ * is on. Bounded in count and total path length so a 2 000-file push keeps the message small.
+ */
+export const MAX_EVENT_FILES = 200;
+export const MAX_EVENT_FILE_CHARS = 12_000;
+const MAX_PATH = 300;
+export const changedFileSchema = z.object({
+  path: z.string().min(1).max(MAX_PATH),
+  change: z.enum(["added", "modified", "removed"]).optional(),
+  /** The short sha of the commit that changed it (pushes). */
+  commit: z.string().max(40).optional(),
+});
+export type ChangedFile = z.infer<typeof changedFileSchema>;
+
+/** In-app stack frames of a Sentry event, innermost last, as paths from the project root. */
+export const MAX_STACK_FRAMES = 20;
+export const stackFrameSchema = z.object({
+  file: z.string().min(1).max(MAX_PATH),
+  function: z.string().max(200).optional(),
+  line: z.number().int().optional(),
+});
+export type StackFrame = z.infer<typeof stackFrameSchema>;
+
+export const MAX_EVENT_ASSIGNEES = 20;
+
 export const agentEventSchema = z.object({
   /** Stable id of the delivery: the same vendor delivery always gets the same id. */
   id: z.string(),
@@ -62,6 +88,16 @@ export const agentEventSchema = z.object({
   labels: z.array(z.string()).default([]),
   assigneeIds: z.array(z.string()).default([]),
   links: z.array(z.string()).default([]),
+  /** Who the subject is assigned to now (GitHub assignees, Jira assignee, Sentry assignedTo); `assigneeIds` stays what the trigger reads. */
+  assignees: z.array(actorSchema).max(MAX_EVENT_ASSIGNEES).optional(),
+  changedFiles: z
+    .array(changedFileSchema)
+    .max(MAX_EVENT_FILES)
+    .refine((files) => files.reduce((n, f) => n + f.path.length, 0) <= MAX_EVENT_FILE_CHARS, "changedFiles too long")
+    .optional(),
+  stackFrames: z.array(stackFrameSchema).max(MAX_STACK_FRAMES).optional(),
+  /** The release (Sentry `release`, e.g. `backend@2025.03.14-1`) the event happened in. */
+  release: z.string().max(200).optional(),
   /** R2 key of the raw body, for whoever needs more than the typed fields. */
   payloadRef: z.string(),
   /** The raw body itself while on the queue, when small enough; the consumer moves it to R2. */
@@ -88,4 +124,23 @@ export function describeSubject(subject: Subject): string | undefined {
   if (subject.channelId) return `slack:${subject.channelId}${subject.threadTs ? `/${subject.threadTs}` : ""}`;
   if (subject.repository) return subject.repository + (subject.ref ? `@${subject.ref}` : "");
   return undefined;
+}
+
+/** Keeps the first files that fit MAX_EVENT_FILES and MAX_EVENT_FILE_CHARS; over-long paths are dropped. */
+export function boundFiles(files: ChangedFile[]): ChangedFile[] | undefined {
+  const kept: ChangedFile[] = [];
+  let chars = 0;
+  for (const file of files) {
+    if (file.path.length > MAX_PATH) continue;
+    if (kept.length === MAX_EVENT_FILES || chars + file.path.length > MAX_EVENT_FILE_CHARS) break;
+    kept.push(file);
+    chars += file.path.length;
+  }
+  return kept.length ? kept : undefined;
+}
+
+/** The innermost MAX_STACK_FRAMES frames (Sentry lists frames oldest first). */
+export function boundFrames(frames: StackFrame[]): StackFrame[] | undefined {
+  const kept = frames.filter((f) => f.file.length <= MAX_PATH).slice(-MAX_STACK_FRAMES);
+  return kept.length ? kept : undefined;
 }

@@ -50,7 +50,12 @@ export interface EntityInput {
   title?: string;
   url?: string;
   properties?: Record<string, unknown>;
+  /** What full-text search reads besides key and title; cut to MAX_ENTITY_TEXT. */
+  text?: string;
 }
+
+/** Longest `text` kept per entity: the start of a body, description or message is what search needs. */
+export const MAX_ENTITY_TEXT = 2000;
 
 export interface EdgeInput {
   /** Natural keys of both ends; both are among the extraction's entities. */
@@ -60,9 +65,38 @@ export interface EdgeInput {
   properties?: Record<string, unknown>;
 }
 
+/** An identity of a person entity: persons sharing one are joined by `same_as` edges. */
+export interface IdentityInput {
+  /** Natural key of the person entity. */
+  person: string;
+  /** `email:<lowercased address>` or `name:<configured name>`. */
+  identity: string;
+  source: "email" | "config";
+}
+
+/** The event an extraction came from, as one timeline row per entity it names. */
+export interface TimelineInput {
+  vendor: string;
+  eventType: string;
+  action?: string;
+  /** One line, ≤ 200 chars. */
+  summary: string;
+  url?: string;
+}
+
 export interface Extraction {
   entities: EntityInput[];
   edges: EdgeInput[];
+  identities?: IdentityInput[];
+  timeline?: TimelineInput;
+}
+
+/** What extraction needs from configuration: nothing else, so it stays a pure function. */
+export interface GraphContext {
+  /** PROJECT_REPOSITORIES: `sentry:<project slug>` → `owner/name`, for the files stack frames name. */
+  repositories?: Record<string, string>;
+  /** GRAPH_PERSON_IDENTITIES: `person:<vendor>:<id>` or `email:<address>` → a person's name. */
+  identities?: Record<string, string>;
 }
 
 /** Natural keys, one builder per entity kind, so extraction and references agree. */

@@ -3,103 +3,39 @@
 // the same thing named by any event or vendor is the same row.
 //
 // Idempotency and weights: an entity or edge seen again only moves last_seen
-// (and merges title/url/properties). An edge's weight counts the distinct deliveries that
+// (and merges title/url/properties/text). An edge's weight counts the distinct deliveries that
 // stated it; a retry of the delivery that last stated it does not count again. (The consumer
 // never passes duplicates here; the guard covers a retry after a half-finished attempt.)
+// Timeline rows are keyed by (entity, delivery), so a replay adds none.
 //
-// Search is a LIKE over titles and keys in this slice; an FTS5 index is the next step.
+// Each kind of row is written by one INSERT … SELECT over a JSON array (json_each), so an event
+// costs at most five statements however many files or references it names: D1 counts
+// statements against a Worker invocation's limit, and one statement per row would not scale.
+import { entityColumns, entityId, toEdge, toEntity, getEntity, type EdgeRow, type EntityRow, type GraphEdge, type GraphEntity } from "./entities";
 import type { EdgeType, EntityType, Extraction } from "./graph-types";
 
-const encoder = new TextEncoder();
+export { entityId, getEntities, getEntity, resolveId, toEdge, toEntity, type GraphEdge, type GraphEntity } from "./entities";
+export { findPath, type GraphPath, type PathOptions } from "./path";
+export { ftsQuery, searchEntities, type SearchOptions } from "./search";
+export { timeline, type TimelineItem, type TimelineOptions, type TimelinePage } from "./timeline";
 
-/** `ge_` + the first 24 hex digits of SHA-256(natural key). */
-export async function entityId(key: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(key)));
-  return `ge_${[...digest.slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
+/** Timeline rows one event writes at most; a push naming more files records the first ones. */
+export const MAX_TIMELINE_ENTITIES = 100;
 
-export interface GraphEntity {
-  id: string;
-  type: EntityType;
-  key: string;
-  title: string | null;
-  url: string | null;
-  properties: Record<string, unknown>;
-  firstSeen: number;
-  lastSeen: number;
-}
-
-export interface GraphEdge {
-  sourceId: string;
-  targetId: string;
-  type: EdgeType;
-  properties: Record<string, unknown>;
-  weight: number;
-  firstSeen: number;
-  lastSeen: number;
-}
-
-interface EntityRow {
-  id: string;
-  type: EntityType;
-  key: string;
-  title: string | null;
-  url: string | null;
-  properties: string;
-  first_seen: number;
-  last_seen: number;
-}
-
-interface EdgeRow {
-  source_id: string;
-  target_id: string;
-  type: EdgeType;
-  properties: string;
-  weight: number;
-  first_seen: number;
-  last_seen: number;
-}
-
-const parseJson = (text: string): Record<string, unknown> => {
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-};
-
-const toEntity = (r: EntityRow): GraphEntity => ({
-  id: r.id,
-  type: r.type,
-  key: r.key,
-  title: r.title,
-  url: r.url,
-  properties: parseJson(r.properties),
-  firstSeen: r.first_seen,
-  lastSeen: r.last_seen,
-});
-
-const toEdge = (r: EdgeRow): GraphEdge => ({
-  sourceId: r.source_id,
-  targetId: r.target_id,
-  type: r.type,
-  properties: parseJson(r.properties),
-  weight: r.weight,
-  firstSeen: r.first_seen,
-  lastSeen: r.last_seen,
-});
-
-const UPSERT_ENTITY = `INSERT INTO graph_entities (id, type, key, title, url, properties, first_seen, last_seen)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+const UPSERT_ENTITIES = `INSERT INTO graph_entities (id, type, key, title, url, properties, text, first_seen, last_seen)
+SELECT j.value ->> 'id', j.value ->> 'type', j.value ->> 'key', j.value ->> 'title', j.value ->> 'url', j.value -> 'properties', j.value ->> 'text', ?2, ?2
+FROM json_each(?1) j WHERE true
 ON CONFLICT (id) DO UPDATE SET
   title = COALESCE(excluded.title, graph_entities.title),
   url = COALESCE(excluded.url, graph_entities.url),
   properties = json_patch(graph_entities.properties, excluded.properties),
+  text = COALESCE(excluded.text, graph_entities.text),
   first_seen = MIN(graph_entities.first_seen, excluded.first_seen),
   last_seen = MAX(graph_entities.last_seen, excluded.last_seen)`;
 
-const UPSERT_EDGE = `INSERT INTO graph_edges (source_id, target_id, type, properties, weight, last_delivery_id, first_seen, last_seen)
-VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?6)
+const UPSERT_EDGES = `INSERT INTO graph_edges (source_id, target_id, type, properties, weight, last_delivery_id, first_seen, last_seen)
+SELECT j.value ->> 's', j.value ->> 't', j.value ->> 'type', j.value -> 'properties', 1, ?2, ?3, ?3
+FROM json_each(?1) j WHERE true
 ON CONFLICT (source_id, target_id, type) DO UPDATE SET
   properties = json_patch(graph_edges.properties, excluded.properties),
   weight = graph_edges.weight + (graph_edges.last_delivery_id IS NOT excluded.last_delivery_id),
@@ -107,29 +43,61 @@ ON CONFLICT (source_id, target_id, type) DO UPDATE SET
   first_seen = MIN(graph_edges.first_seen, excluded.first_seen),
   last_seen = MAX(graph_edges.last_seen, excluded.last_seen)`;
 
+const UPSERT_IDENTITIES = `INSERT INTO graph_identities (identity, person_id, source, first_seen, last_seen)
+SELECT j.value ->> 'identity', j.value ->> 'person', j.value ->> 'source', ?2, ?2
+FROM json_each(?1) j WHERE true
+ON CONFLICT (identity, person_id) DO UPDATE SET
+  first_seen = MIN(graph_identities.first_seen, excluded.first_seen),
+  last_seen = MAX(graph_identities.last_seen, excluded.last_seen)`;
+
+/**
+ * `same_as` between these persons and every other person sharing an identity, one edge per pair
+ * (source is the smaller id). An identity is a fact, not a mention, so the weight stays 1.
+ */
+const LINK_IDENTITIES = `INSERT INTO graph_edges (source_id, target_id, type, properties, weight, last_delivery_id, first_seen, last_seen)
+SELECT MIN(mine.person_id, other.person_id), MAX(mine.person_id, other.person_id), 'same_as', json_object('identity', mine.identity), 1, ?2, ?3, ?3
+FROM graph_identities mine JOIN graph_identities other ON other.identity = mine.identity AND other.person_id != mine.person_id
+WHERE mine.person_id IN (SELECT value FROM json_each(?1))
+ON CONFLICT (source_id, target_id, type) DO UPDATE SET
+  first_seen = MIN(graph_edges.first_seen, excluded.first_seen),
+  last_seen = MAX(graph_edges.last_seen, excluded.last_seen)`;
+
+const INSERT_TIMELINE = `INSERT INTO graph_entity_events (entity_id, delivery_id, vendor, event_type, action, at, summary, url)
+SELECT value, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM json_each(?1) WHERE true
+ON CONFLICT (entity_id, delivery_id) DO NOTHING`;
+
 /** Writes one delivery's extraction in a single D1 batch (one transaction). */
 export async function upsertExtraction(db: D1Database, extraction: Extraction, deliveryId: string, seenAt: number): Promise<void> {
   if (extraction.entities.length === 0) return;
   const ids = new Map<string, string>();
   await Promise.all(extraction.entities.map(async (e) => ids.set(e.key, await entityId(e.key))));
-  const entityStatement = db.prepare(UPSERT_ENTITY);
-  const edgeStatement = db.prepare(UPSERT_EDGE);
-  const statements = [
-    ...extraction.entities.map((e) =>
-      entityStatement.bind(ids.get(e.key), e.type, e.key, e.title ?? null, e.url ?? null, JSON.stringify(e.properties ?? {}), seenAt),
-    ),
-    ...extraction.edges
-      .filter((e) => ids.has(e.source) && ids.has(e.target))
-      .map((e) => edgeStatement.bind(ids.get(e.source), ids.get(e.target), e.type, JSON.stringify(e.properties ?? {}), deliveryId, seenAt)),
-  ];
+  const entities = extraction.entities.map((e) => ({
+    id: ids.get(e.key),
+    type: e.type,
+    key: e.key,
+    title: e.title,
+    url: e.url,
+    properties: e.properties ?? {},
+    text: e.text,
+  }));
+  const edges = extraction.edges
+    .filter((e) => ids.has(e.source) && ids.has(e.target))
+    .map((e) => ({ s: ids.get(e.source), t: ids.get(e.target), type: e.type, properties: e.properties ?? {} }));
+  const statements = [db.prepare(UPSERT_ENTITIES).bind(JSON.stringify(entities), seenAt)];
+  if (edges.length) statements.push(db.prepare(UPSERT_EDGES).bind(JSON.stringify(edges), deliveryId, seenAt));
+  const identities = (extraction.identities ?? []).filter((i) => ids.has(i.person)).map((i) => ({ ...i, person: ids.get(i.person) }));
+  if (identities.length) {
+    statements.push(
+      db.prepare(UPSERT_IDENTITIES).bind(JSON.stringify(identities), seenAt),
+      db.prepare(LINK_IDENTITIES).bind(JSON.stringify([...new Set(identities.map((i) => i.person))]), deliveryId, seenAt),
+    );
+  }
+  const t = extraction.timeline;
+  if (t) {
+    const named = entities.slice(0, MAX_TIMELINE_ENTITIES).map((e) => e.id);
+    statements.push(db.prepare(INSERT_TIMELINE).bind(JSON.stringify(named), deliveryId, t.vendor, t.eventType, t.action ?? null, seenAt, t.summary, t.url ?? null));
+  }
   await db.batch(statements);
-}
-
-/** An entity by id, or by natural key (`jira:issue:PAY-142`) for convenience. */
-export async function getEntity(db: D1Database, idOrKey: string): Promise<GraphEntity | undefined> {
-  const id = idOrKey.startsWith("ge_") ? idOrKey : await entityId(idOrKey);
-  const row = await db.prepare("SELECT * FROM graph_entities WHERE id = ?").bind(id).first<EntityRow>();
-  return row ? toEntity(row) : undefined;
 }
 
 export interface NeighbourOptions {
@@ -180,7 +148,7 @@ export async function neighbours(db: D1Database, idOrKey: string, options: Neigh
       WHERE walk.depth < ?2 ${edgeFilter.replace("type", "g.type")}
   ),
   nearest AS (SELECT id, MIN(depth) AS depth FROM walk GROUP BY id)
-  SELECT e.*, nearest.depth AS depth FROM nearest JOIN graph_entities e ON e.id = nearest.id
+  SELECT ${entityColumns("e")}, nearest.depth AS depth FROM nearest JOIN graph_entities e ON e.id = nearest.id
   WHERE nearest.id != ?1 ${typeFilter}
   ORDER BY nearest.depth, e.last_seen DESC, e.id
   LIMIT ?3`;
@@ -198,25 +166,4 @@ export async function neighbours(db: D1Database, idOrKey: string, options: Neigh
       .all<EdgeRow>()
   ).results.map(toEdge);
   return { entity, neighbours: found, edges };
-}
-
-/** Entities whose title or key contains `query`, most recently seen first. */
-export async function searchEntities(db: D1Database, query: string, options: { types?: EntityType[]; limit: number }): Promise<GraphEntity[]> {
-  const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const params: unknown[] = [pattern, options.limit];
-  let typeFilter = "";
-  if (options.types?.length) {
-    typeFilter = `AND type IN (${placeholders(options.types.length, 3)})`;
-    params.push(...options.types);
-  }
-  const rows = (
-    await db
-      .prepare(
-        `SELECT * FROM graph_entities WHERE (title LIKE ?1 ESCAPE '\\' OR key LIKE ?1 ESCAPE '\\') ${typeFilter}
-         ORDER BY last_seen DESC, id LIMIT ?2`,
-      )
-      .bind(...params)
-      .all<EntityRow>()
-  ).results;
-  return rows.map(toEntity);
 }

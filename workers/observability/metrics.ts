@@ -9,6 +9,7 @@ export const METRICS = {
   agentbot_webhooks_rejected_total: "Webhooks refused at the edge, by vendor and reason.",
   agentbot_events_deduplicated_total: "Deliveries recognised as redeliveries of a recorded event.",
   agentbot_tasks_created_total: "Tasks created from triggering deliveries, by vendor.",
+  agentbot_tasks_joined_total: "Triggering deliveries that joined an open task about the same problem, by vendor.",
   agentbot_queue_retries_total: "Event messages handed back to the queue for a retry.",
   agentbot_dead_letters_total: "Messages that exhausted their retries and were recorded as dead letters.",
 } as const;

@@ -1,16 +1,15 @@
 // One event's consumer steps: record the delivery once, apply the trigger
-// rules, and create exactly one task for a triggering delivery. Every step is
-// idempotent, so a retry after a crash at any point finishes the job without doubling it.
-import { getAgentByName } from "agents";
+// rules, record the event in the knowledge graph, and start (or join) exactly one
+// task for a triggering delivery. Every step is idempotent, so a retry after a crash
+// at any point finishes the job without doubling it.
 import { getConfig } from "../config";
 import { claimDelivery, finishDelivery } from "../db/deliveries";
-import { insertTaskRow } from "../db/tasks";
 import type { AgentEvent } from "../events/agent-event";
-import { recordEventGraph } from "../graph/record-event";
+import { graphContext, recordEventGraph } from "../graph/record-event";
 import { integrations } from "../integrations/registry";
 import type { TriggerDecision } from "../integrations/types";
 import type { Increment } from "../observability/metrics";
-import { taskSpecFor } from "./task-spec";
+import { startOrJoinTask } from "./start-task";
 
 export interface ProcessOutcome extends TriggerDecision {
   duplicate: boolean;
@@ -29,24 +28,22 @@ export async function processEvent(event: AgentEvent, env: Env): Promise<Process
     };
   }
 
-  const decision: TriggerDecision = event.handled
+  let decision: TriggerDecision = event.handled
     ? integrations[event.vendor].decide(event, getConfig(env))
     : { decision: "ignored", reason: event.note ?? `${event.vendor} event ${event.type} is not handled` };
+
+  // The graph first: a new task's context and the search for an open task to join both read it.
+  await recordEventGraph(env.DB, event, graphContext(getConfig(env)));
 
   const increments: Increment[] = [];
   let taskId: string | undefined;
   if (decision.decision === "triggered") {
-    const spec = taskSpecFor(event, decision.reason);
-    const agent = await getAgentByName(env.TASK_AGENT, spec.id);
-    const { state } = await agent.createTask(spec);
-    // The D1 row mirrors the agent's own spec, so a retried delivery writes the same row.
-    if (await insertTaskRow(env.DB, state.spec ?? spec, state.status ?? "queued")) {
-      increments.push({ name: "agentbot_tasks_created_total", labels: { vendor: event.vendor } });
-    }
-    taskId = spec.id;
+    const started = await startOrJoinTask(event, decision.reason, env);
+    taskId = started.taskId;
+    decision = { ...decision, reason: started.reason };
+    increments.push(...started.increments);
   }
 
   await finishDelivery(env.DB, event.id, { ...decision, taskId });
-  await recordEventGraph(env.DB, event);
   return { duplicate: false, ...decision, taskId, increments };
 }

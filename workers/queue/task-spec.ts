@@ -1,14 +1,23 @@
 // Turns a triggering event into the spec of the task it starts.
 import type { TaskSpec } from "../../durable-objects/task-types";
-import { describeSubject, type AgentEvent } from "../events/agent-event";
+import type { Config } from "../config";
+import { describeSubject, type AgentEvent, type Subject } from "../events/agent-event";
 
 /** Task ids derive from delivery ids, so one delivery can only ever name one task. */
 export function taskIdFor(deliveryId: string): string {
   return deliveryId.replace(/^dlv_/, "task_");
 }
 
-export function taskSpecFor(event: AgentEvent, reason: string): TaskSpec {
+/** The repository a Jira project, Slack channel or Sentry project works on (PROJECT_REPOSITORIES). */
+export function mappedRepository(subject: Subject, vendor: AgentEvent["vendor"], config: Pick<Config, "PROJECT_REPOSITORIES">): string | undefined {
+  const scope = vendor === "jira" ? subject.projectKey : vendor === "slack" ? subject.channelId : vendor === "sentry" ? subject.sentryProject : undefined;
+  return scope ? config.PROJECT_REPOSITORIES[`${vendor}:${scope}`] : undefined;
+}
+
+export function taskSpecFor(event: AgentEvent, reason: string, config: Pick<Config, "PROJECT_REPOSITORIES">): TaskSpec {
   const subjectText = describeSubject(event.subject);
+  // A mapped repository gives a Jira, Slack or Sentry task a checkout to work in.
+  const repository = event.subject.repository ?? mappedRepository(event.subject, event.vendor, config);
   return {
     id: taskIdFor(event.id),
     deliveryId: event.id,
@@ -16,7 +25,7 @@ export function taskSpecFor(event: AgentEvent, reason: string): TaskSpec {
     eventType: event.type,
     action: event.action,
     actor: event.actor?.login ?? event.actor?.name ?? event.actor?.id,
-    subject: event.subject,
+    subject: repository ? { ...event.subject, repository } : event.subject,
     subjectText,
     title: event.title ?? `${event.vendor} ${event.type}${subjectText ? ` on ${subjectText}` : ""}`,
     prompt: event.text ?? event.title ?? "",

@@ -1,23 +1,29 @@
-// The JSON API behind the dashboard: tasks, the delivery ledger, dead letters.
+// The JSON API behind the dashboard: tasks, the delivery ledger, dead letters and their replay.
 // Mounted behind requireApiToken.
-import { desc } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { z } from "zod";
 import { getAgentByName } from "agents";
 import type { AppEnv } from "../app-env";
 import { listDeliveries } from "../db/deliveries";
-import { decodeCursor, olderThan, page } from "../db/pagination";
-import { deadLetters } from "../db/schema";
+import { claimReplay, getDeadLetter, listDeadLetters, releaseReplay } from "../db/dead-letters";
+import { decodeCursor, page } from "../db/pagination";
 import { getTaskRow, listTasks } from "../db/tasks";
 import { AppError } from "../errors";
-import { vendorSchema } from "../events/agent-event";
+import { agentEventSchema, vendorSchema } from "../events/agent-event";
 import { TASK_STATUSES } from "../../durable-objects/task-types";
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
 });
+
+/** A text filter; empty (`?q=`) means no filter. */
+const optionalText = z
+  .string()
+  .trim()
+  .max(200)
+  .optional()
+  .transform((value) => value || undefined);
 
 function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
   const result = schema.safeParse(query);
@@ -26,6 +32,15 @@ function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string
     throw new AppError("bad_request", `invalid query parameter ${issue?.path.join(".")}: ${issue?.message}`);
   }
   return result.data;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // The row was written with JSON.stringify; unparseable means it cannot be replayed, which the caller reports.
+    return undefined;
+  }
 }
 
 function cursorOf(text: string | undefined) {
@@ -38,7 +53,15 @@ export function apiRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get("/tasks", async (c) => {
-    const query = parseQuery(pageQuery.extend({ vendor: vendorSchema.optional(), status: z.enum(TASK_STATUSES).optional() }), c.req.query());
+    const query = parseQuery(
+      pageQuery.extend({
+        vendor: vendorSchema.optional(),
+        status: z.enum(TASK_STATUSES).optional(),
+        repository: optionalText,
+        q: optionalText,
+      }),
+      c.req.query(),
+    );
     const rows = await listTasks(c.env.DB, { ...query, cursor: cursorOf(query.cursor) });
     return c.json(page(rows, query.limit, (row) => ({ at: row.createdAt, id: row.id })));
   });
@@ -60,13 +83,31 @@ export function apiRoutes() {
 
   app.get("/dead-letters", async (c) => {
     const query = parseQuery(pageQuery, c.req.query());
-    const rows = await drizzle(c.env.DB)
-      .select()
-      .from(deadLetters)
-      .where(olderThan(cursorOf(query.cursor), deadLetters.receivedAt, deadLetters.id))
-      .orderBy(desc(deadLetters.receivedAt), desc(deadLetters.id))
-      .limit(query.limit + 1);
+    const rows = await listDeadLetters(c.env.DB, { ...query, cursor: cursorOf(query.cursor) });
     return c.json(page(rows, query.limit, (row) => ({ at: row.receivedAt, id: row.id })));
+  });
+
+  // Sends the stored message to the events queue again. The consumer treats it like a
+  // retry: the delivery was never marked processed, so its claim lets it through, and the
+  // task id derives from the delivery id, so at most one task ever exists for it.
+  app.post("/dead-letters/:id/replay", async (c) => {
+    const id = c.req.param("id");
+    const row = await getDeadLetter(c.env.DB, id);
+    if (!row) throw new AppError("not_found", `no dead letter ${id}`);
+    if (row.replayedAt !== null) throw new AppError("conflict", `dead letter ${id} was already replayed at ${new Date(row.replayedAt).toISOString()}`);
+    const event = agentEventSchema.safeParse(parseJson(row.body));
+    if (!event.success) throw new AppError("conflict", `dead letter ${id} is not a valid event message and cannot be replayed`);
+
+    const replayedAt = Date.now();
+    if (!(await claimReplay(c.env.DB, id, replayedAt))) throw new AppError("conflict", `dead letter ${id} was already replayed`);
+    try {
+      await c.env.EVENTS.send(event.data, { contentType: "json" });
+    } catch (error) {
+      await releaseReplay(c.env.DB, id, replayedAt);
+      throw error;
+    }
+    Object.assign(c.get("log"), { outcome: "dead_letter_replayed", vendor: event.data.vendor, deliveryId: event.data.id });
+    return c.json({ id, deliveryId: event.data.id, replayedAt }, 202);
   });
 
   return app;

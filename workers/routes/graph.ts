@@ -1,11 +1,13 @@
-// The knowledge graph's read API: one entity, its neighbourhood, search by title.
+// The knowledge graph's read API: one entity, its neighbourhood, its timeline, the
+// shortest path between two entities, and full-text search.
 // Mounted under /api, behind requireApiToken.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
 import { EDGE_TYPES, ENTITY_TYPES } from "../graph/graph-types";
-import { getEntity, neighbours, searchEntities } from "../graph/store";
+import { MAX_PATH_DEPTH } from "../graph/path";
+import { findPath, getEntity, neighbours, searchEntities, timeline } from "../graph/store";
 
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -24,6 +26,17 @@ const searchQuery = z.object({
   q: z.string().trim().min(1).max(200),
   types: list(ENTITY_TYPES),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const pathQuery = z.object({
+  from: z.string().trim().min(1).max(500),
+  to: z.string().trim().min(1).max(500),
+  maxDepth: z.coerce.number().int().min(1).max(MAX_PATH_DEPTH).default(4),
+  edgeTypes: list(EDGE_TYPES),
+});
+const timelineQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().positive().optional(),
 });
 
 function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
@@ -52,6 +65,23 @@ export function graphRoutes() {
     const result = await neighbours(c.env.DB, id, query);
     if (!result) throw new AppError("not_found", `no graph entity ${id}`);
     return c.json(result);
+  });
+
+  app.get("/graph/entities/:id/timeline", async (c) => {
+    const id = c.req.param("id");
+    const page = await timeline(c.env.DB, id, parseQuery(timelineQuery, c.req.query()));
+    if (!page) throw new AppError("not_found", `no graph entity ${id}`);
+    return c.json(page);
+  });
+
+  // 404 when either end is unknown; `{ path: null }` when both exist but no path is within maxDepth.
+  app.get("/graph/path", async (c) => {
+    const query = parseQuery(pathQuery, c.req.query());
+    const [from, to] = await Promise.all([getEntity(c.env.DB, query.from), getEntity(c.env.DB, query.to)]);
+    if (!from) throw new AppError("not_found", `no graph entity ${query.from}`);
+    if (!to) throw new AppError("not_found", `no graph entity ${query.to}`);
+    const path = await findPath(c.env.DB, from.id, to.id, query);
+    return c.json({ path: path ? { length: path.edges.length, ...path } : null });
   });
 
   app.get("/graph/search", async (c) => {

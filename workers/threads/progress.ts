@@ -133,6 +133,7 @@ function markdown(
     "",
     `**${STATUS_LABEL[progress.status]}** · [live log](${progress.dashboardUrl})`,
   ];
+  if (progress.alsoIn?.length) lines.push("", `**Also tracked in:** ${progress.alsoIn.map((t) => (t.url ? `[${clean(t.label)}](${t.url})` : clean(t.label))).join(", ")}`);
   if (progress.steps.length > 0) lines.push("", ...progress.steps.map((step) => steps[step.state](clean(step.label))));
   const o = progress.outcome;
   if (o?.pullRequestUrl) lines.push("", `**Pull request:** ${o.pullRequestUrl}`);
@@ -179,6 +180,7 @@ export function renderSlackText(progress: ThreadProgress): string {
   const lines = [
     `${STATUS_EMOJI[progress.status]} *${clean(progress.title)}* — ${STATUS_LABEL[progress.status].toLowerCase()} · ${slackLink(progress.dashboardUrl, "live log")}`,
   ];
+  if (progress.alsoIn?.length) lines.push(`*Also tracked in:* ${progress.alsoIn.map((t) => (t.url ? slackLink(t.url, clean(t.label)) : clean(t.label))).join(", ")}`);
   lines.push(...progress.steps.map((step) => SLACK_STEP[step.state](clean(step.label))));
   const o = progress.outcome;
   if (o?.pullRequestUrl) lines.push(`*Pull request:* <${o.pullRequestUrl.replace(/\|/g, "%7C").replace(/>/g, "%3E")}>`);
@@ -232,6 +234,7 @@ export function renderJiraComment(progress: ThreadProgress): string {
     `h3. ${JIRA_STATUS_ICON[progress.status]} ${clean(progress.title)}`,
     `*${STATUS_LABEL[progress.status]}* · ${jiraLink(progress.dashboardUrl, "live log")}`,
   ];
+  if (progress.alsoIn?.length) lines.push(`*Also tracked in:* ${progress.alsoIn.map((t) => (t.url ? jiraLink(t.url, clean(t.label)) : clean(t.label))).join(", ")}`);
   if (progress.steps.length > 0) lines.push("", ...progress.steps.map((step) => JIRA_STEP[step.state](clean(step.label))));
   const o = progress.outcome;
   if (o?.pullRequestUrl) lines.push("", `*Pull request:* ${jiraLink(o.pullRequestUrl)}`);

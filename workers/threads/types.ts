@@ -11,6 +11,8 @@ export interface ThreadProgress {
   /** The task's page in the dashboard (live log). */
   dashboardUrl: string;
   steps: { label: string; state: StepState }[];
+  /** The task's other threads: the events from other vendors that joined it, or the one it started from. */
+  alsoIn?: { label: string; url?: string }[];
   outcome?: {
     summary: string;
     pullRequestUrl?: string;

@@ -1,6 +1,6 @@
 // GitHub payloads → ParsedEvent, for the event types agent-bot understands.
 import { z } from "zod";
-import { truncateText, type ParsedEvent } from "../../events/agent-event";
+import { boundFiles, MAX_EVENT_ASSIGNEES, truncateText, type ChangedFile, type ParsedEvent } from "../../events/agent-event";
 import { parseWith, unhandled } from "../parse";
 
 const user = z.object({ login: z.string(), id: z.number(), type: z.string().optional() });
@@ -53,7 +53,19 @@ const pushPayload = z.object({
   repository,
   sender: user,
   compare: z.string().optional(),
-  commits: z.array(z.object({ id: z.string(), message: z.string(), url: z.string() })).default([]),
+  commits: z
+    .array(
+      z.object({
+        id: z.string(),
+        message: z.string(),
+        url: z.string(),
+        added: z.array(z.string()).default([]),
+        modified: z.array(z.string()).default([]),
+        removed: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
+  pusher: z.object({ name: z.string(), email: z.string().nullish() }).optional(),
   installation,
 });
 const installationPayload = z.object({
@@ -75,6 +87,21 @@ function actor(who: User, association?: string) {
 
 const names = (labels?: { name: string }[]) => (labels ?? []).map((l) => l.name);
 const ids = (users?: User[] | null) => (users ?? []).map((u) => String(u.id));
+const assignees = (users?: User[] | null) => (users ?? []).slice(0, MAX_EVENT_ASSIGNEES).map((u) => actor(u));
+
+/** Every file each pushed commit added, modified or removed, bounded (see boundFiles). */
+function pushedFiles(commits: z.infer<typeof pushPayload>["commits"]): ChangedFile[] | undefined {
+  return boundFiles(
+    commits.flatMap((c) => {
+      const commit = c.id.slice(0, 7);
+      return [
+        ...c.added.map((path) => ({ path, change: "added" as const, commit })),
+        ...c.modified.map((path) => ({ path, change: "modified" as const, commit })),
+        ...c.removed.map((path) => ({ path, change: "removed" as const, commit })),
+      ];
+    }),
+  );
+}
 const installationId = (i?: { id: number }) => (i ? String(i.id) : undefined);
 
 const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
@@ -89,6 +116,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       text: truncateText(p.issue.body),
       labels: p.action === "labeled" && p.label ? [p.label.name] : names(p.issue.labels),
       assigneeIds: ids(p.issue.assignees),
+      assignees: assignees(p.issue.assignees),
       links: [p.issue.html_url],
     })),
   issue_comment: (payload) =>
@@ -105,6 +133,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       text: truncateText(p.comment.body),
       labels: names(p.issue.labels),
       assigneeIds: ids(p.issue.assignees),
+      assignees: assignees(p.issue.assignees),
       links: [p.comment.html_url],
     })),
   pull_request: (payload) =>
@@ -123,6 +152,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       text: truncateText(p.pull_request.body),
       labels: p.action === "labeled" && p.label ? [p.label.name] : names(p.pull_request.labels),
       assigneeIds: ids(p.pull_request.assignees),
+      assignees: assignees(p.pull_request.assignees),
       links: [p.pull_request.html_url],
     })),
   pull_request_review_comment: (payload) =>
@@ -140,12 +170,14 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       text: truncateText(p.comment.body),
       labels: names(p.pull_request.labels),
       assigneeIds: [],
+      changedFiles: p.comment.path ? boundFiles([{ path: p.comment.path }]) : undefined,
       links: [p.comment.html_url],
     })),
   push: (payload) =>
     parseWith(pushPayload, payload, (p) => ({
       handled: true,
-      actor: actor(p.sender),
+      // The pusher's email, when the pusher is the sender, lets the graph join them to other vendors' accounts.
+      actor: { ...actor(p.sender), ...(p.pusher?.email && p.pusher.name === p.sender.login ? { email: p.pusher.email } : {}) },
       subject: {
         repository: p.repository.full_name,
         ref: p.ref,
@@ -156,6 +188,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       text: truncateText(p.commits.map((c) => `${c.id.slice(0, 7)} ${c.message}`).join("\n")),
       labels: [],
       assigneeIds: [],
+      changedFiles: pushedFiles(p.commits),
       links: p.compare ? [p.compare] : [],
     })),
   installation: (payload) =>

@@ -65,6 +65,8 @@ function issueFields(i: Issue) {
     title: i.fields.summary,
     labels: i.fields.labels,
     assigneeIds: i.fields.assignee ? [i.fields.assignee.accountId] : [],
+    // The current assignee, for the graph (assigneeIds is narrowed to new assignees on updates).
+    assignees: i.fields.assignee ? [toActor(i.fields.assignee)!] : undefined,
     links: [browseUrl(i)],
   };
 }

@@ -1,0 +1,576 @@
+// `npm run bench:graph [-- options]`: the knowledge graph at 100k entities and 1M edges.
+//
+// 1. Setup: every migration in migrations/ applied by `wrangler d1 migrations apply --local`
+//    to a throwaway persist dir, then a synthetic graph generated inside SQLite (recursive-CTE
+//    INSERT … SELECT): hubs first (repositories, projects, channels, then people), items after;
+//    edges pick their far end with a skewed draw, so a few hubs hold thousands of edges and
+//    most entities a handful. Prints how long each step took.
+// 2. Queries, timed inside workerd next to the D1 binding (bench/graph.worker.ts, bundled from
+//    the real store.ts): 1- and 2-hop `neighbours` (recursive CTE) against four alternatives on
+//    the same start nodes, with their results compared; `searchEntities`; shortest paths
+//    (`findPath`).
+// 3. Extraction: `extractGraph` on the real samples in Node, then extraction + `upsertExtraction`
+//    into the same D1 inside workerd, as events per second.
+//
+// Targets: 2-hop p50 ≤ 10 ms, search p50 ≤ 5 ms (PASS/MISS; only printed).
+// options: --entities N (100000) --edges M (1000000) --samples K (200) --limit L (100, the API default)
+//          --json (write bench/results/graph-<time>.json) --explain (for one typical start: level-2 query plans
+//          and timings of each step)
+import githubExamples from "@octokit/webhooks-examples/api.github.com/index.json";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { agentEventSchema, type AgentEvent, type Vendor } from "../workers/events/agent-event";
+import { extractGraph } from "../workers/graph/extract";
+import type { EntityType } from "../workers/graph/graph-types";
+import { integrations } from "../workers/integrations/registry";
+import * as samples from "../test/workers/samples";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const { values } = parseArgs({
+  options: {
+    entities: { type: "string", default: "100000" },
+    edges: { type: "string", default: "1000000" },
+    samples: { type: "string", default: "200" },
+    limit: { type: "string", default: "100" },
+    json: { type: "boolean", default: false },
+    explain: { type: "boolean", default: false },
+  },
+});
+const N = Number(values.entities);
+const M = Number(values.edges);
+const K = Number(values.samples);
+const LIMIT = Number(values.limit);
+if (![N, M, K, LIMIT].every((v) => Number.isInteger(v) && v > 0) || N < 100) throw new Error("--entities (≥ 100), --edges, --samples and --limit must be positive integers");
+/** A series (one class × depth, all variants) stops sampling after this long; n says how far it got. */
+const SERIES_SECONDS = 90;
+const TARGETS = { twoHopP50: 10, searchP50: 5 };
+
+// ---------------------------------------------------------------- stats and printing
+
+interface Stats {
+  n: number;
+  p50: number;
+  p99: number;
+  mean: number;
+}
+function stats(samples: number[]): Stats {
+  const sorted = samples.toSorted((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+  return { n: sorted.length, p50: at(0.5), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1) };
+}
+const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 1 : 0)}` : "–");
+const row = (cells: (string | number)[], widths: number[]) => cells.map((c, i) => String(c).padStart(widths[i] ?? 8)).join(" ");
+const seconds = (msValue: number) => `${(msValue / 1000).toFixed(1)} s`;
+
+// ---------------------------------------------------------------- the synthetic graph
+
+/** Entity kinds in index order: hubs first, so a skewed draw over an index range favours them. */
+const LAYOUT: { type: EntityType; share: number }[] = [
+  { type: "repository", share: 0.002 },
+  { type: "jira_project", share: 0.0005 },
+  { type: "slack_channel", share: 0.001 },
+  { type: "sentry_project", share: 0.0005 },
+  { type: "person", share: 0.03 },
+  { type: "branch", share: 0.03 },
+  { type: "issue", share: 0.2 },
+  { type: "pull_request", share: 0.15 },
+  { type: "commit", share: 0.24 },
+  { type: "file", share: 0.2 },
+  { type: "jira_issue", share: 0.06 },
+  { type: "slack_thread", share: 0.03 },
+  { type: "sentry_issue", share: 0.03 },
+  { type: "task", share: 0 }, // the rest
+];
+const CONTAINER: Partial<Record<EntityType, EntityType>> = {
+  branch: "repository",
+  issue: "repository",
+  pull_request: "repository",
+  commit: "repository",
+  file: "repository",
+  task: "repository",
+  jira_issue: "jira_project",
+  slack_thread: "slack_channel",
+  sentry_issue: "sentry_project",
+};
+
+interface Range {
+  type: EntityType;
+  lo: number;
+  count: number;
+}
+function layout(n: number): Range[] {
+  const ranges: Range[] = [];
+  let lo = 0;
+  for (const { type, share } of LAYOUT) {
+    const count = share ? Math.max(1, Math.round(share * n)) : n - lo;
+    ranges.push({ type, lo, count });
+    lo += count;
+  }
+  return ranges;
+}
+
+const WORDS = (
+  "checkout payment timeout currency error crash retry webhook queue worker deploy release build test flaky login session token " +
+  "cache database migration index query slow memory leak upload download image resize email notification invoice refund " +
+  "subscription billing customer account profile settings search filter export import report dashboard chart api endpoint " +
+  "latency spike outage incident alert monitor metric trace log config secret permission role admin user team org repo branch " +
+  "merge conflict rebase commit review approve reject comment mention thread channel message reply bot agent task runner " +
+  "container sandbox clone push pull fetch tag version semver changelog docs readme typo lint format style refactor cleanup " +
+  "upgrade dependency vulnerability security audit compliance gdpr privacy cookie consent banner mobile ios android web " +
+  "desktop browser chrome safari firefox layout css button modal dropdown form validation input date timezone locale " +
+  "translation i18n accessibility keyboard focus scroll pagination cursor offset limit batch bulk sync async promise " +
+  "deadlock race condition mutex lock transaction rollback commit replica shard partition backup restore snapshot archive " +
+  "eur usd gbp stripe paypal adyen ledger balance transfer payout fraud risk score model feature flag experiment rollout canary"
+)
+  .split(/\s+/)
+  .filter(Boolean);
+
+/** A stable, unique, hash-looking id per entity index: `ge_` + 24 hex digits, like entityId(). */
+const idOf = (x: string) =>
+  `printf('ge_%08x%08x%08x', (${x} * 2654435761 + 1013904223) % 4294967296, (${x} * 2246822519 + 374761393) % 4294967296, (${x} * 3266489917 + 668265263) % 4294967296)`;
+/** A word, more often a common one (the product of two uniform draws skews towards rank 0). */
+// `+ 0 * n` ties the subquery to the row: SQLite would otherwise run it once and reuse the word.
+const word = () => `(SELECT w FROM bench_words WHERE i = CAST(${WORDS.length} * ((abs(random()) % 1000000) / 1000000.0) * ((abs(random()) % 1000000) / 1000000.0) AS INTEGER) + 0 * n)`;
+const words = (k: number) => Array.from({ length: k }, word).join(" || ' ' || ");
+
+function entityColumns(type: EntityType, repos: number): { key: string; title: string; url: string; text?: string } {
+  const repo = `'acme/repo-' || (n % ${repos})`;
+  switch (type) {
+    case "repository":
+      return { key: `'github:repo:acme/repo-' || n`, title: `'acme/repo-' || n`, url: `'https://github.com/acme/repo-' || n` };
+    case "jira_project":
+      return { key: `'jira:project:P' || n`, title: `'P' || n || ' ' || ${words(2)}`, url: `'https://acme.atlassian.net/browse/P' || n` };
+    case "slack_channel":
+      return { key: `'slack:channel:T0ACME/C' || n`, title: `'#' || ${word()} || '-' || n`, url: "NULL" };
+    case "sentry_project":
+      return { key: `'sentry:project:service-' || n`, title: `'service-' || n`, url: "NULL" };
+    case "person":
+      return { key: `'person:github:dev' || n`, title: `upper(substr(${word()}, 1, 1)) || ' ' || ${word()} || ' ' || n`, url: "NULL" };
+    case "branch":
+      return { key: `'github:branch:' || ${repo} || '@feature/' || n`, title: `'feature/' || ${words(2)} || '-' || n`, url: "NULL" };
+    case "issue":
+      return { key: `'github:issue:' || ${repo} || '#' || n`, title: words(6), url: `'https://github.com/' || ${repo} || '/issues/' || n`, text: words(25) };
+    case "pull_request":
+      return { key: `'github:pr:' || ${repo} || '#' || n`, title: words(5), url: `'https://github.com/' || ${repo} || '/pull/' || n`, text: words(25) };
+    case "commit":
+      return { key: `'github:commit:' || ${repo} || '@' || printf('%07x', (n * 2654435761) % 268435456)`, title: words(6), url: "NULL" };
+    case "file":
+      return { key: `'github:file:' || ${repo} || ':src/' || ${word()} || '/' || ${word()} || '-' || n || '.ts'`, title: `'src/' || ${word()} || '-' || n || '.ts'`, url: "NULL" };
+    case "jira_issue":
+      return { key: `'jira:issue:P' || (n % 50) || '-' || n`, title: words(6), url: `'https://acme.atlassian.net/browse/P' || (n % 50) || '-' || n`, text: words(25) };
+    case "slack_thread":
+      return { key: `'slack:thread:T0ACME/C' || (n % 100) || '/' || n || '.000100'`, title: words(8), url: "NULL" };
+    case "sentry_issue":
+      return { key: `'sentry:issue:SERVICE-' || upper(printf('%x', n))`, title: `'Error: ' || ${words(5)}`, url: "NULL", text: words(15) };
+    default:
+      return { key: `'agent-bot:task:' || n`, title: words(6), url: "NULL" };
+  }
+}
+
+/** SQL for the kind of entity index `x`. */
+const typeOf = (ranges: Range[], x: string) => `CASE ${ranges.map((r) => `WHEN ${x} < ${r.lo + r.count} THEN '${r.type}'`).join(" ")} END`;
+
+/**
+ * One chunk of candidate edges. Each starts at an item drawn uniformly; its far end is
+ * 35% its container (repository, project, channel; skewed), 25% a person (skewed, either
+ * direction) and 40% another item (skewed: popular issues and files). Duplicates are ignored.
+ */
+function edgeChunkSql(ranges: Range[], count: number, now: number): string {
+  const byType = new Map(ranges.map((r) => [r.type, r]));
+  const items = ranges.filter((r) => CONTAINER[r.type]);
+  const itemLo = items[0]!.lo;
+  const itemCount = N - itemLo;
+  const person = byType.get("person")!;
+  const container = `CASE ${items
+    .map((r) => {
+      const c = byType.get(CONTAINER[r.type]!)!;
+      return `WHEN s < ${r.lo + r.count} THEN ${c.lo} + CAST(${c.count} * u * (0.5 + 0.5 * u) AS INTEGER)`;
+    })
+    .join(" ")} END`;
+  const sType = typeOf(ranges, "s");
+  const oType = typeOf(ranges, "o");
+  const edgeType = `CASE
+    WHEN kind < 35 THEN 'belongs_to'
+    WHEN kind < 50 THEN CASE WHEN ${sType} = 'commit' THEN 'pushed_by' WHEN kind < 40 THEN 'assigned_to' ELSE 'opened_by' END
+    WHEN kind < 60 THEN 'comments_on'
+    WHEN ${oType} = 'file' THEN 'touches'
+    WHEN kind < 66 THEN 'closes'
+    ELSE 'references' END`;
+  const swap = "kind >= 50 AND kind < 60"; // person → item
+  return `INSERT OR IGNORE INTO graph_edges (source_id, target_id, type, properties, weight, first_seen, last_seen)
+  WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ${count}),
+  r AS MATERIALIZED (
+    SELECT abs(random()) % 100 AS kind, ${itemLo} + abs(random()) % ${itemCount} AS s,
+           (abs(random()) % 1000000) / 1000000.0 AS u, abs(random()) % 15552000000 AS age FROM c),
+  t AS MATERIALIZED (
+    SELECT kind, s, age, CASE
+      WHEN kind < 35 THEN ${container}
+      WHEN kind < 60 THEN ${person.lo} + CAST(${person.count} * u * u AS INTEGER)
+      ELSE ${itemLo} + CAST(${itemCount} * u * u AS INTEGER) END AS o FROM r)
+  SELECT ${idOf(`CASE WHEN ${swap} THEN o ELSE s END`)}, ${idOf(`CASE WHEN ${swap} THEN s ELSE o END`)}, ${edgeType},
+         '{}', 1 + (abs(random()) % 4 = 0), ${now} - age - 2592000000, ${now} - age
+  FROM t WHERE s != o`;
+}
+
+/** Both directions of every edge, one row each way: one index range per node and level
+ * (the alternative that bench/graph.worker.ts calls `adjacency`). */
+const ADJACENCY_SCHEMA = `CREATE TABLE bench_adjacency (
+  node_id TEXT NOT NULL, neighbour_id TEXT NOT NULL, type TEXT NOT NULL,
+  PRIMARY KEY (node_id, neighbour_id, type)
+) WITHOUT ROWID`;
+const ADJACENCY_FILL = `INSERT OR IGNORE INTO bench_adjacency (node_id, neighbour_id, type)
+  SELECT source_id, target_id, type FROM graph_edges UNION ALL SELECT target_id, source_id, type FROM graph_edges`;
+
+/** The adaptive alternative's scan order: by last_seen, with the id in the index so a miss costs no row read. */
+const RECENT_INDEX = "CREATE INDEX bench_entities_recent ON graph_entities (last_seen, id)";
+
+// ---------------------------------------------------------------- the sample events
+
+/** Every handled sample: all of @octokit/webhooks-examples, the Jira, Slack and Sentry fixtures. */
+function sampleEvents(): AgentEvent[] {
+  const raw: [Vendor, string, unknown][] = [];
+  for (const entry of githubExamples as { name: string; examples: unknown[] }[]) for (const example of entry.examples) raw.push(["github", entry.name, example]);
+  raw.push(
+    ["jira", "jira:issue_created", samples.jira.issueCreated()],
+    ["jira", "jira:issue_updated", samples.jira.issueUpdated()],
+    ["jira", "comment_created", samples.jira.commentCreated()],
+    ["slack", "app_mention", samples.slack.appMention()],
+    ["slack", "message", samples.slack.messageThread()],
+    ["sentry", "issue", samples.sentry.issueCreated()],
+    ["sentry", "event_alert", samples.sentry.eventAlert()],
+    ["sentry", "metric_alert", samples.sentry.metricAlert()],
+    ["sentry", "comment", samples.sentry.comment()],
+  );
+  const events: AgentEvent[] = [];
+  for (const [vendor, type, payload] of raw) {
+    const parsed = integrations[vendor].parse(type, structuredClone(payload));
+    if (!parsed.handled) continue;
+    const event = agentEventSchema.safeParse({ ...parsed, id: "dlv_bench", vendor, deliveryKey: "bench", type, payloadRef: "payloads/bench.json", receivedAt: 1 });
+    if (event.success) events.push(event.data);
+  }
+  return events;
+}
+
+// ---------------------------------------------------------------- running it
+
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" } });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${output}`))));
+  });
+}
+
+const state = mkdtempSync(join(tmpdir(), "bench-graph-"));
+let mf: Miniflare | undefined;
+const cleanUp = async () => {
+  await mf?.dispose().catch(() => undefined);
+  mf = undefined;
+  rmSync(state, { recursive: true, force: true });
+};
+process.once("SIGINT", () => void cleanUp().then(() => process.exit(130)));
+
+async function call<T>(path: string, body: unknown): Promise<T> {
+  const res = await mf!.dispatchFetch(`http://bench${path}`, { method: "POST", body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+const exec = (sql: string, params: unknown[] = []) => call<{ ms: number; meta: { changes: number } }>("/exec", { sql, params });
+const query = <T>(sql: string, params: unknown[] = []) => call<T[]>("/query", { sql, params });
+
+console.log(`graph bench: ${N} entities, ${M} edges, ${K} samples, limit ${LIMIT}, load average ${loadavg()[0]!.toFixed(2)}`);
+const report: Record<string, unknown> = { entities: N, edges: M, samples: K, limit: LIMIT };
+try {
+  // ---- 1. setup
+  const setup: Record<string, number> = {};
+  let t = performance.now();
+  const applied = await run(join(root, "node_modules/.bin/wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
+  setup.migrations = performance.now() - t;
+  const migrations = [...new Set([...applied.matchAll(/│\s*(\d{4}_[\w-]+\.sql)\s*│\s*✅/g)].map((m) => m[1]))];
+  const databaseId = /database_id\s*=\s*"([^"]+)"/.exec(readFileSync(join(root, "wrangler.toml"), "utf8"))?.[1];
+  if (!databaseId) throw new Error("no d1 database_id in wrangler.toml");
+
+  t = performance.now();
+  const bundle = await build({
+    entryPoints: [join(root, "bench/graph.worker.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:*", "node:*"],
+    write: false,
+    logLevel: "silent",
+  });
+  mf = new Miniflare({
+    modules: [{ type: "ESModule", path: "graph.worker.js", contents: bundle.outputFiles[0]!.text }],
+    compatibilityDate: /compatibility_date\s*=\s*"([^"]+)"/.exec(readFileSync(join(root, "wrangler.toml"), "utf8"))?.[1] ?? "2026-04-20",
+    compatibilityFlags: ["nodejs_compat"],
+    d1Databases: { DB: databaseId },
+    d1Persist: join(state, "v3", "d1"),
+  });
+  await mf.ready;
+  setup.worker = performance.now() - t;
+  const tables = await query<{ name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')");
+  const hasFts = tables.some((r) => r.name === "graph_entities_fts");
+  const columns = new Set((await query<{ name: string }>("SELECT name FROM pragma_table_info('graph_entities')")).map((r) => r.name));
+  console.log(`migrations applied: ${migrations.join(", ")} (${seconds(setup.migrations)}); graph_entities_fts: ${hasFts ? "present" : "absent"}`);
+
+  t = performance.now();
+  const ranges = layout(N);
+  const now = Date.now();
+  await exec("CREATE TABLE bench_words (i INTEGER PRIMARY KEY, w TEXT NOT NULL)");
+  await exec(`INSERT INTO bench_words (i, w) SELECT key, value FROM json_each(?1)`, [JSON.stringify(WORDS)]);
+  const repos = ranges[0]!.count;
+  for (const r of ranges) {
+    const col = entityColumns(r.type, repos);
+    const withText = columns.has("text") && col.text;
+    await exec(`INSERT INTO graph_entities (id, type, key, title, url, properties, ${withText ? "text, " : ""}first_seen, last_seen)
+      WITH RECURSIVE c(n) AS (SELECT ${r.lo} UNION ALL SELECT n + 1 FROM c WHERE n < ${r.lo + r.count - 1}),
+      r AS MATERIALIZED (SELECT n, abs(random()) % 15552000000 AS age FROM c)
+      SELECT ${idOf("n")}, '${r.type}', ${col.key}, ${col.title}, ${col.url}, '{}', ${withText ? `${col.text}, ` : ""}${now} - age - 2592000000, ${now} - age FROM r`);
+  }
+  setup.entities = performance.now() - t;
+  console.log(`entities: ${N} in ${seconds(setup.entities)}${hasFts ? " (FTS5 triggers included)" : ""}`);
+
+  t = performance.now();
+  const CHUNK = 250_000;
+  let edges = 0;
+  while (edges < M) {
+    // Duplicates (same ends and type) are dropped, so every pass asks for what is still missing.
+    await exec(edgeChunkSql(ranges, Math.min(CHUNK, M - edges), now));
+    edges = (await query<{ n: number }>("SELECT count(*) AS n FROM graph_edges"))[0]!.n;
+    process.stdout.write(`\redges: ${edges}/${M} ${seconds(performance.now() - t)}`);
+  }
+  setup.edges = performance.now() - t;
+  console.log(`\redges: ${edges} in ${seconds(setup.edges)}          `);
+
+  t = performance.now();
+  await exec(ADJACENCY_SCHEMA);
+  await exec(ADJACENCY_FILL);
+  await exec(RECENT_INDEX);
+  setup.adjacency = performance.now() - t;
+  const totalSetup = setup.migrations + setup.worker + setup.entities + setup.edges;
+  console.log(`alternatives' adjacency table (both directions, ${2 * edges} rows) and index on graph_entities (last_seen, id): ${seconds(setup.adjacency)}`);
+  console.log(`setup: ${seconds(totalSetup)} (migrations ${seconds(setup.migrations)}, worker ${seconds(setup.worker)}, entities ${seconds(setup.entities)}, edges ${seconds(setup.edges)}) + adjacency ${seconds(setup.adjacency)}`);
+  report.setup = setup;
+
+  // The degree distribution, so "hub" and "typical" mean something.
+  const degreeSql = `SELECT d, count(*) AS n FROM (
+      SELECT id, sum(c) AS d FROM (SELECT source_id AS id, count(*) AS c FROM graph_edges GROUP BY source_id
+                                   UNION ALL SELECT target_id, count(*) FROM graph_edges GROUP BY target_id) GROUP BY id)
+    GROUP BY d ORDER BY d`;
+  const histogram = await query<{ d: number; n: number }>(degreeSql);
+  const connected = histogram.reduce((a, h) => a + h.n, 0);
+  const degreeAt = (q: number) => {
+    let seen = N - connected; // degree 0
+    if (seen >= q * N) return 0;
+    for (const h of histogram) if ((seen += h.n) >= q * N) return h.d;
+    return histogram.at(-1)?.d ?? 0;
+  };
+  const topDegrees = histogram.slice(-5).map((h) => h.d).reverse();
+  console.log(
+    `degree (both directions): p50 ${degreeAt(0.5)}, p90 ${degreeAt(0.9)}, p99 ${degreeAt(0.99)}, p99.9 ${degreeAt(0.999)}, max ${topDegrees.join(", ")}; ${N - connected} isolated`,
+  );
+
+  // Start nodes: hubs are the top 0.1% by degree (at least 5); typical ones are drawn uniformly.
+  const hubPool = Math.max(5, Math.round(N / 1000));
+  const hubs = await query<{ id: string; d: number }>(
+    `SELECT id, sum(c) AS d FROM (SELECT source_id AS id, count(*) AS c FROM graph_edges GROUP BY source_id
+       UNION ALL SELECT target_id, count(*) FROM graph_edges GROUP BY target_id) GROUP BY id ORDER BY d DESC LIMIT ?1`,
+    [hubPool],
+  );
+  const typical = await query<{ id: string; d: number }>(
+    `SELECT s.id, (SELECT count(*) FROM graph_edges WHERE source_id = s.id) + (SELECT count(*) FROM graph_edges WHERE target_id = s.id) AS d
+     FROM (SELECT id FROM graph_entities WHERE id LIKE 'ge_%' ORDER BY random() LIMIT ?1) s`,
+    [K],
+  );
+  const hubSample = hubs.toSorted(() => Math.random() - 0.5).slice(0, Math.min(K, hubs.length));
+  const range = (xs: { d: number }[]) => `degree ${Math.min(...xs.map((x) => x.d))}–${Math.max(...xs.map((x) => x.d))}, median ${stats(xs.map((x) => x.d)).p50}`;
+  console.log(`start nodes: ${typical.length} typical (${range(typical)}), ${hubSample.length} hubs (${range(hubSample)})`);
+
+  // ---- 2. queries
+  const floor = stats((await call<{ ms: number[] }>("/floor", { n: 200 })).ms);
+  console.log(`\nworkerd → D1 floor (SELECT 1): p50 ${ms(floor.p50)} ms  p99 ${ms(floor.p99)} ms  mean ${floor.mean.toFixed(2)} ms (clock: 1 ms ticks)`);
+
+  const variants = ["cte", "deepening", "levels", "adjacency", "adaptive"] as const;
+  type Variant = (typeof variants)[number];
+  const labels: Record<Variant, string> = {
+    cte: "store.neighbours (recursive CTE)",
+    deepening: "same CTE, depth 1, 2… early stop",
+    levels: "per-level, early stop (graph_edges)",
+    adjacency: "per-level, early stop (adjacency)",
+    adaptive: "per-level, early stop, scan big levels",
+  };
+  // Warm the page cache and workerd's code paths before anything is recorded.
+  for (const s of [...typical.slice(0, 10), ...hubSample.slice(0, 2)]) await call("/neighbours", { start: s.id, variants, depth: 1, limit: LIMIT });
+
+  const neighbourResults: Record<string, Record<Variant, Stats> & { size: Stats; mismatches: number; skipped: number }> = {};
+  let mismatchExample: string | undefined;
+  console.log(`\nneighbourhoods, limit ${LIMIT}: ms per call inside workerd (variants interleaved per start node)`);
+  const widths = [8, 6, 38, 5, 7, 7, 7, 8];
+  console.log(row(["class", "depth", "variant", "n", "p50", "p99", "mean", "size p50"], widths));
+  for (const depth of [1, 2]) {
+    for (const [cls, starts] of [["typical", typical], ["hub", hubSample]] as const) {
+      const times: Record<Variant, number[]> = { cte: [], deepening: [], levels: [], adjacency: [], adaptive: [] };
+      const sizes: number[] = [];
+      let mismatches = 0;
+      const began = performance.now();
+      for (const s of starts.slice(0, 3)) await call("/neighbours", { start: s.id, variants, depth, limit: LIMIT });
+      let i = 0;
+      for (; i < starts.length && performance.now() - began < SERIES_SECONDS * 1000; i++) {
+        const order = [...variants.slice(i % variants.length), ...variants.slice(0, i % variants.length)];
+        const result = await call<{ ms: Record<Variant, number>; count: number; differing: Variant[] }>("/neighbours", { start: starts[i]!.id, variants: order, depth, limit: LIMIT });
+        for (const v of variants) times[v].push(result.ms[v]);
+        sizes.push(result.count);
+        if (result.differing.length) {
+          mismatches++;
+          mismatchExample ??= `${starts[i]!.id} depth ${depth}: ${result.differing.join(", ")} differ from ${order[0]}`;
+        }
+      }
+      const entry = { cte: stats(times.cte), deepening: stats(times.deepening), levels: stats(times.levels), adjacency: stats(times.adjacency), adaptive: stats(times.adaptive), size: stats(sizes), mismatches, skipped: starts.length - i };
+      neighbourResults[`${cls}-${depth}`] = entry;
+      for (const v of variants) {
+        const st = entry[v];
+        console.log(row([cls, depth, labels[v], st.n, ms(st.p50), ms(st.p99), ms(st.mean), v === "cte" ? entry.size.p50 : ""], widths));
+      }
+      if (entry.skipped) console.log(`  (stopped after ${SERIES_SECONDS} s: ${entry.skipped} start nodes not sampled)`);
+    }
+  }
+  if (values.explain) {
+    const plans = await call<Record<string, string[]>>("/explain", { start: typical[0]!.id });
+    for (const [name, lines] of Object.entries(plans)) console.log(`--explain, ${name}:\n  ${lines.join("\n  ")}`);
+  }
+  const totalMismatches = Object.values(neighbourResults).reduce((a, r) => a + r.mismatches, 0);
+  console.log(`same results (neighbours, depths, order, edges) in every variant: ${totalMismatches === 0 ? "yes" : `NO, ${totalMismatches} start nodes differ, e.g. ${mismatchExample}`}`);
+
+  console.log(`\ncomparison (recursive CTE ÷ alternative; > 1 means the alternative is faster)`);
+  console.log(row(["class", "depth", "alternative", "p50 ×", "p99 ×", "mean ×"], [8, 6, 38, 7, 7, 7]));
+  for (const [key, r] of Object.entries(neighbourResults)) {
+    const [cls, depth] = key.split("-");
+    for (const v of ["deepening", "levels", "adjacency", "adaptive"] as const) {
+      const x = (a: number, b: number) => (b > 0 ? (a / b).toFixed(1) : a > 0 ? "∞" : "1.0");
+      console.log(row([cls!, depth!, labels[v], x(r.cte.p50, r[v].p50), x(r.cte.p99, r[v].p99), x(r.cte.mean, r[v].mean)], [8, 6, 38, 7, 7, 7]));
+    }
+  }
+
+  // Search: words across the frequency range, two-word queries, and natural-key fragments.
+  // Whatever searchEntities is now: the graph module that defines it says (store.ts re-exports it).
+  const graphDir = join(root, "workers/graph");
+  const searchSource = readdirSync(graphDir)
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => readFileSync(join(graphDir, f), "utf8"))
+    .find((text) => text.includes("export async function searchEntities"));
+  const searchImpl = !searchSource
+    ? "unknown (no searchEntities found)"
+    : /graph_entities_fts\s+MATCH|MATCH \?/.test(searchSource)
+      ? "FTS5 (graph_entities_fts MATCH, bm25)"
+      : /LIKE/.test(searchSource)
+        ? "LIKE over title and key"
+        : "unknown (see workers/graph)";
+  const keyFragments = (await query<{ key: string }>(`SELECT key FROM graph_entities WHERE type IN ('jira_issue', 'sentry_issue') ORDER BY random() LIMIT ?1`, [K])).map(
+    (r) => r.key.split(":").at(-1)!,
+  );
+  const kinds: Record<string, () => string> = {
+    "common word": () => WORDS[Math.floor(Math.random() * 10)]!,
+    "mid word": () => WORDS[40 + Math.floor(Math.random() * 40)]!,
+    "rare word": () => WORDS[WORDS.length - 1 - Math.floor(Math.random() * 30)]!,
+    "two words": () => `${WORDS[Math.floor(Math.random() * 40)]} ${WORDS[Math.floor(Math.random() * 40)]}`,
+    "key (PAY-142 style)": () => keyFragments[Math.floor(Math.random() * keyFragments.length)] ?? "P1-1",
+  };
+  for (let i = 0; i < 20; i++) await call("/search", { query: Object.values(kinds)[i % 5]!(), limit: 50 });
+  const searchTimes: Record<string, number[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
+  const searchCounts: Record<string, number[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
+  const searchBegan = performance.now();
+  for (let i = 0; i < K && performance.now() - searchBegan < SERIES_SECONDS * 1000; i++) {
+    const kind = Object.keys(kinds)[i % 5]!;
+    const r = await call<{ ms: number; count: number }>("/search", { query: kinds[kind]!(), limit: 50 });
+    searchTimes[kind]!.push(r.ms);
+    searchCounts[kind]!.push(r.count);
+  }
+  const allSearch = stats(Object.values(searchTimes).flat());
+  console.log(`\nsearch: searchEntities, limit 50 (the API default), implementation: ${searchImpl}`);
+  console.log(row(["query", "n", "p50", "p99", "mean", "hits p50"], [22, 5, 7, 7, 7, 8]));
+  for (const kind of Object.keys(kinds)) {
+    const st = stats(searchTimes[kind]!);
+    console.log(row([kind, st.n, ms(st.p50), ms(st.p99), ms(st.mean), stats(searchCounts[kind]!).p50], [22, 5, 7, 7, 7, 8]));
+  }
+  console.log(row(["all", allSearch.n, ms(allSearch.p50), ms(allSearch.p99), ms(allSearch.mean), ""], [22, 5, 7, 7, 7, 8]));
+
+  // Shortest paths between random typical entities (and typical → hub).
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < K; i++) {
+    const a = typical[i % typical.length]!.id;
+    pairs.push([a, i % 4 === 3 ? hubSample[i % hubSample.length]!.id : typical[(i * 7 + 1) % typical.length]!.id]);
+  }
+  for (const [from, to] of pairs.slice(0, 5)) await call("/path", { from, to });
+  const pathTimes: number[] = [];
+  const hops = new Map<number, number>();
+  const pathBegan = performance.now();
+  for (const [from, to] of pairs) {
+    if (performance.now() - pathBegan > SERIES_SECONDS * 1000) break;
+    const r = await call<{ ms: number; hops: number }>("/path", { from, to });
+    pathTimes.push(r.ms);
+    hops.set(r.hops, (hops.get(r.hops) ?? 0) + 1);
+  }
+  const path = stats(pathTimes);
+  const pathImpl = "store.findPath (bidirectional BFS, maxDepth 4)";
+  console.log(`\nshortest path: ${pathImpl}, typical → typical and (every 4th) typical → hub`);
+  console.log(`  n ${path.n}  p50 ${ms(path.p50)} ms  p99 ${ms(path.p99)} ms  mean ${ms(path.mean)} ms  hops: ${[...hops].sort((x, y) => x[0] - y[0]).map(([h, c]) => `${h < 0 ? "none" : h}×${c}`).join(", ")}`);
+
+  // ---- 3. extraction
+  const events = sampleEvents();
+  const perVendor = new Map<string, number>();
+  for (const e of events) perVendor.set(e.vendor, (perVendor.get(e.vendor) ?? 0) + 1);
+  const byVendor = [...perVendor].map(([v, n]) => `${v} ${n}`).join(", ");
+  let extracted = 0;
+  let elements = 0;
+  const warmUntil = performance.now() + 500;
+  while (performance.now() < warmUntil) for (const e of events) extractGraph(e);
+  const extractBegan = performance.now();
+  while (performance.now() - extractBegan < 3000) {
+    for (const e of events) {
+      const x = extractGraph(e);
+      elements += x.entities.length + x.edges.length;
+      extracted++;
+    }
+  }
+  const pureRate = extracted / ((performance.now() - extractBegan) / 1000);
+  await call("/ingest", { events: events.slice(0, 10), rounds: 1, seenAt: now });
+  const rounds = Math.max(2, Math.ceil(600 / events.length));
+  const ingest = await call<{ ms: number; events: number }>("/ingest", { events, rounds, seenAt: now + 1000 });
+  const upsertRate = ingest.events / (ingest.ms / 1000);
+  console.log(`\nextraction: ${events.length} handled sample events (${byVendor}), ${(elements / extracted).toFixed(1)} entities+edges each`);
+  console.log(`  extractGraph (Node, pure):                        ${Math.round(pureRate).toLocaleString("en")} events/s`);
+  console.log(`  extractGraph + upsertExtraction (workerd → D1):   ${Math.round(upsertRate).toLocaleString("en")} events/s  (${ingest.events} events in ${seconds(ingest.ms)}, ${(ingest.ms / ingest.events).toFixed(2)} ms each; round 1 inserts, later rounds replay)`);
+
+  // ---- summary
+  const verdict = (value: number, target: number) => `${ms(value)} ms ${value <= target ? "PASS" : "MISS"} (target ≤ ${target} ms)`;
+  console.log(`\ntargets`);
+  for (const cls of ["typical", "hub"]) {
+    const r = neighbourResults[`${cls}-2`]!;
+    for (const v of variants) console.log(`  2-hop p50, ${cls.padEnd(7)} ${labels[v].padEnd(38)} ${verdict(r[v].p50, TARGETS.twoHopP50)}`);
+  }
+  console.log(`  search p50 (${searchImpl}): ${verdict(allSearch.p50, TARGETS.searchP50)}`);
+
+  Object.assign(report, { loadAverage: loadavg()[0], migrations, hasFts, floor, neighbours: neighbourResults, mismatches: totalMismatches, searchImpl, search: { all: allSearch, byKind: Object.fromEntries(Object.entries(searchTimes).map(([k, v]) => [k, stats(v)])) }, pathImpl, path, extraction: { events: events.length, pureEventsPerSecond: pureRate, upsertEventsPerSecond: upsertRate } });
+  if (values.json) {
+    mkdirSync(new URL("results/", import.meta.url), { recursive: true });
+    const file = new URL(`results/graph-${new Date().toISOString().replace(/[:.]/g, "-")}.json`, import.meta.url);
+    writeFileSync(file, JSON.stringify(report, null, 2));
+    console.log(`\nwrote ${file.pathname}`);
+  }
+  if (totalMismatches) process.exitCode = 1;
+} finally {
+  await cleanUp();
+}

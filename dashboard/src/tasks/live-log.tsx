@@ -1,0 +1,118 @@
+// The task's log, streamed: the backlog, then each new line as the agent writes
+// it. It follows the end while the reader is at the bottom; scrolling up pauses
+// that, and "Jump to latest" resumes it.
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import type { TaskLogEntry, TaskState } from "../api/types";
+import { useApi } from "../auth/session";
+import { formatClock } from "../lib/format";
+import { LiveLogConnection, type LiveStatus, type SocketLike } from "./live-log-connection";
+
+/** Within this many pixels of the end counts as "at the bottom". */
+const BOTTOM_SLACK_PX = 24;
+
+const STATUS_TEXT: Record<LiveStatus, string> = {
+  connecting: "Connecting…",
+  open: "Live",
+  reconnecting: "Reconnecting…",
+  closed: "Disconnected",
+};
+
+const LogLine = memo(function LogLine({ entry }: { entry: TaskLogEntry }) {
+  return (
+    <div className={`log-line log-${entry.level}`} data-seq={entry.seq} data-testid="log-line">
+      <time className="log-time" dateTime={new Date(entry.at).toISOString()}>
+        {formatClock(entry.at)}
+      </time>
+      <span className="log-type">{entry.type}</span>
+      <span className="log-message">{entry.message}</span>
+    </div>
+  );
+});
+
+export interface LiveLogProps {
+  taskId: string;
+  onState?: (state: TaskState) => void;
+  /** Tests pass a fake socket factory. */
+  createSocket?: (url: string) => SocketLike;
+}
+
+export function LiveLog({ taskId, onState, createSocket }: LiveLogProps) {
+  const api = useApi();
+  const [entries, setEntries] = useState<TaskLogEntry[]>([]);
+  const [status, setStatus] = useState<LiveStatus>("connecting");
+  const [following, setFollowing] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+  const followingRef = useRef(true);
+  followingRef.current = following;
+  const logRef = useRef<HTMLDivElement>(null);
+  const onStateRef = useRef(onState);
+  onStateRef.current = onState;
+
+  useEffect(() => {
+    setEntries([]);
+    const connection = new LiveLogConnection({
+      url: (after) => api.liveUrl(taskId, after),
+      onEntries: (arrived) => {
+        setEntries((current) => [...current, ...arrived]);
+        if (!followingRef.current) setUnseen((n) => n + arrived.length);
+      },
+      onState: (state) => onStateRef.current?.(state),
+      onStatus: (next) => setStatus(next),
+      // A socket that never opens may be a token that expired: a 401 from the session check signs out.
+      onRepeatedFailure: () => void api.session().catch(() => undefined),
+      createSocket,
+    });
+    connection.start();
+    return () => connection.stop();
+  }, [api, taskId, createSocket]);
+
+  useLayoutEffect(() => {
+    const element = logRef.current;
+    if (element && followingRef.current) element.scrollTop = element.scrollHeight;
+  }, [entries]);
+
+  const onScroll = useCallback(() => {
+    const element = logRef.current;
+    if (!element) return;
+    const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK_PX;
+    setFollowing(atBottom);
+    if (atBottom) setUnseen(0);
+  }, []);
+
+  const jumpToLatest = () => {
+    const element = logRef.current;
+    setFollowing(true);
+    setUnseen(0);
+    if (element) {
+      element.scrollTop = element.scrollHeight;
+      element.focus();
+    }
+  };
+
+  return (
+    <section className="live-log" aria-labelledby="live-log-title">
+      <div className="live-log-header">
+        <h2 id="live-log-title">Log</h2>
+        <span className={`live-status live-${status}`} role="status" data-testid="live-status">
+          {STATUS_TEXT[status]}
+        </span>
+        <span className="muted small">
+          {entries.length} line{entries.length === 1 ? "" : "s"}
+        </span>
+      </div>
+      <div className="log-frame">
+        <div ref={logRef} className="log" role="log" aria-label="Task log" tabIndex={0} onScroll={onScroll} data-testid="live-log">
+          {entries.length === 0 ? <p className="muted log-empty">{status === "open" ? "No log lines yet." : "Waiting for the log…"}</p> : null}
+          {entries.map((entry) => (
+            <LogLine key={entry.seq} entry={entry} />
+          ))}
+        </div>
+        {!following && (
+          <button type="button" className="button button-small jump-latest" onClick={jumpToLatest}>
+            Jump to latest{unseen ? ` (${unseen} new)` : ""}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
