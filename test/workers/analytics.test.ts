@@ -84,8 +84,8 @@ describe("GET /api/analytics", () => {
         { day: "2031-03-03", costUsd: 0.31 },
       ],
       topRepositories: [
-        { repository: "acme/api", tasks: 3, succeeded: 1, costUsd: 0.6 },
-        { repository: "acme/web", tasks: 3, succeeded: 1, costUsd: 0.06 },
+        { repository: "acme/api", tasks: 3, succeeded: 1, successRate: 1 / 3, costUsd: 0.6 },
+        { repository: "acme/web", tasks: 3, succeeded: 1, successRate: 1, costUsd: 0.06 },
       ],
     });
   });

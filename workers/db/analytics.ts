@@ -39,7 +39,8 @@ export interface Analytics extends DayRange {
   daily: DailyVendorRow[];
   summary: AnalyticsSummary;
   costPerDay: { day: string; costUsd: number }[];
-  topRepositories: { repository: string; tasks: number; succeeded: number; costUsd: number }[];
+  /** successRate as in the summary: over the repository's succeeded, failed and timed-out tasks. */
+  topRepositories: { repository: string; tasks: number; succeeded: number; successRate: number | null; costUsd: number }[];
 }
 
 export const TOP_REPOSITORIES = 10;
@@ -92,7 +93,9 @@ FROM days LEFT JOIN spent ON spent.day = days.day
 ORDER BY days.day`;
 
 const TOP = `
-SELECT repository, COUNT(*) AS tasks, SUM(status = 'succeeded') AS succeeded, ${COST} AS costUsd
+SELECT repository, COUNT(*) AS tasks, SUM(status = 'succeeded') AS succeeded,
+       CAST(SUM(status = 'succeeded') AS REAL) / NULLIF(SUM(status IN ('succeeded', 'failed', 'timed_out')), 0) AS successRate,
+       ${COST} AS costUsd
 FROM tasks WHERE ${IN_RANGE} AND repository IS NOT NULL
 GROUP BY repository
 ORDER BY tasks DESC, costUsd DESC, repository

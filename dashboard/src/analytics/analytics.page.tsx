@@ -132,7 +132,7 @@ export function AnalyticsView({ data }: { data: Analytics }) {
                       {formatCount(repo.succeeded)}
                     </td>
                     <td data-label="Success rate" className="num">
-                      {formatPercent(repo.tasks ? repo.succeeded / repo.tasks : null)}
+                      {formatPercent(repo.successRate)}
                     </td>
                     <td data-label="Cost" className="num">
                       {formatUsd(repo.costUsd)}

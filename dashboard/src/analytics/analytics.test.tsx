@@ -28,8 +28,8 @@ const sample: Analytics = {
     { day: "2025-11-03", costUsd: 0.25 },
   ],
   topRepositories: [
-    { repository: "Codertocat/Hello-World", tasks: 7, succeeded: 6, costUsd: 0.5 },
-    { repository: "acme/payments", tasks: 3, succeeded: 2, costUsd: 0.15 },
+    { repository: "Codertocat/Hello-World", tasks: 7, succeeded: 6, successRate: 6 / 7, costUsd: 0.5 },
+    { repository: "acme/payments", tasks: 3, succeeded: 2, successRate: 1, costUsd: 0.15 },
   ],
 };
 
@@ -83,6 +83,9 @@ describe("AnalyticsPage", () => {
     const repos = screen.getByRole("table", { name: "Top repositories" });
     expect(repos.textContent).toContain("Codertocat/Hello-World");
     expect(repos.textContent).toContain("85.7%");
+    // The API's rate (cancelled and unfinished tasks left out), not succeeded ÷ tasks (66.7%).
+    expect(repos.textContent).toContain("100.0%");
+    expect(repos.textContent).not.toContain("66.7%");
 
     const first = fake.calls("GET", "/api/analytics")[0]!;
     const { from, to } = rangeFor(7);

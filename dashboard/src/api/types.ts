@@ -207,7 +207,8 @@ export interface Analytics {
     costUsd: number;
   };
   costPerDay: { day: string; costUsd: number }[];
-  topRepositories: { repository: string; tasks: number; succeeded: number; costUsd: number }[];
+  /** successRate counts succeeded, failed and timed-out tasks, like the summary's. */
+  topRepositories: { repository: string; tasks: number; succeeded: number; successRate: number | null; costUsd: number }[];
 }
 
 export interface GraphEntity {
