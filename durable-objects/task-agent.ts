@@ -45,7 +45,6 @@ export class TaskAgent extends Agent<Env, TaskState> {
     transitions: [],
     attempts: [],
     waiting: null,
-    lastSeq: 0,
     skills: [],
     costUsd: 0,
     result: null,
@@ -143,7 +142,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     if (this.state.costUsd >= budget) {
       return { retried: false, message: `the task has spent $${this.state.costUsd.toFixed(2)} of its $${budget.toFixed(2)} budget`, state: this.state };
     }
-    this.transition("queued", reason, { result: null, lastSeq: 0 });
+    this.transition("queued", reason, { result: null });
     await this.syncRow();
     await this.schedule(0, "dispatch");
     return { retried: true, state: this.state };
@@ -188,7 +187,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     this.following = true;
     const runner = this.runner();
     try {
-      const stream = await runner.events(this.name, this.state.lastSeq, AbortSignal.timeout(FOLLOW_WINDOW_MS));
+      const stream = await runner.events(this.name, this.lastSeq(), AbortSignal.timeout(FOLLOW_WINDOW_MS));
       for await (const event of readRunnerEvents(stream, (line) => this.log("warn", `unreadable runner line: ${line.slice(0, 200)}`))) {
         this.followFailures = 0;
         await this.onRunnerEvent(payload.attempt, event);
@@ -209,7 +208,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
         await this.finish("failed", `runner unreachable: ${message}`);
         return;
       }
-      this.log("warn", `lost the runner's event stream (${message}); reconnecting from #${this.state.lastSeq}`);
+      this.log("warn", `lost the runner's event stream (${message}); reconnecting from #${this.lastSeq()}`);
       await this.schedule(2 ** this.followFailures, "follow", payload);
     } finally {
       this.following = false;
@@ -231,7 +230,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     const spec = this.state.spec;
     if (!spec || this.state.status !== "queued") return;
     const attempt: TaskAttempt = { n: this.state.attempts.length + 1, startedAt: Date.now() };
-    this.transition("preparing", `attempt ${attempt.n}`, { attempts: [...this.state.attempts, attempt], lastSeq: 0, waiting: null });
+    this.transition("preparing", `attempt ${attempt.n}`, { attempts: [...this.state.attempts, attempt], waiting: null });
     await this.syncRow();
     await this.syncThread();
     try {
@@ -248,12 +247,13 @@ export class TaskAgent extends Agent<Env, TaskState> {
   }
 
   private async onRunnerEvent(attempt: number, received: RunnerEvent): Promise<void> {
-    if (received.seq <= this.state.lastSeq) return;
+    if (received.seq <= this.lastSeq()) return;
     // The runner redacts too; this second pass keeps a secret out of the log,
     // the live feed and the thread even if a runner does not.
     const event = redactDeep(received, this.config);
+    // The log, not the agent's state, remembers how far the stream was read: state is broadcast
+    // to every dashboard socket, and a state message per log line makes each line cost a re-render.
     this.eventLog.appendRunnerEvent(attempt, event);
-    this.setState({ ...this.state, lastSeq: event.seq });
     this.broadcastLatest();
     switch (event.type) {
       case "phase":
@@ -393,6 +393,11 @@ export class TaskAgent extends Agent<Env, TaskState> {
     const at = Date.now();
     this.setState({ ...this.state, ...extra, status, transitions: [...this.state.transitions, { status, at, reason }] });
     this.log("info", `status → ${status}${reason ? ` (${reason})` : ""}`);
+  }
+
+  /** Highest runner sequence number stored for the current attempt: where a resumed stream starts. */
+  private lastSeq(): number {
+    return this.eventLog.lastRunnerSeq(this.currentAttempt()?.n ?? 0);
   }
 
   private currentAttempt(): TaskAttempt | undefined {

@@ -97,8 +97,6 @@ export interface TaskState {
   attempts: TaskAttempt[];
   /** Set while the task waits for a running slot. */
   waiting: { position: number; since: number } | null;
-  /** Highest runner event sequence number stored for the current attempt. */
-  lastSeq: number;
   skills: string[];
   costUsd: number;
   result: TaskResult | null;

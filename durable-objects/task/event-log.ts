@@ -69,6 +69,12 @@ export class EventLog {
     this.sql.exec(`INSERT INTO task_events (at, attempt, type, level, message) VALUES (?, ?, 'note', ?, ?)`, Date.now(), attempt, level, message);
   }
 
+  /** The highest runner sequence number stored for an attempt (0 before its first event); the UNIQUE index answers it. */
+  lastRunnerSeq(attempt: number): number {
+    const [row] = this.sql.exec<{ seq: number }>(`SELECT COALESCE(MAX(runner_seq), 0) AS seq FROM task_events WHERE attempt = ?`, attempt).toArray();
+    return row?.seq ?? 0;
+  }
+
   after(seq: number, limit: number): TaskLogEntry[] {
     return this.sql
       .exec<Row>(`SELECT seq, at, attempt, type, level, message, data FROM task_events WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit)

@@ -1,14 +1,16 @@
-// Starts the real `npm run dev` (scripts/dev.mjs → wrangler dev → workerd) on a
-// free port with throwaway state, for end-to-end tests and benchmarks.
+// Starts the real `npm run dev` (scripts/dev.mjs → wrangler dev → workerd, plus the
+// dashboard's Vite server) on free ports with throwaway state, for end-to-end tests,
+// browser tests and benchmarks.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { readDevVars } from "../../scripts/dev-vars.mjs";
 
-const root = new URL("../../", import.meta.url);
+const root = fileURLToPath(new URL("../../", import.meta.url));
 const OUTPUT_LIMIT = 64 * 1024;
 
 /** A port nobody holds right now (the OS picks it; we release it for wrangler to bind). */
@@ -46,13 +48,36 @@ function killGroup(pgid, signal) {
   }
 }
 
-/** @param {{ port?: number, persistTo?: string, env?: Record<string, string>, args?: string[], timeoutMs?: number }} [options] */
-export async function startDevServer({ port, persistTo, env = {}, args = [], timeoutMs = 90_000 } = {}) {
+/**
+ * Copies the source tree (node_modules linked, not copied) into `dir` and returns it.
+ * wrangler dev rebuilds and restarts workerd whenever a source file changes and cannot be
+ * told not to; a restart drops the local queue's messages. A server run from a snapshot is
+ * out of reach of edits made to the checkout meanwhile.
+ */
+export function snapshotCheckout(dir) {
+  const skip = new Set(["node_modules", ".git", ".wrangler", "dist", "coverage", "test-results"]);
+  const skipPaths = new Set([join("bench", "results"), join("test", "browser", "artifacts"), join("dashboard", "dist")]);
+  cpSync(root, dir, {
+    recursive: true,
+    filter: (path) => {
+      const rel = relative(root, path);
+      return !skip.has(rel.split(sep)[0]) && !skipPaths.has(rel);
+    },
+  });
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+/** @param {import("./dev-server.d.mts").DevServerOptions} [options] */
+export async function startDevServer({ port, persistTo, env = {}, args = [], timeoutMs = 90_000, dashboard = false, snapshot = false } = {}) {
   port ??= await freePort();
   // An explicit inspector port, so two dev servers (a test and a bench) never fight over 9229.
   const inspectorPort = await freePort();
+  // The dashboard's port is chosen here, not left to dev.mjs (5173 when free), so parallel servers never share one.
+  const dashboardPort = Number(env.DASHBOARD_PORT) || (await freePort());
   const ownDir = persistTo ? undefined : mkdtempSync(join(tmpdir(), "agent-bot-dev-"));
   const dir = persistTo ?? ownDir;
+  const sourceDir = snapshot ? snapshotCheckout(mkdtempSync(join(tmpdir(), "agent-bot-src-"))) : undefined;
 
   // detached: the child leads its own process group, so stop() can reach the
   // workerd processes wrangler spawns (they are not killed with their parent).
@@ -60,10 +85,10 @@ export async function startDevServer({ port, persistTo, env = {}, args = [], tim
     process.execPath,
     ["scripts/dev.mjs", "--port", String(port), "--persist-to", dir, "--inspector-port", String(inspectorPort), ...args],
     {
-      cwd: root,
+      cwd: sourceDir ?? root,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0", ...env },
+      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0", DASHBOARD_PORT: String(dashboardPort), ...env },
     },
   );
   const pgid = child.pid;
@@ -97,24 +122,41 @@ export async function startDevServer({ port, persistTo, env = {}, args = [], tim
       }
       await Promise.race([exit, sleep(1_000)]);
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+      if (sourceDir) rmSync(sourceDir, { recursive: true, force: true });
     })());
 
   const url = `http://127.0.0.1:${port}`;
+  const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
   const started = Date.now();
-  while (true) {
-    if (exited) {
-      await stop();
-      throw new Error(`dev server exited early (code ${exited.code}, signal ${exited.signal}); output:\n${output}`);
+  /** Polls until `ready` answers true; stops the server and throws on exit or timeout. */
+  const waitFor = async (what, ready) => {
+    while (true) {
+      if (exited) {
+        await stop();
+        throw new Error(`dev server exited early (code ${exited.code}, signal ${exited.signal}); output:\n${output}`);
+      }
+      if (Date.now() - started > timeoutMs) {
+        await stop();
+        throw new Error(`${what} after ${timeoutMs} ms; output:\n${output}`);
+      }
+      if (await ready()) return;
+      await sleep(250);
     }
-    if (Date.now() - started > timeoutMs) {
-      await stop();
-      throw new Error(`dev server not healthy at ${url}/health after ${timeoutMs} ms; output:\n${output}`);
-    }
-    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
-    if (response?.status === 200) break;
-    await response?.body?.cancel();
-    await sleep(250);
+  };
+  const answers = async (target, check) => {
+    const response = await fetch(target, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+    const ok = response?.status === 200 && (await check(response).catch(() => false));
+    await response?.body?.cancel().catch(() => undefined);
+    return ok;
+  };
+  await waitFor(`dev server not healthy at ${url}/health`, () => answers(`${url}/health`, async () => true));
+  // The page, and the Worker through the page's proxy: what a browser needs before its first load.
+  if (dashboard) {
+    await waitFor(`dashboard not served at ${dashboardUrl}`, async () =>
+      (await answers(dashboardUrl, async (response) => (await response.text()).includes('id="root"'))) &&
+      (await answers(`${dashboardUrl}/health`, async () => true)),
+    );
   }
 
-  return { url, port, stop, output: () => output };
+  return { url, port, dashboardUrl, dir, stop, output: () => output };
 }

@@ -104,7 +104,6 @@ export interface TaskState {
   transitions: TaskTransition[];
   attempts: TaskAttempt[];
   waiting: { position: number; since: number } | null;
-  lastSeq: number;
   skills: string[];
   costUsd: number;
   result: TaskResult | null;

@@ -11,6 +11,8 @@ export interface GraphCanvasProps {
   label: string;
 }
 
+const LAYOUT = { name: "cose", animate: false, fit: true, padding: 24, nodeRepulsion: () => 9000, idealEdgeLength: () => 90 } as const;
+
 function cssVar(name: string, fallback: string): string {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return value || fallback;
@@ -34,10 +36,12 @@ export default function GraphCanvas({ elements, selectedId, onNodeTap, label }: 
       person: cssVar("--chart-5", "#10b981"),
       "agent-bot": cssVar("--accent", "#4f46e5"),
     };
+    const element = container.current;
     const cy = cytoscape({
-      container: container.current,
+      container: element,
       minZoom: 0.2,
-      maxZoom: 3,
+      // A neighbourhood of two or three nodes is fitted to the stage; beyond 2× its labels are huge.
+      maxZoom: 2,
       style: [
         {
           selector: "node",
@@ -73,7 +77,23 @@ export default function GraphCanvas({ elements, selectedId, onNodeTap, label }: 
     });
     cy.on("tap", "node", (event) => onTap.current(event.target.id() as string));
     cyRef.current = cy;
+    // Cytoscape measures its container only on window resizes. The stage also changes size on
+    // its own (the side panel appears beside it, the phone layout stacks them), and a layout run
+    // against the old size bunches the nodes into a line: lay out again at the new size.
+    let size = `${element.clientWidth}x${element.clientHeight}`;
+    const observer =
+      typeof ResizeObserver === "undefined"
+        ? undefined
+        : new ResizeObserver(() => {
+            const next = `${element.clientWidth}x${element.clientHeight}`;
+            if (next === size) return;
+            size = next;
+            cy.resize();
+            if (cy.nodes().nonempty()) cy.layout(LAYOUT).run();
+          });
+    observer?.observe(element);
     return () => {
+      observer?.disconnect();
       cy.destroy();
       cyRef.current = null;
     };
@@ -85,7 +105,8 @@ export default function GraphCanvas({ elements, selectedId, onNodeTap, label }: 
     const fresh = elements.filter((element) => cy.getElementById(String(element.data.id)).empty());
     if (!fresh.length) return;
     cy.add(fresh);
-    cy.layout({ name: "cose", animate: false, fit: true, padding: 24, nodeRepulsion: () => 9000, idealEdgeLength: () => 90 }).run();
+    cy.resize();
+    cy.layout(LAYOUT).run();
   }, [elements]);
 
   useEffect(() => {

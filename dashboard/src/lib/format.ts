@@ -1,12 +1,17 @@
 // Display formatting, in one place so every page shows numbers the same way.
 
+// Built once: toLocaleString with options builds a new Intl.DateTimeFormat on every call,
+// which a live log or a task page re-rendering on every event pays for many times a second.
+const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+
 export function formatTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "—";
-  return new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+  return TIME.format(ms);
 }
 
 export function formatClock(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour12: false });
+  return CLOCK.format(ms);
 }
 
 export function formatRelative(ms: number, now = Date.now()): string {

@@ -58,6 +58,7 @@ export class LiveLogConnection {
   private failuresInARow = 0;
   private opened = false;
   private pending: TaskLogEntry[] = [];
+  private pendingState: TaskState | null = null;
   private flushScheduled = false;
 
   constructor(private readonly options: LiveLogOptions) {
@@ -147,20 +148,29 @@ export class LiveLogConnection {
       if (entry.seq <= this.lastSeq) return;
       this.lastSeq = entry.seq;
       this.pending.push(entry);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        (this.options.schedule ?? defaultSchedule)(() => this.flush());
-      }
+      this.scheduleFlush();
     } else if (message.type === "cf_agent_state" && message.state && typeof message.state === "object") {
-      this.options.onState?.(message.state as TaskState);
+      // The TaskAgent sends its state with every event; only the latest one per frame is worth a render.
+      this.pendingState = message.state as TaskState;
+      this.scheduleFlush();
     }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    (this.options.schedule ?? defaultSchedule)(() => this.flush());
   }
 
   private flush(): void {
     this.flushScheduled = false;
-    if (!this.pending.length) return;
-    const entries = this.pending;
-    this.pending = [];
-    this.options.onEntries(entries);
+    const state = this.pendingState;
+    this.pendingState = null;
+    if (this.pending.length) {
+      const entries = this.pending;
+      this.pending = [];
+      this.options.onEntries(entries);
+    }
+    if (state) this.options.onState?.(state);
   }
 }

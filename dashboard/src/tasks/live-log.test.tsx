@@ -73,7 +73,8 @@ describe("LiveLog", () => {
       factory.last().open();
       factory.last().state(taskState({ status: "cancelled" }));
     });
-    expect(onState).toHaveBeenCalledWith(expect.objectContaining({ status: "cancelled" }));
+    // Delivered with the frame's log entries, the latest state only.
+    await waitFor(() => expect(onState).toHaveBeenCalledWith(expect.objectContaining({ status: "cancelled" })));
   });
 
   it("follows the end, pauses when the reader scrolls up, and jumps back to the latest", async () => {

@@ -29,6 +29,35 @@ const LogLine = memo(function LogLine({ entry }: { entry: TaskLogEntry }) {
   );
 });
 
+/** Lines render in blocks of this many; a new line re-renders only the last block, not the whole log. */
+const BLOCK_SIZE = 100;
+
+const LogBlock = memo(function LogBlock({ entries }: { entries: TaskLogEntry[] }) {
+  return (
+    <>
+      {entries.map((entry) => (
+        <LogLine key={entry.seq} entry={entry} />
+      ))}
+    </>
+  );
+});
+
+/** Appends to the last block (a copy) and opens new ones as needed; full blocks keep their identity. */
+export function appendToBlocks(blocks: TaskLogEntry[][], arrived: TaskLogEntry[]): TaskLogEntry[][] {
+  const next = blocks.slice(0, -1);
+  let last = blocks.length && blocks[blocks.length - 1]!.length < BLOCK_SIZE ? [...blocks[blocks.length - 1]!] : null;
+  if (!last && blocks.length) next.push(blocks[blocks.length - 1]!);
+  for (const entry of arrived) {
+    if (!last || last.length === BLOCK_SIZE) {
+      if (last) next.push(last);
+      last = [];
+    }
+    last.push(entry);
+  }
+  if (last) next.push(last);
+  return next;
+}
+
 export interface LiveLogProps {
   taskId: string;
   onState?: (state: TaskState) => void;
@@ -36,9 +65,11 @@ export interface LiveLogProps {
   createSocket?: (url: string) => SocketLike;
 }
 
-export function LiveLog({ taskId, onState, createSocket }: LiveLogProps) {
+/** Memoized: the task page re-renders on every state update, which leaves the log alone. */
+export const LiveLog = memo(function LiveLog({ taskId, onState, createSocket }: LiveLogProps) {
   const api = useApi();
-  const [entries, setEntries] = useState<TaskLogEntry[]>([]);
+  const [blocks, setBlocks] = useState<TaskLogEntry[][]>([]);
+  const count = blocks.reduce((sum, block) => sum + block.length, 0);
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const [following, setFollowing] = useState(true);
   const [unseen, setUnseen] = useState(0);
@@ -49,11 +80,11 @@ export function LiveLog({ taskId, onState, createSocket }: LiveLogProps) {
   onStateRef.current = onState;
 
   useEffect(() => {
-    setEntries([]);
+    setBlocks([]);
     const connection = new LiveLogConnection({
       url: (after) => api.liveUrl(taskId, after),
       onEntries: (arrived) => {
-        setEntries((current) => [...current, ...arrived]);
+        setBlocks((current) => appendToBlocks(current, arrived));
         if (!followingRef.current) setUnseen((n) => n + arrived.length);
       },
       onState: (state) => onStateRef.current?.(state),
@@ -69,7 +100,7 @@ export function LiveLog({ taskId, onState, createSocket }: LiveLogProps) {
   useLayoutEffect(() => {
     const element = logRef.current;
     if (element && followingRef.current) element.scrollTop = element.scrollHeight;
-  }, [entries]);
+  }, [blocks]);
 
   const onScroll = useCallback(() => {
     const element = logRef.current;
@@ -97,14 +128,14 @@ export function LiveLog({ taskId, onState, createSocket }: LiveLogProps) {
           {STATUS_TEXT[status]}
         </span>
         <span className="muted small">
-          {entries.length} line{entries.length === 1 ? "" : "s"}
+          {count} line{count === 1 ? "" : "s"}
         </span>
       </div>
       <div className="log-frame">
         <div ref={logRef} className="log" role="log" aria-label="Task log" tabIndex={0} onScroll={onScroll} data-testid="live-log">
-          {entries.length === 0 ? <p className="muted log-empty">{status === "open" ? "No log lines yet." : "Waiting for the log…"}</p> : null}
-          {entries.map((entry) => (
-            <LogLine key={entry.seq} entry={entry} />
+          {count === 0 ? <p className="muted log-empty">{status === "open" ? "No log lines yet." : "Waiting for the log…"}</p> : null}
+          {blocks.map((block) => (
+            <LogBlock key={block[0]!.seq} entries={block} />
           ))}
         </div>
         {!following && (
@@ -115,4 +146,4 @@ export function LiveLog({ taskId, onState, createSocket }: LiveLogProps) {
       </div>
     </section>
   );
-}
+});

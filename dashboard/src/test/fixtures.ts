@@ -51,7 +51,6 @@ export function taskState(overrides: Partial<TaskState> = {}): TaskState {
     ],
     attempts: [{ n: 1, startedAt: 1_700_000_001_000 }],
     waiting: null,
-    lastSeq: 3,
     skills: ["implement-issue"],
     costUsd: 0,
     result: null,
