@@ -6,16 +6,16 @@
 //    edges pick their far end with a skewed draw, so a few hubs hold thousands of edges and
 //    most entities a handful. Prints how long each step took.
 // 2. Queries, timed inside workerd next to the D1 binding (bench/graph.worker.ts, bundled from
-//    the real store.ts): 1- and 2-hop `neighbours` (recursive CTE) against four alternatives on
-//    the same start nodes, with their results compared; `searchEntities`; shortest paths
-//    (`findPath`).
+//    the real store.ts): 1- and 2-hop `neighbours` with hubs not walked through (the default) and
+//    with `throughHubs` (the full walk), next to the recursive CTE it replaced, on the same start
+//    nodes (the full walk must return exactly the CTE's results); `searchEntities` next to the
+//    search it replaced (same results required); shortest paths (`findPath`) both ways.
 // 3. Extraction: `extractGraph` on the real samples in Node, then extraction + `upsertExtraction`
 //    into the same D1 inside workerd, as events per second.
 //
 // Targets: 2-hop p50 ≤ 10 ms, search p50 ≤ 5 ms (PASS/MISS; only printed).
 // options: --entities N (100000) --edges M (1000000) --samples K (200) --limit L (100, the API default)
-//          --json (write bench/results/graph-<time>.json) --explain (for one typical start: level-2 query plans
-//          and timings of each step)
+//          --json (write bench/results/graph-<time>.json)
 import githubExamples from "@octokit/webhooks-examples/api.github.com/index.json";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
@@ -27,7 +27,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { agentEventSchema, type AgentEvent, type Vendor } from "../workers/events/agent-event";
 import { extractGraph } from "../workers/graph/extract";
-import type { EntityType } from "../workers/graph/graph-types";
+import { HUB_DEGREE, HUB_TYPES, type EntityType } from "../workers/graph/graph-types";
 import { integrations } from "../workers/integrations/registry";
 import * as samples from "../test/workers/samples";
 
@@ -39,7 +39,6 @@ const { values } = parseArgs({
     samples: { type: "string", default: "200" },
     limit: { type: "string", default: "100" },
     json: { type: "boolean", default: false },
-    explain: { type: "boolean", default: false },
   },
 });
 const N = Number(values.entities);
@@ -218,18 +217,6 @@ function edgeChunkSql(ranges: Range[], count: number, now: number): string {
   FROM t WHERE s != o`;
 }
 
-/** Both directions of every edge, one row each way: one index range per node and level
- * (the alternative that bench/graph.worker.ts calls `adjacency`). */
-const ADJACENCY_SCHEMA = `CREATE TABLE bench_adjacency (
-  node_id TEXT NOT NULL, neighbour_id TEXT NOT NULL, type TEXT NOT NULL,
-  PRIMARY KEY (node_id, neighbour_id, type)
-) WITHOUT ROWID`;
-const ADJACENCY_FILL = `INSERT OR IGNORE INTO bench_adjacency (node_id, neighbour_id, type)
-  SELECT source_id, target_id, type FROM graph_edges UNION ALL SELECT target_id, source_id, type FROM graph_edges`;
-
-/** The adaptive alternative's scan order: by last_seen, with the id in the index so a miss costs no row read. */
-const RECENT_INDEX = "CREATE INDEX bench_entities_recent ON graph_entities (last_seen, id)";
-
 // ---------------------------------------------------------------- the sample events
 
 /** Every handled sample: all of @octokit/webhooks-examples, the Jira, Slack and Sentry fixtures. */
@@ -355,14 +342,8 @@ try {
   setup.edges = performance.now() - t;
   console.log(`\redges: ${edges} in ${seconds(setup.edges)}          `);
 
-  t = performance.now();
-  await exec(ADJACENCY_SCHEMA);
-  await exec(ADJACENCY_FILL);
-  await exec(RECENT_INDEX);
-  setup.adjacency = performance.now() - t;
   const totalSetup = setup.migrations + setup.worker + setup.entities + setup.edges;
-  console.log(`alternatives' adjacency table (both directions, ${2 * edges} rows) and index on graph_entities (last_seen, id): ${seconds(setup.adjacency)}`);
-  console.log(`setup: ${seconds(totalSetup)} (migrations ${seconds(setup.migrations)}, worker ${seconds(setup.worker)}, entities ${seconds(setup.entities)}, edges ${seconds(setup.edges)}) + adjacency ${seconds(setup.adjacency)}`);
+  console.log(`setup: ${seconds(totalSetup)} (migrations ${seconds(setup.migrations)}, worker ${seconds(setup.worker)}, entities ${seconds(setup.entities)}, edges ${seconds(setup.edges)}, degree triggers included)`);
   report.setup = setup;
 
   // The degree distribution, so "hub" and "typical" mean something.
@@ -382,6 +363,18 @@ try {
   console.log(
     `degree (both directions): p50 ${degreeAt(0.5)}, p90 ${degreeAt(0.9)}, p99 ${degreeAt(0.99)}, p99.9 ${degreeAt(0.999)}, max ${topDegrees.join(", ")}; ${N - connected} isolated`,
   );
+
+  // The hub rule: which entities walks do not cross, by type and by degree (graph_entities.degree).
+  const hubTypes = [...HUB_TYPES].map((h) => `'${h}'`).join(", ");
+  const hubCounts = await query<{ type: string; n: number; hubs: number; p50: number; max: number }>(
+    `SELECT type, count(*) AS n, sum(type IN (${hubTypes}) OR degree >= ${HUB_DEGREE}) AS hubs, max(degree) AS max FROM graph_entities GROUP BY type ORDER BY max DESC`,
+  );
+  const hubTotal = hubCounts.reduce((a, r) => a + r.hubs, 0);
+  console.log(
+    `hubs (not walked through by default): ${hubTotal} of ${N} (${((100 * hubTotal) / N).toFixed(2)}%): types ${[...HUB_TYPES].join(", ")}, and degree ≥ ${HUB_DEGREE}. ` +
+      `By type, hubs/entities (max degree): ${hubCounts.map((r) => `${r.type} ${r.hubs}/${r.n} (${r.max})`).join(", ")}`,
+  );
+  report.hubs = { total: hubTotal, degree: HUB_DEGREE, byType: hubCounts };
 
   // Start nodes: hubs are the top 0.1% by degree (at least 5); typical ones are drawn uniformly.
   const hubPool = Math.max(5, Math.round(N / 1000));
@@ -403,62 +396,59 @@ try {
   const floor = stats((await call<{ ms: number[] }>("/floor", { n: 200 })).ms);
   console.log(`\nworkerd → D1 floor (SELECT 1): p50 ${ms(floor.p50)} ms  p99 ${ms(floor.p99)} ms  mean ${floor.mean.toFixed(2)} ms (clock: 1 ms ticks)`);
 
-  const variants = ["cte", "deepening", "levels", "adjacency", "adaptive"] as const;
+  const variants = ["default", "through", "cte"] as const;
   type Variant = (typeof variants)[number];
   const labels: Record<Variant, string> = {
-    cte: "store.neighbours (recursive CTE)",
-    deepening: "same CTE, depth 1, 2… early stop",
-    levels: "per-level, early stop (graph_edges)",
-    adjacency: "per-level, early stop (adjacency)",
-    adaptive: "per-level, early stop, scan big levels",
+    default: "neighbours (hubs not walked through)",
+    through: "neighbours, throughHubs (full walk)",
+    cte: "old recursive CTE (full walk)",
   };
   // Warm the page cache and workerd's code paths before anything is recorded.
   for (const s of [...typical.slice(0, 10), ...hubSample.slice(0, 2)]) await call("/neighbours", { start: s.id, variants, depth: 1, limit: LIMIT });
 
-  const neighbourResults: Record<string, Record<Variant, Stats> & { size: Stats; mismatches: number; skipped: number }> = {};
+  const neighbourResults: Record<string, Record<Variant, Stats> & { size: Stats; fullSize: Stats; mismatches: number; skipped: number }> = {};
   let mismatchExample: string | undefined;
   console.log(`\nneighbourhoods, limit ${LIMIT}: ms per call inside workerd (variants interleaved per start node)`);
   const widths = [8, 6, 38, 5, 7, 7, 7, 8];
+  // size p50: neighbours returned (the default walk may find fewer than the limit).
   console.log(row(["class", "depth", "variant", "n", "p50", "p99", "mean", "size p50"], widths));
   for (const depth of [1, 2]) {
     for (const [cls, starts] of [["typical", typical], ["hub", hubSample]] as const) {
-      const times: Record<Variant, number[]> = { cte: [], deepening: [], levels: [], adjacency: [], adaptive: [] };
+      const times: Record<Variant, number[]> = { default: [], through: [], cte: [] };
       const sizes: number[] = [];
+      const fullSizes: number[] = [];
       let mismatches = 0;
       const began = performance.now();
       for (const s of starts.slice(0, 3)) await call("/neighbours", { start: s.id, variants, depth, limit: LIMIT });
       let i = 0;
       for (; i < starts.length && performance.now() - began < SERIES_SECONDS * 1000; i++) {
         const order = [...variants.slice(i % variants.length), ...variants.slice(0, i % variants.length)];
-        const result = await call<{ ms: Record<Variant, number>; count: number; differing: Variant[] }>("/neighbours", { start: starts[i]!.id, variants: order, depth, limit: LIMIT });
+        const result = await call<{ ms: Record<Variant, number>; counts: Record<Variant, number>; same: boolean }>("/neighbours", { start: starts[i]!.id, variants: order, depth, limit: LIMIT });
         for (const v of variants) times[v].push(result.ms[v]);
-        sizes.push(result.count);
-        if (result.differing.length) {
+        sizes.push(result.counts.default);
+        fullSizes.push(result.counts.through);
+        if (!result.same) {
           mismatches++;
-          mismatchExample ??= `${starts[i]!.id} depth ${depth}: ${result.differing.join(", ")} differ from ${order[0]}`;
+          mismatchExample ??= `${starts[i]!.id} depth ${depth}: throughHubs differs from the recursive CTE`;
         }
       }
-      const entry = { cte: stats(times.cte), deepening: stats(times.deepening), levels: stats(times.levels), adjacency: stats(times.adjacency), adaptive: stats(times.adaptive), size: stats(sizes), mismatches, skipped: starts.length - i };
+      const entry = { default: stats(times.default), through: stats(times.through), cte: stats(times.cte), size: stats(sizes), fullSize: stats(fullSizes), mismatches, skipped: starts.length - i };
       neighbourResults[`${cls}-${depth}`] = entry;
       for (const v of variants) {
         const st = entry[v];
-        console.log(row([cls, depth, labels[v], st.n, ms(st.p50), ms(st.p99), ms(st.mean), v === "cte" ? entry.size.p50 : ""], widths));
+        console.log(row([cls, depth, labels[v], st.n, ms(st.p50), ms(st.p99), ms(st.mean), v === "default" ? entry.size.p50 : v === "through" ? entry.fullSize.p50 : ""], widths));
       }
       if (entry.skipped) console.log(`  (stopped after ${SERIES_SECONDS} s: ${entry.skipped} start nodes not sampled)`);
     }
   }
-  if (values.explain) {
-    const plans = await call<Record<string, string[]>>("/explain", { start: typical[0]!.id });
-    for (const [name, lines] of Object.entries(plans)) console.log(`--explain, ${name}:\n  ${lines.join("\n  ")}`);
-  }
   const totalMismatches = Object.values(neighbourResults).reduce((a, r) => a + r.mismatches, 0);
-  console.log(`same results (neighbours, depths, order, edges) in every variant: ${totalMismatches === 0 ? "yes" : `NO, ${totalMismatches} start nodes differ, e.g. ${mismatchExample}`}`);
+  console.log(`throughHubs returns the recursive CTE's results (neighbours, depths, order, edges): ${totalMismatches === 0 ? "yes, on every start node" : `NO, ${totalMismatches} start nodes differ, e.g. ${mismatchExample}`}`);
 
-  console.log(`\ncomparison (recursive CTE ÷ alternative; > 1 means the alternative is faster)`);
+  console.log(`\ncomparison (old recursive CTE ÷ variant; > 1 means the variant is faster)`);
   console.log(row(["class", "depth", "alternative", "p50 ×", "p99 ×", "mean ×"], [8, 6, 38, 7, 7, 7]));
   for (const [key, r] of Object.entries(neighbourResults)) {
     const [cls, depth] = key.split("-");
-    for (const v of ["deepening", "levels", "adjacency", "adaptive"] as const) {
+    for (const v of ["default", "through"] as const) {
       const x = (a: number, b: number) => (b > 0 ? (a / b).toFixed(1) : a > 0 ? "∞" : "1.0");
       console.log(row([cls!, depth!, labels[v], x(r.cte.p50, r[v].p50), x(r.cte.p99, r[v].p99), x(r.cte.mean, r[v].mean)], [8, 6, 38, 7, 7, 7]));
     }
@@ -491,21 +481,36 @@ try {
   for (let i = 0; i < 20; i++) await call("/search", { query: Object.values(kinds)[i % 5]!(), limit: 50 });
   const searchTimes: Record<string, number[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
   const searchCounts: Record<string, number[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
+  const oldSearchTimes: Record<string, number[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
+  let searchDiffers = 0;
+  let searchDiffExample: string | undefined;
   const searchBegan = performance.now();
   for (let i = 0; i < K && performance.now() - searchBegan < SERIES_SECONDS * 1000; i++) {
     const kind = Object.keys(kinds)[i % 5]!;
-    const r = await call<{ ms: number; count: number }>("/search", { query: kinds[kind]!(), limit: 50 });
+    const q = kinds[kind]!();
+    const r = await call<{ ms: number; oldMs: number; count: number; same: boolean }>("/search", { query: q, limit: 50 });
     searchTimes[kind]!.push(r.ms);
+    oldSearchTimes[kind]!.push(r.oldMs);
     searchCounts[kind]!.push(r.count);
+    if (!r.same) {
+      searchDiffers++;
+      searchDiffExample ??= q;
+    }
   }
   const allSearch = stats(Object.values(searchTimes).flat());
+  const allOldSearch = stats(Object.values(oldSearchTimes).flat());
   console.log(`\nsearch: searchEntities, limit 50 (the API default), implementation: ${searchImpl}`);
-  console.log(row(["query", "n", "p50", "p99", "mean", "hits p50"], [22, 5, 7, 7, 7, 8]));
+  console.log(`  (every match scored by bm25 and joined, then the LIMIT; "alt" ranks inside FTS5 first and joins only the top rows)`);
+  const sw = [22, 5, 7, 7, 7, 8, 9, 9];
+  console.log(row(["query", "n", "p50", "p99", "mean", "hits p50", "alt p50", "alt p99"], sw));
   for (const kind of Object.keys(kinds)) {
     const st = stats(searchTimes[kind]!);
-    console.log(row([kind, st.n, ms(st.p50), ms(st.p99), ms(st.mean), stats(searchCounts[kind]!).p50], [22, 5, 7, 7, 7, 8]));
+    const old = stats(oldSearchTimes[kind]!);
+    console.log(row([kind, st.n, ms(st.p50), ms(st.p99), ms(st.mean), stats(searchCounts[kind]!).p50, ms(old.p50), ms(old.p99)], sw));
   }
-  console.log(row(["all", allSearch.n, ms(allSearch.p50), ms(allSearch.p99), ms(allSearch.mean), ""], [22, 5, 7, 7, 7, 8]));
+  console.log(row(["all", allSearch.n, ms(allSearch.p50), ms(allSearch.p99), ms(allSearch.mean), "", ms(allOldSearch.p50), ms(allOldSearch.p99)], sw));
+  // Informational: the alternative may order rows tied in score at the cut differently.
+  console.log(`alternative gives the same ids in the same order: ${searchDiffers === 0 ? "yes, for every query" : `no for ${searchDiffers} queries (ties at the cut), e.g. ${JSON.stringify(searchDiffExample)}`}`);
 
   // Shortest paths between random typical entities (and typical → hub).
   const pairs: [string, string][] = [];
@@ -513,20 +518,26 @@ try {
     const a = typical[i % typical.length]!.id;
     pairs.push([a, i % 4 === 3 ? hubSample[i % hubSample.length]!.id : typical[(i * 7 + 1) % typical.length]!.id]);
   }
-  for (const [from, to] of pairs.slice(0, 5)) await call("/path", { from, to });
-  const pathTimes: number[] = [];
-  const hops = new Map<number, number>();
+  for (const [from, to] of pairs.slice(0, 5)) await call("/path", { from, to, throughHubs: false });
+  const pathTimes: Record<"default" | "through", number[]> = { default: [], through: [] };
+  const hops: Record<"default" | "through", Map<number, number>> = { default: new Map(), through: new Map() };
   const pathBegan = performance.now();
-  for (const [from, to] of pairs) {
+  for (const [i, [from, to]] of pairs.entries()) {
     if (performance.now() - pathBegan > SERIES_SECONDS * 1000) break;
-    const r = await call<{ ms: number; hops: number }>("/path", { from, to });
-    pathTimes.push(r.ms);
-    hops.set(r.hops, (hops.get(r.hops) ?? 0) + 1);
+    for (const mode of i % 2 ? (["through", "default"] as const) : (["default", "through"] as const)) {
+      const r = await call<{ ms: number; hops: number }>("/path", { from, to, throughHubs: mode === "through" });
+      pathTimes[mode].push(r.ms);
+      hops[mode].set(r.hops, (hops[mode].get(r.hops) ?? 0) + 1);
+    }
   }
-  const path = stats(pathTimes);
+  const path = { default: stats(pathTimes.default), through: stats(pathTimes.through) };
   const pathImpl = "store.findPath (bidirectional BFS, maxDepth 4)";
   console.log(`\nshortest path: ${pathImpl}, typical → typical and (every 4th) typical → hub`);
-  console.log(`  n ${path.n}  p50 ${ms(path.p50)} ms  p99 ${ms(path.p99)} ms  mean ${ms(path.mean)} ms  hops: ${[...hops].sort((x, y) => x[0] - y[0]).map(([h, c]) => `${h < 0 ? "none" : h}×${c}`).join(", ")}`);
+  for (const mode of ["default", "through"] as const) {
+    const st = path[mode];
+    const label = mode === "default" ? "hubs only as ends   " : "throughHubs         ";
+    console.log(`  ${label} n ${st.n}  p50 ${ms(st.p50)} ms  p99 ${ms(st.p99)} ms  mean ${ms(st.mean)} ms  hops: ${[...hops[mode]].sort((x, y) => x[0] - y[0]).map(([h, c]) => `${h < 0 ? "none" : h}×${c}`).join(", ")}`);
+  }
 
   // ---- 3. extraction
   const events = sampleEvents();
@@ -561,9 +572,11 @@ try {
     const r = neighbourResults[`${cls}-2`]!;
     for (const v of variants) console.log(`  2-hop p50, ${cls.padEnd(7)} ${labels[v].padEnd(38)} ${verdict(r[v].p50, TARGETS.twoHopP50)}`);
   }
-  console.log(`  search p50 (${searchImpl}): ${verdict(allSearch.p50, TARGETS.searchP50)}`);
+  console.log(`  search p50, ${"searchEntities (FTS5, bm25 over every match)".padEnd(46)} ${verdict(allSearch.p50, TARGETS.searchP50)}`);
+  console.log(`  search p50, ${"alternative: ranked inside FTS5 first".padEnd(46)} ${verdict(allOldSearch.p50, TARGETS.searchP50)}`);
+  console.log(`  (workerd → D1 floor, SELECT 1: p50 ${ms(floor.p50)} ms; load average now ${loadavg()[0]!.toFixed(2)})`);
 
-  Object.assign(report, { loadAverage: loadavg()[0], migrations, hasFts, floor, neighbours: neighbourResults, mismatches: totalMismatches, searchImpl, search: { all: allSearch, byKind: Object.fromEntries(Object.entries(searchTimes).map(([k, v]) => [k, stats(v)])) }, pathImpl, path, extraction: { events: events.length, pureEventsPerSecond: pureRate, upsertEventsPerSecond: upsertRate } });
+  Object.assign(report, { loadAverage: loadavg()[0], migrations, hasFts, floor, neighbours: neighbourResults, mismatches: totalMismatches, searchImpl, search: { all: allSearch, old: allOldSearch, differing: searchDiffers, byKind: Object.fromEntries(Object.entries(searchTimes).map(([k, v]) => [k, stats(v)])) }, pathImpl, path, extraction: { events: events.length, pureEventsPerSecond: pureRate, upsertEventsPerSecond: upsertRate } });
   if (values.json) {
     mkdirSync(new URL("results/", import.meta.url), { recursive: true });
     const file = new URL(`results/graph-${new Date().toISOString().replace(/[:.]/g, "-")}.json`, import.meta.url);

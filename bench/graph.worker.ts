@@ -5,9 +5,11 @@
 // each sample is rounded to 1 ms (means over many samples are unbiased). The module exports
 // nothing but its handler, because workerd takes every export for one.
 //
-// What it measures: the real `neighbours`, `searchEntities`, `findPath` and `extractGraph` +
-// `upsertExtraction`, and the neighbourhood alternatives below, on the same data and start
-// nodes, with their result sets compared.
+// What it measures: the real `neighbours` (hubs not walked through, the default, and
+// `throughHubs`), `searchEntities`, `findPath` (both ways) and `extractGraph` + `upsertExtraction`,
+// next to two references kept here: the recursive CTE `neighbours` was before (the full walk:
+// `throughHubs` must return exactly its results) and the search that scored and joined every
+// match before its LIMIT (the new one must return exactly its results).
 import type { AgentEvent } from "../workers/events/agent-event";
 import { extractGraph } from "../workers/graph/extract";
 import { entityColumns, type EdgeRow, type EntityRow } from "../workers/graph/entities";
@@ -18,96 +20,27 @@ interface Env {
   DB: D1Database;
 }
 
-type Variant = "cte" | "deepening" | "levels" | "adjacency" | "adaptive";
-type Source = "edges" | "adjacency";
+type Variant = "default" | "through" | "cte";
 
-const placeholders = (n: number, from: number) => Array.from({ length: n }, (_, i) => `?${from + i}`).join(", ");
-
-/** `WITH l0, l1, … l<level>`: the set of nodes one step from the previous set (level 0 is ?1). */
-function levelChain(level: number, source: Source, edgeFilter: string): string {
-  const step = (from: string) =>
-    source === "edges"
-      ? `SELECT g.target_id FROM ${from} f JOIN graph_edges g ON g.source_id = f.id ${edgeFilter.replaceAll("$t", "g.type")}
-         UNION SELECT g.source_id FROM ${from} f JOIN graph_edges g ON g.target_id = f.id ${edgeFilter.replaceAll("$t", "g.type")}`
-      : `SELECT DISTINCT a.neighbour_id FROM ${from} f JOIN bench_adjacency a ON a.node_id = f.id ${edgeFilter.replaceAll("$t", "a.type")}`;
-  const ctes = ["l0(id) AS (SELECT ?1)"];
-  for (let l = 1; l <= level; l++) ctes.push(`l${l}(id) AS (${step(`l${l - 1}`)})`);
-  return `WITH ${ctes.join(",\n")}`;
-}
-
-const nearer = (level: number) => Array.from({ length: level }, (_, l) => `AND e.id NOT IN (SELECT id FROM l${l})`).join(" ");
-
-/**
- * The entities first reached at `level` hops, best `?2` of them in the order `neighbours` sorts
- * by: the level's set is built, then every member is looked up and sorted.
- */
-function levelSql(level: number, source: Source, edgeFilter: string, typeFilter: string): string {
-  return `${levelChain(level, source, edgeFilter)}
-  SELECT ${entityColumns("e")} FROM graph_entities e WHERE e.id IN (SELECT id FROM l${level}) ${nearer(level)} ${typeFilter}
-  ORDER BY e.last_seen DESC, e.id LIMIT ?2`;
-}
-
-/**
- * The same rows the other way round, for a level too big to look up: walk graph_entities from
- * the most recently seen down and keep an entity when one of its adjacency rows points into
- * the previous level. It stops after ?2 hits, so it reads about (entities × ?2 ÷ level size) rows
- * of bench_entities_recent (last_seen, id): the test needs only the id, so SQLite reads the
- * entity row itself only for a hit.
- */
-function levelScanSql(level: number, edgeFilter: string, typeFilter: string): string {
-  return `${levelChain(level - 1, "adjacency", edgeFilter)}
-  SELECT ${entityColumns("e")} FROM graph_entities e INDEXED BY bench_entities_recent
-  WHERE EXISTS (SELECT 1 FROM bench_adjacency a WHERE a.node_id = e.id AND a.neighbour_id IN (SELECT id FROM l${level - 1}) ${edgeFilter.replaceAll("$t", "a.type")})
-    ${nearer(level)} ${typeFilter}
-  ORDER BY e.last_seen DESC, e.id LIMIT ?2`;
-}
-
-/** Adjacency rows leaving the previous level, counted up to ?2 only: how big the next level may be. */
-function levelSizeSql(level: number, edgeFilter: string): string {
-  return `${levelChain(level - 1, "adjacency", edgeFilter)}
-  SELECT count(*) AS n FROM (SELECT 1 FROM bench_adjacency a WHERE a.node_id IN (SELECT id FROM l${level - 1}) ${edgeFilter.replaceAll("$t", "a.type")} LIMIT ?2)`;
-}
-
-let graphSize: number | undefined;
-
-/**
- * The alternative to the recursive CTE: one statement per level, nearest level first, and no
- * further level once `limit` entities are found (the CTE walks every level before its LIMIT,
- * though only the nearest entities can be returned). Same result as `neighbours`.
- */
-async function levelNeighbours(db: D1Database, idOrKey: string, options: NeighbourOptions, source: Source, adaptive = false): Promise<Neighbourhood | undefined> {
+/** The recursive CTE store.neighbours was until the level-wise walk: every level, then the LIMIT. */
+async function cteNeighbours(db: D1Database, idOrKey: string, options: NeighbourOptions): Promise<Neighbourhood | undefined> {
   const entity = await store.getEntity(db, idOrKey);
   if (!entity) return undefined;
   const depth = Math.min(3, Math.max(1, Math.trunc(options.depth)));
-  const filters: unknown[] = [];
-  let edgeFilter = "";
-  if (options.edgeTypes?.length) {
-    edgeFilter = `AND $t IN (${placeholders(options.edgeTypes.length, 3)})`;
-    filters.push(...options.edgeTypes);
-  }
-  let typeFilter = "";
-  if (options.types?.length) {
-    typeFilter = `AND e.type IN (${placeholders(options.types.length, 3 + filters.length)})`;
-    filters.push(...options.types);
-  }
-  const found: Neighbourhood["neighbours"] = [];
-  // The graph's size only sets a threshold, so one read per isolate does.
-  if (adaptive && graphSize === undefined) graphSize = (await db.prepare("SELECT max(seq) AS n FROM graph_entities").first<{ n: number }>())?.n ?? 0;
-  const entities = graphSize ?? 0;
-  for (let level = 1; level <= depth && found.length < options.limit; level++) {
-    const wanted = options.limit - found.length;
-    let sql = levelSql(level, source, edgeFilter, typeFilter);
-    if (adaptive) {
-      // Looking a level up reads one entity row per member; the scan reads about entities ×
-      // wanted ÷ members entries of an index and probes the adjacency for each, which measured
-      // about a third as dear. Scan when members² ≥ entities × wanted ÷ 4 (a rough break-even).
-      const threshold = Math.max(1, Math.ceil(Math.sqrt((entities * wanted) / 4)));
-      const size = (await db.prepare(levelSizeSql(level, edgeFilter)).bind(entity.id, threshold, ...filters).first<{ n: number }>())?.n ?? 0;
-      if (size >= threshold) sql = levelScanSql(level, edgeFilter, typeFilter);
-    }
-    const rows = (await db.prepare(sql).bind(entity.id, wanted, ...filters).all<EntityRow>()).results;
-    for (const r of rows) found.push({ ...store.toEntity(r), depth: level });
-  }
+  const sql = `WITH RECURSIVE walk(id, depth) AS (
+    SELECT ?1, 0
+    UNION
+    SELECT g.target_id, walk.depth + 1 FROM walk JOIN graph_edges g ON g.source_id = walk.id WHERE walk.depth < ?2
+    UNION
+    SELECT g.source_id, walk.depth + 1 FROM walk JOIN graph_edges g ON g.target_id = walk.id WHERE walk.depth < ?2
+  ),
+  nearest AS (SELECT id, MIN(depth) AS depth FROM walk GROUP BY id)
+  SELECT ${entityColumns("e")}, nearest.depth AS depth FROM nearest JOIN graph_entities e ON e.id = nearest.id
+  WHERE nearest.id != ?1
+  ORDER BY nearest.depth, e.last_seen DESC, e.id
+  LIMIT ?3`;
+  const rows = (await db.prepare(sql).bind(entity.id, depth, options.limit).all<EntityRow & { depth: number }>()).results;
+  const found = rows.map((r) => ({ ...store.toEntity(r), depth: r.depth }));
   const ids = [entity.id, ...found.map((n) => n.id)];
   const edges = (
     await db
@@ -121,6 +54,29 @@ async function levelNeighbours(db: D1Database, idOrKey: string, options: Neighbo
   return { entity, neighbours: found, edges };
 }
 
+/**
+ * The alternative tried for search: rank inside FTS5 first (rowid and bm25 only, LIMIT there),
+ * then join just those rows. Not adopted: bm25 still scores every match, so it saved nothing
+ * and measured slower; and rows tied in score at the cut may come out differently.
+ */
+async function ftsFirstSearch(db: D1Database, query: string, limit: number): Promise<string[]> {
+  const match = store.ftsQuery(query);
+  if (!match) return [];
+  const rows = (
+    await db
+      .prepare(
+        `SELECT e.id FROM (
+           SELECT rowid, bm25(graph_entities_fts, 4.0, 8.0, 1.0) AS score FROM graph_entities_fts
+           WHERE graph_entities_fts MATCH ?1 ORDER BY score LIMIT ?2
+         ) ranked JOIN graph_entities e ON e.seq = ranked.rowid
+         ORDER BY ranked.score, e.last_seen DESC, e.id`,
+      )
+      .bind(match, limit)
+      .all<{ id: string }>()
+  ).results;
+  return rows.map((r) => r.id);
+}
+
 /** What must agree between variants: who, at which depth, in which order, and the edges among them. */
 function fingerprint(result: Neighbourhood | undefined): string {
   if (!result) return "none";
@@ -129,24 +85,8 @@ function fingerprint(result: Neighbourhood | undefined): string {
   return `${nodes}|${edges}`;
 }
 
-/**
- * The smallest change to store.ts: the same recursive CTE, at depth 1, then 2, … stopping once
- * `limit` entities are found (they are then the nearest `limit` at any depth). Done here with
- * whole `neighbours` calls, so each step also repeats its entity lookup and edges query.
- */
-async function deepeningNeighbours(db: D1Database, id: string, options: NeighbourOptions): Promise<Neighbourhood | undefined> {
-  for (let depth = 1; ; depth++) {
-    const result = await store.neighbours(db, id, { ...options, depth });
-    if (!result || depth >= options.depth || result.neighbours.length >= options.limit) return result;
-  }
-}
-
 const runVariant = (db: D1Database, variant: Variant, id: string, options: NeighbourOptions) =>
-  variant === "cte"
-    ? store.neighbours(db, id, options)
-    : variant === "deepening"
-      ? deepeningNeighbours(db, id, options)
-      : levelNeighbours(db, id, options, variant === "levels" ? "edges" : "adjacency", variant === "adaptive");
+  variant === "cte" ? cteNeighbours(db, id, options) : store.neighbours(db, id, { ...options, throughHubs: variant === "through" });
 
 const json = (value: unknown) => Response.json(value);
 
@@ -182,55 +122,26 @@ export default {
       const { start, variants, depth, limit } = body as { start: string; variants: Variant[]; depth: number; limit: number };
       const ms: Partial<Record<Variant, number>> = {};
       const prints: Partial<Record<Variant, string>> = {};
-      let count = 0;
+      const counts: Partial<Record<Variant, number>> = {};
       for (const variant of variants) {
         const { ms: took, value } = await timed(() => runVariant(db, variant, start, { depth, limit }));
         ms[variant] = took;
         prints[variant] = fingerprint(value);
-        count = value?.neighbours.length ?? 0;
+        counts[variant] = value?.neighbours.length ?? 0;
       }
-      const reference = prints[variants[0]!];
-      const differing = variants.filter((v) => prints[v] !== reference);
-      return json({ ms, count, differing });
-    }
-    if (pathname === "/explain") {
-      const { start } = body as { start: string };
-      const plan = async (sql: string, params: unknown[]) =>
-        (await db.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>()).results.map((r) => r.detail);
-      const cte = `WITH RECURSIVE walk(id, depth) AS (SELECT ?1, 0
-        UNION SELECT g.target_id, walk.depth + 1 FROM walk JOIN graph_edges g ON g.source_id = walk.id WHERE walk.depth < 2
-        UNION SELECT g.source_id, walk.depth + 1 FROM walk JOIN graph_edges g ON g.target_id = walk.id WHERE walk.depth < 2),
-        nearest AS (SELECT id, MIN(depth) AS depth FROM walk GROUP BY id)`;
-      const time = async (sql: string, params: unknown[]) => {
-        const t: number[] = [];
-        for (let i = 0; i < 5; i++) t.push((await timed(() => db.prepare(sql).bind(...params).all())).ms);
-        return `${t.join(" ")} ms`;
-      };
-      const result = await store.neighbours(db, start, { depth: 2, limit: 100 });
-      const ids = JSON.stringify([start, ...(result?.neighbours.map((n) => n.id) ?? [])]);
-      return json({
-        "time ×5, walk only (count)": [await time(`${cte} SELECT count(*) FROM nearest`, [start])],
-        "time ×5, walk + entities + sort": [await time(`${cte} SELECT e.id FROM nearest JOIN graph_entities e ON e.id = nearest.id ORDER BY nearest.depth, e.last_seen DESC, e.id LIMIT 100`, [start])],
-        "time ×5, level-2 set only (adjacency, count)": [await time(`${levelChain(2, "adjacency", "")} SELECT count(*) FROM l2`, [start])],
-        "time ×5, level 2 look up (adjacency)": [await time(levelSql(2, "adjacency", "", ""), [start, 100])],
-        "time ×5, level 2 scan (adjacency)": [await time(levelScanSql(2, "", ""), [start, 100])],
-        "time ×5, edges among the result": [
-          await time(`SELECT * FROM graph_edges WHERE source_id IN (SELECT value FROM json_each(?1)) AND target_id IN (SELECT value FROM json_each(?1))`, [ids]),
-        ],
-        "time ×5, SELECT 1": [await time("SELECT 1", [])],
-        "level 2, look up (graph_edges)": await plan(levelSql(2, "edges", "", ""), [start, 100]),
-        "level 2, look up (adjacency)": await plan(levelSql(2, "adjacency", "", ""), [start, 100]),
-        "level 2, scan (adjacency)": await plan(levelScanSql(2, "", ""), [start, 100]),
-      });
+      // The full walk must be the old CTE's answer exactly; the default differs by design.
+      const same = prints.through === undefined || prints.cte === undefined || prints.through === prints.cte;
+      return json({ ms, counts, same });
     }
     if (pathname === "/search") {
       const { query, limit } = body as { query: string; limit: number };
       const { ms, value } = await timed(() => store.searchEntities(db, query, { limit }));
-      return json({ ms, count: value.length });
+      const old = await timed(() => ftsFirstSearch(db, query, limit));
+      return json({ ms, oldMs: old.ms, count: value.length, same: old.value.join() === value.map((e) => e.id).join() });
     }
     if (pathname === "/path") {
-      const { from, to } = body as { from: string; to: string };
-      const { ms, value } = await timed(() => store.findPath(db, from, to));
+      const { from, to, throughHubs } = body as { from: string; to: string; throughHubs: boolean };
+      const { ms, value } = await timed(() => store.findPath(db, from, to, { throughHubs }));
       return json({ ms, hops: value ? value.edges.length : -1 });
     }
     if (pathname === "/ingest") {

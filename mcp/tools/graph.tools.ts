@@ -45,16 +45,17 @@ export const graphTools = [
     name: "get_neighbors",
     title: "Get an entity's neighbourhood",
     description:
-      "What is related to an entity: everything within `depth` hops (either direction), nearest first, and the edges among them (references, closes, culprit_in, touches, discussed_in, assigned_to, same_as…).",
+      "What is related to an entity: everything within `depth` hops (either direction), nearest first, and the edges among them (references, closes, culprit_in, touches, discussed_in, assigned_to, same_as…). Hubs (repositories, projects, channels, accounts, installations, and anything with hundreds of edges) are returned but not walked through unless through_hubs is true.",
     input: z.object({
       id: entityRef,
       depth: z.number().int().min(1).max(3).default(1),
       types: entityTypes.describe("Only return entities of these types (others are still walked through)"),
       edge_types: edgeTypes.describe("Only walk edges of these types"),
       limit: z.number().int().min(1).max(200).default(50),
+      through_hubs: z.boolean().default(false).describe("Also walk through hubs: their whole membership, newest first"),
     }),
     run: async (a, ctx) => {
-      const result = await neighbours(ctx.env.DB, a.id, { depth: a.depth, types: a.types, edgeTypes: a.edge_types, limit: a.limit });
+      const result = await neighbours(ctx.env.DB, a.id, { depth: a.depth, types: a.types, edgeTypes: a.edge_types, limit: a.limit, throughHubs: a.through_hubs });
       if (!result) throw notFound(a.id);
       return result;
     },
@@ -62,18 +63,20 @@ export const graphTools = [
   tool({
     name: "find_path",
     title: "Find how two entities are connected",
-    description: "The shortest chain of relations between two entities (edges in either direction), or `path: null` when none is within max_depth hops.",
+    description:
+      "The shortest chain of relations between two entities (edges in either direction), or `path: null` when none is within max_depth hops. A path that avoids hubs (repositories, projects, channels, accounts, installations, and anything with hundreds of edges) is preferred; one through a hub is returned only when there is no other, unless through_hubs says otherwise.",
     input: z.object({
       from: entityRef,
       to: entityRef,
       max_depth: z.number().int().min(1).max(MAX_PATH_DEPTH).default(4),
       edge_types: edgeTypes.describe("Only walk edges of these types"),
+      through_hubs: z.boolean().optional().describe("true: may pass through hubs; false: never; unset: avoid hubs unless that finds no path"),
     }),
     run: async (a, ctx) => {
       const [from, to] = await Promise.all([getEntity(ctx.env.DB, a.from), getEntity(ctx.env.DB, a.to)]);
       if (!from) throw notFound(a.from);
       if (!to) throw notFound(a.to);
-      const path = await findPath(ctx.env.DB, from.id, to.id, { maxDepth: a.max_depth, edgeTypes: a.edge_types });
+      const path = await findPath(ctx.env.DB, from.id, to.id, { maxDepth: a.max_depth, edgeTypes: a.edge_types, throughHubs: a.through_hubs });
       return { path: path ? { length: path.edges.length, ...path } : null };
     },
   }),

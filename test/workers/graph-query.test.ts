@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getConfig } from "../../workers/config";
 import { agentEventSchema, type AgentEvent, type Vendor } from "../../workers/events/agent-event";
 import { extractGraph } from "../../workers/graph/extract";
-import { keys } from "../../workers/graph/graph-types";
+import { HUB_DEGREE, keys, type EntityInput, type EdgeInput } from "../../workers/graph/graph-types";
 import { graphContext } from "../../workers/graph/record-event";
-import { entityId, findPath, ftsQuery, searchEntities, timeline, upsertExtraction } from "../../workers/graph/store";
+import { entityId, findPath, ftsQuery, neighbours, searchEntities, timeline, upsertExtraction } from "../../workers/graph/store";
 import { integrations } from "../../workers/integrations/registry";
 import { api, rows } from "./support";
 import * as samples from "./samples";
@@ -195,5 +195,129 @@ describe("identities", () => {
     expect(await rows("SELECT identity, source FROM graph_identities WHERE person_id = ?", github)).toEqual([{ identity: "email:dana.reyes@example.com", source: "email" }]);
     const path = await findPath(env.DB, "person:github:Codertocat", "jira:issue:PAY-142", { edgeTypes: ["same_as", "opened_by"] });
     expect(path?.edges.map((e) => e.type)).toEqual(["same_as", "opened_by"]);
+  });
+});
+
+describe("hubs", () => {
+  // acme/hubs has three items; HUB-1 is also referenced by item 1. A person opened HUB_DEGREE
+  // issues of another repository, which makes them a hub by degree.
+  const hubRepo = "acme/hubs";
+  const item = (n: number): EntityInput => ({ key: keys.issue(hubRepo, n), type: "issue", title: `hub item ${n}` });
+  const belongs = (n: number): EdgeInput => ({ source: keys.issue(hubRepo, n), target: keys.repo(hubRepo), type: "belongs_to" });
+  const busy = "person:github:busy";
+
+  beforeAll(async () => {
+    for (const n of [1, 2, 3]) {
+      await upsertExtraction(env.DB, { entities: [{ key: keys.repo(hubRepo), type: "repository" }, item(n)], edges: [belongs(n)] }, `dlv_hub_${n}`, 10_000 + n);
+    }
+    await upsertExtraction(
+      env.DB,
+      { entities: [item(1), { key: "jira:issue:HUB-1", type: "jira_issue" }], edges: [{ source: keys.issue(hubRepo, 1), target: "jira:issue:HUB-1", type: "references" }] },
+      "dlv_hub_ref",
+      10_010,
+    );
+    const opened = Array.from({ length: HUB_DEGREE }, (_, i) => keys.issue("acme/busy", i));
+    await upsertExtraction(
+      env.DB,
+      {
+        entities: [{ key: busy, type: "person" }, ...opened.map((key) => ({ key, type: "issue" as const })), item(3)],
+        edges: [...opened, keys.issue(hubRepo, 3)].map((key) => ({ source: key, target: busy, type: "opened_by" as const })),
+      },
+      "dlv_hub_busy",
+      10_020,
+    );
+  });
+
+  it("keeps every entity's degree: its edges, both directions, each counted once", async () => {
+    const degree = async (key: string) => (await rows<{ degree: number }>("SELECT degree FROM graph_entities WHERE id = ?", await entityId(key)))[0]?.degree;
+    expect(await degree(keys.repo(hubRepo))).toBe(3);
+    expect(await degree(keys.issue(hubRepo, 1))).toBe(2);
+    expect(await degree(busy)).toBe(HUB_DEGREE + 1);
+    // A replay adds no edge, so no degree.
+    await upsertExtraction(env.DB, { entities: [{ key: keys.repo(hubRepo), type: "repository" }, item(1)], edges: [belongs(1)] }, "dlv_hub_again", 10_030);
+    expect(await degree(keys.repo(hubRepo))).toBe(3);
+  });
+
+  it("returns a hub as a neighbour but does not walk through it unless throughHubs", async () => {
+    const start = keys.issue(hubRepo, 1);
+    const near = await neighbours(env.DB, start, { depth: 2, limit: 50 });
+    expect(near?.neighbours.map((n) => [n.key, n.depth])).toEqual([
+      [keys.repo(hubRepo), 1],
+      ["jira:issue:HUB-1", 1],
+    ]);
+    const full = await neighbours(env.DB, start, { depth: 2, limit: 50, throughHubs: true });
+    expect(full?.neighbours.map((n) => [n.key, n.depth])).toEqual([
+      [keys.repo(hubRepo), 1],
+      ["jira:issue:HUB-1", 1],
+      [keys.issue(hubRepo, 3), 2],
+      [keys.issue(hubRepo, 2), 2],
+    ]);
+    // The same through the API, with throughHubs=1.
+    const api1 = await json<{ neighbours: { key: string }[] }>(api(`/api/graph/entities/${enc(start)}/neighbors?depth=2&throughHubs=1`));
+    expect(api1.neighbours.map((n) => n.key)).toEqual(full?.neighbours.map((n) => n.key));
+    const api0 = await json<{ neighbours: { key: string }[] }>(api(`/api/graph/entities/${enc(start)}/neighbors?depth=2`));
+    expect(api0.neighbours.map((n) => n.key)).toEqual(near?.neighbours.map((n) => n.key));
+    await json(api(`/api/graph/entities/${enc(start)}/neighbors?throughHubs=yes`), 400);
+  });
+
+  it("treats an entity with HUB_DEGREE edges as a hub, and always walks from the start", async () => {
+    // Item 3's opener is a hub by degree: shown, not crossed.
+    const near = await neighbours(env.DB, keys.issue(hubRepo, 3), { depth: 2, limit: 500 });
+    expect(near?.neighbours.map((n) => n.key).sort()).toEqual([busy, keys.repo(hubRepo)].sort());
+    const full = await neighbours(env.DB, keys.issue(hubRepo, 3), { depth: 2, limit: 500, throughHubs: true });
+    expect(full?.neighbours).toHaveLength(2 + 2 + HUB_DEGREE);
+    // From a hub: its own neighbours, newest first; the first level fills the limit, so it is the answer.
+    const fromRepo = await neighbours(env.DB, keys.repo(hubRepo), { depth: 2, limit: 2 });
+    expect(fromRepo?.neighbours.map((n) => [n.key, n.depth])).toEqual([
+      [keys.issue(hubRepo, 1), 1],
+      [keys.issue(hubRepo, 3), 1],
+    ]);
+    expect(fromRepo?.edges.map((e) => e.type)).toEqual(["belongs_to", "belongs_to"]);
+    // From the busy person with a type filter the first level cannot fill: the walk goes on, around hubs.
+    const filtered = await neighbours(env.DB, busy, { depth: 2, limit: 5, types: ["repository"] });
+    expect(filtered?.neighbours.map((n) => [n.key, n.depth])).toEqual([[keys.repo(hubRepo), 2]]);
+  });
+
+  it("prefers paths with hubs only at their ends, and crosses a hub only when there is no other way", async () => {
+    const [a, b] = [keys.issue(hubRepo, 1), keys.issue(hubRepo, 2)];
+    expect(await findPath(env.DB, a, b, { throughHubs: false })).toBeUndefined();
+    // Unset: no hub-free path, so the one through the repository.
+    expect((await findPath(env.DB, a, b))?.entities.map((e) => e.key)).toEqual([a, keys.repo(hubRepo), b]);
+    const through = await findPath(env.DB, a, b, { throughHubs: true });
+    expect(through?.entities.map((e) => e.key)).toEqual([a, keys.repo(hubRepo), b]);
+    expect((await findPath(env.DB, a, keys.repo(hubRepo)))?.edges).toHaveLength(1);
+    expect((await findPath(env.DB, keys.repo(hubRepo), "jira:issue:HUB-1"))?.entities.map((e) => e.key)).toEqual([keys.repo(hubRepo), a, "jira:issue:HUB-1"]);
+    const body = await json<{ path: { length: number } | null }>(api(`/api/graph/path?from=${enc(a)}&to=${enc(b)}&throughHubs=1`));
+    expect(body.path?.length).toBe(2);
+    expect((await json<{ path: null }>(api(`/api/graph/path?from=${enc(a)}&to=${enc(b)}&throughHubs=0`))).path).toBeNull();
+    expect((await json<{ path: { length: number } | null }>(api(`/api/graph/path?from=${enc(a)}&to=${enc(b)}`))).path?.length).toBe(2);
+  });
+});
+
+describe("search ranking inside FTS5", () => {
+  beforeAll(async () => {
+    // Equal scores (same title, same key shape): last_seen decides, also across the limit's cut.
+    for (const n of [1, 2, 3, 4]) {
+      await upsertExtraction(env.DB, { entities: [{ key: `jira:issue:ZEB-${n}`, type: "jira_issue", title: "zebrafish rollout" }], edges: [] }, `dlv_zeb_${n}`, 20_000 + n);
+    }
+    for (let n = 1; n <= 30; n++) {
+      await upsertExtraction(env.DB, { entities: [{ key: keys.file("acme/zeb", `zebrafish/z${n}.ts`), type: "file", title: "zebrafish" }], edges: [] }, `dlv_zebf_${n}`, 30_000 + n);
+    }
+  });
+
+  it("breaks ties in score by last_seen, across the cut too", async () => {
+    const two = await searchEntities(env.DB, "zebrafish rollout", { limit: 2 });
+    expect(two.map((e) => e.key)).toEqual(["jira:issue:ZEB-4", "jira:issue:ZEB-3"]);
+    const all = await searchEntities(env.DB, "zebrafish rollout", { limit: 10 });
+    expect(all.map((e) => e.key)).toEqual(["jira:issue:ZEB-4", "jira:issue:ZEB-3", "jira:issue:ZEB-2", "jira:issue:ZEB-1"]);
+  });
+
+  it("keeps the type filter when the best matches are of other types", async () => {
+    // Thirty files rank above the tickets for `zebrafish` (shorter titles); the tickets are still found.
+    const tickets = await searchEntities(env.DB, "zebrafish", { types: ["jira_issue"], limit: 3 });
+    expect(tickets.map((e) => e.key)).toEqual(["jira:issue:ZEB-4", "jira:issue:ZEB-3", "jira:issue:ZEB-2"]);
+    const files = await searchEntities(env.DB, "zebrafish", { types: ["file"], limit: 50 });
+    expect(files).toHaveLength(30);
+    expect(files.every((e) => e.type === "file")).toBe(true);
   });
 });

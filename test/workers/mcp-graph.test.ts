@@ -49,6 +49,11 @@ describe("agent-bot MCP server: knowledge graph tools", () => {
       "person:jira:712020:4f2d9c1e-8b3a-4e6f-9d21-0c5a7b3e8f14",
       "sentry:issue:BACKEND-4Z",
     ]);
+    // Hubs (here the Jira project and the Sentry project) are crossed only when asked.
+    const near = json(await call("get_neighbors", { id: entity.id, depth: 2 })).neighbours.map((n: { key: string }) => n.key);
+    const full = json(await call("get_neighbors", { id: entity.id, depth: 2, through_hubs: true })).neighbours.map((n: { key: string }) => n.key);
+    expect(full).toEqual(expect.arrayContaining(near));
+    expect(near).toContain("jira:project:PAY");
   });
 
   it("find_path and get_timeline", async () => {

@@ -148,6 +148,11 @@ export const graphEntities = sqliteTable(
     text: text("text"),
     firstSeen: integer("first_seen").notNull(),
     lastSeen: integer("last_seen").notNull(),
+    /**
+     * Edges touching this entity, both directions, kept by triggers on graph_edges (migration
+     * 0006): with the entity's type it says whether the entity is a hub that walks do not cross.
+     */
+    degree: integer("degree").notNull().default(0),
   },
   (t) => [
     uniqueIndex("graph_entities_type_key").on(t.type, t.key),

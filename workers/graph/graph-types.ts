@@ -22,6 +22,21 @@ export const ENTITY_TYPES = [
 ] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
+/**
+ * Entities that connect everything in their scope (every item of a repository, every ticket of a
+ * project, every thread of a channel). Walking through one reaches thousands of unrelated things,
+ * so neighbourhoods, paths and task context show them but do not walk through them by default.
+ */
+export const HUB_TYPES: ReadonlySet<EntityType> = new Set<EntityType>(["repository", "jira_project", "slack_channel", "sentry_project", "github_account", "github_installation"]);
+
+/**
+ * Any other entity with at least this many edges (graph_entities.degree, both directions) is a hub
+ * too: a person who opened thousands of issues, a file every commit touches. Above the API's
+ * default neighbourhood limit (100), so one such node could fill a result on its own with
+ * whatever it touched last; bench:graph prints how many entities it makes hubs.
+ */
+export const HUB_DEGREE = 250;
+
 export const EDGE_TYPES = [
   "belongs_to",
   "opened_by",

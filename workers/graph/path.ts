@@ -3,8 +3,14 @@
 // smaller frontier. Two frontiers of depth d/2 touch far fewer rows than one walk
 // of depth d, which is what keeps a 6-hop search cheap around hubs; and unlike a
 // recursive CTE that carries paths, it never enumerates the paths it rejects.
+//
+// Hubs (HUB_TYPES, or HUB_DEGREE edges and more; see neighbours.ts) may be either end of a path but
+// are not walked through unless `throughHubs` is set: "both are in the same repository" is no
+// connection worth showing, and expanding a hub reads thousands of edges. The answer is then a
+// shortest path among those whose inner entities are not hubs.
 import { getEntities, getEntity, resolveId, toEdge, type EdgeRow, type GraphEdge, type GraphEntity } from "./entities";
 import type { EdgeType } from "./graph-types";
+import { walkableSql } from "./neighbours";
 
 export const MAX_PATH_DEPTH = 6;
 /** Edge rows read for one level at most; a level beyond it is cut, so the search may miss a path through a huge hub. */
@@ -15,6 +21,12 @@ export interface PathOptions {
   maxDepth?: number;
   /** Only walk edges of these types. */
   edgeTypes?: EdgeType[];
+  /**
+   * true: the path may pass through hubs; false: only its ends may be hubs. Unset: a path that
+   * avoids hubs when there is one (a shared ticket says more than a shared repository), else one
+   * through them, so "no path" means there is none within maxDepth.
+   */
+  throughHubs?: boolean;
 }
 
 export interface GraphPath {
@@ -30,28 +42,40 @@ interface Step {
   edge: EdgeRow;
 }
 
-/** One level: every edge touching the frontier (both directions), through the primary key and graph_edges_target. */
-async function expand(db: D1Database, frontier: string[], edgeTypes: EdgeType[] | undefined): Promise<EdgeRow[]> {
-  const typeFilter = edgeTypes?.length ? "AND type IN (SELECT value FROM json_each(?2))" : "";
-  const params: unknown[] = [JSON.stringify(frontier)];
-  if (edgeTypes?.length) params.push(JSON.stringify(edgeTypes));
-  params.push(MAX_LEVEL_EDGES);
-  const limit = `?${params.length}`;
+/** An edge of a level: which end is in the frontier (0: source), and whether the other may be walked through. */
+type LevelEdge = EdgeRow & { dir: 0 | 1; far_walk: number };
+
+/**
+ * One level: every edge touching the frontier (both directions), through the primary key and
+ * graph_edges_target, from the frontier entities that may be walked (?3: the path's own ends,
+ * which always may). An edge to an entity never written is no step of a path.
+ */
+async function expand(db: D1Database, frontier: string[], ends: string[], options: PathOptions): Promise<LevelEdge[]> {
+  const edgeFilter = "AND (?2 IS NULL OR g.type IN (SELECT value FROM json_each(?2)))";
+  const through = options.throughHubs ? "1" : "0";
+  const walkers = `SELECT n.id FROM graph_entities n WHERE n.id IN (SELECT value FROM json_each(?1)) AND (n.id IN (SELECT value FROM json_each(?3)) OR ${walkableSql("n", through)})`;
   return (
     await db
       .prepare(
-        `SELECT * FROM graph_edges WHERE source_id IN (SELECT value FROM json_each(?1)) ${typeFilter}
+        `SELECT g.*, 0 AS dir, ${walkableSql("far", through)} AS far_walk FROM graph_edges g JOIN graph_entities far ON far.id = g.target_id
+           WHERE g.source_id IN (${walkers}) ${edgeFilter}
          UNION ALL
-         SELECT * FROM graph_edges WHERE target_id IN (SELECT value FROM json_each(?1)) ${typeFilter}
-         LIMIT ${limit}`,
+         SELECT g.*, 1, ${walkableSql("far", through)} FROM graph_edges g JOIN graph_entities far ON far.id = g.source_id
+           WHERE g.target_id IN (${walkers}) ${edgeFilter}
+         LIMIT ?4`,
       )
-      .bind(...params)
-      .all<EdgeRow>()
+      .bind(JSON.stringify(frontier), options.edgeTypes?.length ? JSON.stringify(options.edgeTypes) : null, JSON.stringify(ends), MAX_LEVEL_EDGES)
+      .all<LevelEdge>()
   ).results;
 }
 
 /** The shortest path from one entity to another (ids or natural keys), or undefined when none is within maxDepth. */
 export async function findPath(db: D1Database, from: string, to: string, options: PathOptions = {}): Promise<GraphPath | undefined> {
+  if (options.throughHubs !== undefined) return shortestPath(db, from, to, options);
+  return (await shortestPath(db, from, to, { ...options, throughHubs: false })) ?? (await shortestPath(db, from, to, { ...options, throughHubs: true }));
+}
+
+async function shortestPath(db: D1Database, from: string, to: string, options: PathOptions): Promise<GraphPath | undefined> {
   const maxDepth = Math.min(MAX_PATH_DEPTH, Math.max(1, Math.trunc(options.maxDepth ?? 4)));
   const [start, goal] = await Promise.all([resolveId(from), resolveId(to)]);
   if (start === goal) {
@@ -61,23 +85,21 @@ export async function findPath(db: D1Database, from: string, to: string, options
   // Per side: how each visited node was reached (undefined for the side's own end).
   const seen = [new Map<string, Step | undefined>([[start, undefined]]), new Map<string, Step | undefined>([[goal, undefined]])] as const;
   let frontiers: [string[], string[]] = [[start], [goal]];
+  // Entities reached that may not be walked through: they end a search branch and cannot be where the halves meet.
+  const hubs = new Set<string>();
   let meeting: string | undefined;
   for (let depth = 0; depth < maxDepth && !meeting; depth++) {
     const side = frontiers[0].length <= frontiers[1].length ? 0 : 1;
     const mine = seen[side];
     const theirs = seen[1 - side]!;
-    const current = new Set(frontiers[side]);
     const next: string[] = [];
-    for (const edge of await expand(db, frontiers[side], options.edgeTypes)) {
-      for (const [here, there] of [
-        [edge.source_id, edge.target_id],
-        [edge.target_id, edge.source_id],
-      ] as const) {
-        if (!current.has(here) || mine.has(there)) continue;
-        mine.set(there, { from: here, edge });
-        next.push(there);
-        if (!meeting && theirs.has(there)) meeting = there;
-      }
+    for (const edge of await expand(db, frontiers[side], [start, goal], options)) {
+      const [here, there] = edge.dir === 0 ? [edge.source_id, edge.target_id] : [edge.target_id, edge.source_id];
+      if (mine.has(there)) continue;
+      if (!edge.far_walk && there !== start && there !== goal) hubs.add(there);
+      mine.set(there, { from: here, edge });
+      next.push(there);
+      if (!meeting && theirs.has(there) && !hubs.has(there)) meeting = there;
     }
     frontiers[side] = next;
     if (next.length === 0) return undefined;

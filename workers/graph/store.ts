@@ -11,10 +11,11 @@
 // Each kind of row is written by one INSERT … SELECT over a JSON array (json_each), so an event
 // costs at most five statements however many files or references it names: D1 counts
 // statements against a Worker invocation's limit, and one statement per row would not scale.
-import { entityColumns, entityId, toEdge, toEntity, getEntity, type EdgeRow, type EntityRow, type GraphEdge, type GraphEntity } from "./entities";
-import type { EdgeType, EntityType, Extraction } from "./graph-types";
+import { entityId } from "./entities";
+import type { Extraction } from "./graph-types";
 
 export { entityId, getEntities, getEntity, resolveId, toEdge, toEntity, type GraphEdge, type GraphEntity } from "./entities";
+export { neighbours, type NeighbourOptions, type Neighbourhood } from "./neighbours";
 export { findPath, type GraphPath, type PathOptions } from "./path";
 export { ftsQuery, searchEntities, type SearchOptions } from "./search";
 export { timeline, type TimelineItem, type TimelineOptions, type TimelinePage } from "./timeline";
@@ -98,72 +99,4 @@ export async function upsertExtraction(db: D1Database, extraction: Extraction, d
     statements.push(db.prepare(INSERT_TIMELINE).bind(JSON.stringify(named), deliveryId, t.vendor, t.eventType, t.action ?? null, seenAt, t.summary, t.url ?? null));
   }
   await db.batch(statements);
-}
-
-export interface NeighbourOptions {
-  /** 1–3 hops, in either direction. */
-  depth: number;
-  /** Only return entities of these types (other types are still walked through). */
-  types?: EntityType[];
-  /** Only walk edges of these types. */
-  edgeTypes?: EdgeType[];
-  limit: number;
-}
-
-export interface Neighbourhood {
-  entity: GraphEntity;
-  neighbours: (GraphEntity & { depth: number })[];
-  /** Edges among the entity and the neighbours returned. */
-  edges: GraphEdge[];
-}
-
-const placeholders = (n: number, from: number) => Array.from({ length: n }, (_, i) => `?${from + i}`).join(", ");
-
-/**
- * Everything within `depth` hops, nearest first, by a recursive CTE over both edge directions
- * (the primary key serves source → target, graph_edges_target the way back).
- */
-export async function neighbours(db: D1Database, idOrKey: string, options: NeighbourOptions): Promise<Neighbourhood | undefined> {
-  const entity = await getEntity(db, idOrKey);
-  if (!entity) return undefined;
-  const depth = Math.min(3, Math.max(1, Math.trunc(options.depth)));
-  const params: unknown[] = [entity.id, depth, options.limit];
-  let edgeFilter = "";
-  if (options.edgeTypes?.length) {
-    edgeFilter = `AND type IN (${placeholders(options.edgeTypes.length, params.length + 1)})`;
-    params.push(...options.edgeTypes);
-  }
-  let typeFilter = "";
-  if (options.types?.length) {
-    typeFilter = `AND e.type IN (${placeholders(options.types.length, params.length + 1)})`;
-    params.push(...options.types);
-  }
-  const sql = `WITH RECURSIVE walk(id, depth) AS (
-    SELECT ?1, 0
-    UNION
-    SELECT g.target_id, walk.depth + 1 FROM walk JOIN graph_edges g ON g.source_id = walk.id
-      WHERE walk.depth < ?2 ${edgeFilter.replace("type", "g.type")}
-    UNION
-    SELECT g.source_id, walk.depth + 1 FROM walk JOIN graph_edges g ON g.target_id = walk.id
-      WHERE walk.depth < ?2 ${edgeFilter.replace("type", "g.type")}
-  ),
-  nearest AS (SELECT id, MIN(depth) AS depth FROM walk GROUP BY id)
-  SELECT ${entityColumns("e")}, nearest.depth AS depth FROM nearest JOIN graph_entities e ON e.id = nearest.id
-  WHERE nearest.id != ?1 ${typeFilter}
-  ORDER BY nearest.depth, e.last_seen DESC, e.id
-  LIMIT ?3`;
-  const rows = (await db.prepare(sql).bind(...params).all<EntityRow & { depth: number }>()).results;
-  const found = rows.map((r) => ({ ...toEntity(r), depth: r.depth }));
-  const ids = [entity.id, ...found.map((n) => n.id)];
-  // json_each keeps the statement to two bound parameters however many neighbours there are.
-  const edges = (
-    await db
-      .prepare(
-        `SELECT * FROM graph_edges WHERE source_id IN (SELECT value FROM json_each(?1)) AND target_id IN (SELECT value FROM json_each(?1))
-         ORDER BY weight DESC, last_seen DESC`,
-      )
-      .bind(JSON.stringify(ids))
-      .all<EdgeRow>()
-  ).results.map(toEdge);
-  return { entity, neighbours: found, edges };
 }

@@ -2,7 +2,7 @@
 // requests, tickets, errors, threads and commits a few hops away, nearest and most
 // specific first. A breadth-first walk, one query per level, that never expands
 // hubs (a repository or project touches everything, so it would bring in noise).
-import type { EntityType } from "./graph-types";
+import { HUB_TYPES, type EntityType } from "./graph-types";
 import { entityId } from "./store";
 
 export interface RelatedEntity {
@@ -23,8 +23,8 @@ export interface ContextOptions {
   maxDepth?: number;
 }
 
-/** Entities that connect everything in their scope; shown never, expanded never. */
-const HUBS = new Set<EntityType>(["repository", "jira_project", "slack_channel", "sentry_project", "github_account", "github_installation"]);
+/** Entities that connect everything in their scope (HUB_TYPES); shown never, expanded never. */
+const HUBS = HUB_TYPES;
 /** Shown, but not expanded: a person links to everything they ever touched. */
 const LEAVES = new Set<EntityType>(["person"]);
 /** Lower is more useful to an agent, among entities at the same distance. */

@@ -16,11 +16,18 @@ const list = <T extends readonly [string, ...string[]]>(values: T) =>
     .transform((text) => (text ? text.split(",").map((s) => s.trim()).filter(Boolean) : undefined))
     .pipe(z.array(z.enum(values)).optional());
 
+/** `throughHubs=1` (or `true`): walk through hubs too. */
+const flag = z
+  .enum(["0", "1", "true", "false"])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
 const neighboursQuery = z.object({
   depth: z.coerce.number().int().min(1).max(3).default(1),
   types: list(ENTITY_TYPES),
   edgeTypes: list(EDGE_TYPES),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  throughHubs: flag,
 });
 const searchQuery = z.object({
   q: z.string().trim().min(1).max(200),
@@ -28,11 +35,18 @@ const searchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** Like `flag`, but absent stays undefined: findPath then avoids hubs when it can and crosses them when it must. */
+const optionalFlag = z
+  .enum(["0", "1", "true", "false"])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === "1" || v === "true"));
+
 const pathQuery = z.object({
   from: z.string().trim().min(1).max(500),
   to: z.string().trim().min(1).max(500),
   maxDepth: z.coerce.number().int().min(1).max(MAX_PATH_DEPTH).default(4),
   edgeTypes: list(EDGE_TYPES),
+  throughHubs: optionalFlag,
 });
 const timelineQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
