@@ -9,29 +9,12 @@ import type { GraphEntity } from "../api/types";
 import { Empty, ErrorMessage, Loading } from "../components/states";
 import { formatTime, humanize } from "../lib/format";
 import { useAsync } from "../lib/use-async";
+// One vocabulary with the Worker: graph-types.ts has no imports, so it bundles as is.
+import { ENTITY_TYPES } from "../../../workers/graph/graph-types";
 import { connections, emptyModel, entityLabel, mergeNeighbourhood, toElements, vendorOf, type GraphModel } from "./graph-data";
 
 const GraphCanvas = lazy(() => import("./graph-canvas"));
 
-export const ENTITY_TYPES = [
-  "repository",
-  "issue",
-  "pull_request",
-  "branch",
-  "commit",
-  "person",
-  "github_account",
-  "jira_project",
-  "jira_issue",
-  "slack_channel",
-  "slack_thread",
-  "sentry_project",
-  "sentry_issue",
-  "sentry_alert",
-  "sentry_release",
-  "file",
-  "task",
-];
 
 function propertyText(value: unknown): string {
   if (value === null || value === undefined) return "—";
