@@ -80,6 +80,9 @@ if (!existsSync(".dev.vars")) {
   console.log("created .dev.vars from .dev.vars.example (local secrets; edit as you like)");
 }
 const devVars = readDevVars([".dev.vars"]);
+// A .dev.vars made by an older checkout lacks settings added to the example since; say which.
+const missingVars = Object.keys(readDevVars([".dev.vars.example"])).filter((name) => !(name in devVars));
+if (missingVars.length) console.log(`.dev.vars lacks ${missingVars.join(", ")} from .dev.vars.example; copy them over to use them locally`);
 
 const persist = option("--persist-to");
 const migrate = spawnSync(

@@ -54,7 +54,8 @@ export function listSamples() {
 }
 
 /** Puts the bot's handle in the text a user would type, so the sample triggers work. */
-export function makeTriggering(vendor, event, payload, { handle = "@agent-bot", text = "please take a look" } = {}) {
+export function makeTriggering(vendor, event, payload, options = {}) {
+  const { handle = "@agent-bot", text = "please take a look" } = options;
   const ask = `${handle} ${text}`;
   if (vendor === "github") {
     if (payload.comment) payload.comment.body = ask;
@@ -63,5 +64,9 @@ export function makeTriggering(vendor, event, payload, { handle = "@agent-bot", 
   }
   if (vendor === "jira" && payload.comment) payload.comment.body = ask;
   if (vendor === "slack" && payload.event?.type === "app_mention") payload.event.text = `<@U0LAN0Z89> ${text}`;
+  // A new Sentry issue triggers on its own and has no request; an explicit --text rides on the
+  // error message, which is part of the task's prompt (e.g. a fake CLI marker).
+  const issue = vendor === "sentry" ? payload.data?.issue : undefined;
+  if (issue && options.text !== undefined) issue.metadata = { ...issue.metadata, value: `${issue.metadata?.value ?? ""} ${text}`.trim() };
   return payload;
 }

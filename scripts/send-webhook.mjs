@@ -12,7 +12,7 @@ const usage = `usage: npm run send -- <github|jira|slack|sentry> <event> [option
 options:
   --url <base>        Worker URL (default http://127.0.0.1:8787)
   --action <action>   GitHub sample action (default: opened/created)
-  --text <text>       what to ask the bot (default "please take a look")
+  --text <text>       what to ask the bot (default "please take a look"; for a Sentry issue, appended to its error message)
   --raw               send the sample unchanged (no bot mention added)
   --delivery <id>     reuse a delivery id, to see deduplication
   --secret <secret>   signing secret (default: from .dev.vars)
