@@ -52,6 +52,9 @@ export default defineConfig({
           name: "workers",
           include: ["test/workers/**/*.test.ts"],
           setupFiles: ["./test/workers/apply-migrations.ts"],
+          // Tests wait on asynchronous work (`eventually`, 8 s each) while the browser and e2e
+          // projects run dev servers on the same two cores; 5 s is too tight under that load.
+          testTimeout: 20_000,
         },
       },
       {
