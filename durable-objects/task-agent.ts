@@ -18,11 +18,9 @@ import { buildRunRequest, type TaskMcpAccess } from "./task/run-request";
 import { issueToken, revokeToken } from "../mcp/auth/tokens";
 import { MCP_SERVERS } from "../mcp/auth/scopes";
 import { threadContext } from "./task/thread-context";
-import { threadProgress } from "./task/thread-progress";
-import { openPullRequest } from "../workers/integrations/github/github.client";
-import { missingReporterSettings, reporterFor } from "../workers/threads/registry";
+import { syncThreads } from "./task/thread-sync";
+import { openTaskPullRequest } from "./task/pull-request";
 import { isFinal, type JoinedThread, type TaskAttempt, type TaskJoin, type TaskSpec, type TaskState, type TaskStatus } from "./task-types";
-import type { ThreadRef } from "../workers/threads/types";
 
 export type { TaskLogEntry } from "./task/event-log";
 
@@ -292,7 +290,10 @@ export class TaskAgent extends Agent<Env, TaskState> {
         ? { ...a, endedAt: now, outcome: status, reason, costUsd: result?.costUsd, inputTokens: result?.inputTokens, outputTokens: result?.outputTokens, durationMs: result?.durationMs ?? now - a.startedAt }
         : a,
     );
-    const pullRequestUrl = status === "succeeded" && result?.change ? await this.openPullRequestFor(result.change.branch, result.summary) : undefined;
+    const pullRequestUrl =
+      status === "succeeded" && result?.change && this.state.spec
+        ? await openTaskPullRequest(this.state.spec, this.config, { branch: result.change.branch, summary: result.summary }, (level, message) => this.log(level, message))
+        : undefined;
     this.transition(status, reason, {
       attempts,
       waiting: null,
@@ -325,68 +326,19 @@ export class TaskAgent extends Agent<Env, TaskState> {
     return { token: issued.token, servers: issued.servers };
   }
 
-  /** Opens (or finds) the pull request for the pushed branch; a failure is logged, the task still succeeds. */
-  private async openPullRequestFor(branch: string, summary: string): Promise<string | undefined> {
-    const spec = this.state.spec;
-    if (!spec?.subject.repository || !this.config.GITHUB_TOKEN) return undefined;
-    const closes = spec.vendor === "github" && spec.subject.issueNumber !== undefined ? `\n\nCloses #${spec.subject.issueNumber}` : "";
-    try {
-      const pr = await openPullRequest(this.config, {
-        repository: spec.subject.repository,
-        head: branch,
-        title: spec.title,
-        body: `${summary}${closes}\n\n— agent-bot task ${spec.id}`,
-      });
-      this.log("info", `pull request ${pr.created ? "opened" : "found"}: ${pr.url}`);
-      return pr.url;
-    } catch (error) {
-      this.log("warn", `could not open the pull request: ${redact(errorMessage(error), this.config)}`);
-      return undefined;
-    }
-  }
-
-  /** Mirrors the state to every thread of the task; a vendor failure is logged, never fatal to the task. */
+  /** Mirrors the state to every thread of the task, one sync after another, so no message is posted twice. */
   private syncThread(): Promise<void> {
     const run = async () => {
-      const spec = this.state.spec;
-      if (!spec) return;
-      if (spec.vendor !== "api") {
-        const thread = await this.syncOneThread(spec, this.state.thread, spec.deliveryId);
-        if (thread && !this.state.thread) this.setState({ ...this.state, thread });
-      }
-      for (const join of this.state.joined ?? []) {
-        const threadSpec: TaskSpec = { ...spec, vendor: join.vendor, eventType: join.eventType, subject: join.subject, subjectText: join.subjectText, links: join.links, deliveryId: join.deliveryId };
-        const thread = await this.syncOneThread(threadSpec, join.thread, join.deliveryId);
-        if (thread && !join.thread) {
-          this.setState({ ...this.state, joined: (this.state.joined ?? []).map((j) => (j.deliveryId === join.deliveryId ? { ...j, thread } : j)) });
-        }
-      }
+      const posted = await syncThreads(this.state, this.config, (level, message) => this.log(level, message));
+      if (!posted.origin && posted.joined.size === 0) return;
+      this.setState({
+        ...this.state,
+        thread: this.state.thread ?? posted.origin ?? null,
+        ...(this.state.joined ? { joined: this.state.joined.map((j) => (j.thread ? j : { ...j, thread: posted.joined.get(j.deliveryId) ?? null })) } : {}),
+      });
     };
     this.threadSync = this.threadSync.then(run, run);
     return this.threadSync;
-  }
-
-  /** Posts or edits the tracking message in one thread; returns the message when it was just posted. */
-  private async syncOneThread(spec: TaskSpec, current: ThreadRef | null, threadOf: string): Promise<ThreadRef | undefined> {
-    if (spec.vendor === "api") return undefined;
-    const reporter = reporterFor(spec.vendor, this.config);
-    if (!reporter) {
-      if (!current) this.log("info", `not reporting to ${spec.vendor}: set ${missingReporterSettings(spec.vendor, this.config).join(", ")}`);
-      return undefined;
-    }
-    const progress = threadProgress(this.state, this.config, threadOf);
-    try {
-      if (current) {
-        await reporter.update(spec, current, progress);
-        return undefined;
-      }
-      const thread = await reporter.post(spec, progress);
-      this.log("info", `tracking message posted in the ${spec.vendor} thread${thread.url ? `: ${thread.url}` : ""}`);
-      return thread;
-    } catch (error) {
-      this.log("warn", `could not update the ${spec.vendor} thread: ${redact(errorMessage(error), this.config)}`);
-      return undefined;
-    }
   }
 
   private transition(status: TaskStatus, reason: string | undefined, extra: Partial<TaskState> = {}): void {
