@@ -2,47 +2,12 @@
 // McpHost serves with, with Jira settings of the test's own (the Worker's test
 // bindings have none). A fake Jira records every request and fails on any it
 // does not expect; each write tool sends exactly one request.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { connectMcp, json, text } from "./mcp-harness";
+import { describe, expect, it } from "vitest";
+import { connectMcp, fakeVendorApi, json, text } from "./mcp-harness";
 
 const JIRA = { JIRA_BASE_URL: "http://jira.test", JIRA_EMAIL: "agent-bot@example.com", JIRA_API_TOKEN: "jira-test-mcp-token" };
 
-interface Recorded {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-let calls: Recorded[];
-let unexpected: string[];
-let answers: Map<string, { status?: number; body?: unknown }>;
-
-beforeEach(() => {
-  calls = [];
-  unexpected = [];
-  answers = new Map();
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (url.host !== "jira.test") throw new TypeError(`unexpected request in test: ${request.method} ${request.url}`);
-    const raw = request.method === "GET" ? "" : await request.text();
-    calls.push({ method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: Object.fromEntries(request.headers), body: raw ? JSON.parse(raw) : undefined });
-    const answer = answers.get(`${request.method} ${url.pathname}`);
-    if (!answer) {
-      unexpected.push(`${request.method} ${url.pathname}`);
-      throw new TypeError(`unexpected request to the fake Jira: ${request.method} ${url.pathname}`);
-    }
-    if (answer.body === undefined) return new Response(null, { status: answer.status ?? 204 });
-    return Response.json(answer.body, { status: answer.status ?? 200 });
-  });
-});
-
-afterEach(() => {
-  expect(unexpected).toEqual([]);
-  vi.restoreAllMocks();
-});
+const fake = fakeVendorApi("jira.test", "Jira");
 
 const connect = (access: "read" | "write") => connectMcp("jira", access, JIRA);
 
@@ -57,36 +22,36 @@ describe("MCP: Jira", () => {
   });
 
   it("get_issue, search_issues (Cloud, then the Data Center fallback) and get_transitions", async () => {
-    answers.set("GET /rest/api/2/issue/PAY-7", { body: ISSUE });
-    answers.set("GET /rest/api/2/search/jql", { body: { issues: [ISSUE], nextPageToken: "n2" } });
-    answers.set("GET /rest/api/2/issue/PAY-7/transitions", { body: { transitions: [{ id: "31", name: "Done", to: { name: "Done" } }] } });
+    fake.answers.set("GET /rest/api/2/issue/PAY-7", { body: ISSUE });
+    fake.answers.set("GET /rest/api/2/search/jql", { body: { issues: [ISSUE], nextPageToken: "n2" } });
+    fake.answers.set("GET /rest/api/2/issue/PAY-7/transitions", { body: { transitions: [{ id: "31", name: "Done", to: { name: "Done" } }] } });
     const client = await connect("read");
 
     expect(json(await client.callTool({ name: "get_issue", arguments: { issue_key: "PAY-7" } }))).toMatchObject({ key: "PAY-7", status: "To Do", type: "Bug", description: "Steps" });
     expect(json(await client.callTool({ name: "search_issues", arguments: { jql: "project = PAY", max_results: 10 } }))).toMatchObject({ issues: [{ key: "PAY-7" }], nextPageToken: "n2" });
-    expect(calls[1]!.query).toMatchObject({ jql: "project = PAY", maxResults: "10" });
+    expect(fake.calls[1]!.query).toMatchObject({ jql: "project = PAY", maxResults: "10" });
 
-    answers.set("GET /rest/api/2/search/jql", { status: 404, body: { errorMessages: ["Not found"] } });
-    answers.set("GET /rest/api/2/search", { body: { issues: [ISSUE] } });
+    fake.answers.set("GET /rest/api/2/search/jql", { status: 404, body: { errorMessages: ["Not found"] } });
+    fake.answers.set("GET /rest/api/2/search", { body: { issues: [ISSUE] } });
     expect(json(await client.callTool({ name: "search_issues", arguments: { jql: "project = PAY" } }))).toMatchObject({ issues: [{ key: "PAY-7" }], nextPageToken: null });
 
     expect(json(await client.callTool({ name: "get_transitions", arguments: { issue_key: "PAY-7" } }))).toEqual([{ id: "31", name: "Done", to: "Done" }]);
     const basic = `Basic ${btoa(`${JIRA.JIRA_EMAIL}:${JIRA.JIRA_API_TOKEN}`)}`;
-    for (const call of calls) expect(call.headers.authorization).toBe(basic);
+    for (const call of fake.calls) expect(call.headers.authorization).toBe(basic);
     await client.close();
   });
 
   it("add_comment, transition_issue and create_issue send exactly one request each", async () => {
-    answers.set("POST /rest/api/2/issue/PAY-7/comment", { status: 201, body: { id: "10001" } });
-    answers.set("POST /rest/api/2/issue/PAY-7/transitions", { status: 204 });
-    answers.set("POST /rest/api/2/issue", { status: 201, body: { id: "20001", key: "PAY-8" } });
+    fake.answers.set("POST /rest/api/2/issue/PAY-7/comment", { status: 201, body: { id: "10001" } });
+    fake.answers.set("POST /rest/api/2/issue/PAY-7/transitions", { status: 204 });
+    fake.answers.set("POST /rest/api/2/issue", { status: 201, body: { id: "20001", key: "PAY-8" } });
     const client = await connect("write");
 
     expect(json(await client.callTool({ name: "add_comment", arguments: { issue_key: "PAY-7", body: "On it." } }))).toEqual({ id: "10001", issueKey: "PAY-7" });
-    expect(calls.at(-1)).toMatchObject({ method: "POST", path: "/rest/api/2/issue/PAY-7/comment", body: { body: "On it." } });
+    expect(fake.calls.at(-1)).toMatchObject({ method: "POST", path: "/rest/api/2/issue/PAY-7/comment", body: { body: "On it." } });
 
     await client.callTool({ name: "transition_issue", arguments: { issue_key: "PAY-7", transition_id: "31", comment: "Fixed in #12" } });
-    expect(calls.at(-1)).toMatchObject({
+    expect(fake.calls.at(-1)).toMatchObject({
       method: "POST",
       path: "/rest/api/2/issue/PAY-7/transitions",
       body: { transition: { id: "31" }, update: { comment: [{ add: { body: "Fixed in #12" } }] } },
@@ -96,13 +61,13 @@ describe("MCP: Jira", () => {
       id: "20001",
       key: "PAY-8",
     });
-    expect(calls.at(-1)!.body).toEqual({ fields: { project: { key: "PAY" }, summary: "Flaky test", issuetype: { name: "Bug" }, labels: ["ci"] } });
-    expect(calls).toHaveLength(3);
+    expect(fake.calls.at(-1)!.body).toEqual({ fields: { project: { key: "PAY" }, summary: "Flaky test", issuetype: { name: "Bug" }, labels: ["ci"] } });
+    expect(fake.calls).toHaveLength(3);
     await client.close();
   });
 
   it("Jira 400 is a final tool error with Jira's messages; read tokens cannot write", async () => {
-    answers.set("POST /rest/api/2/issue", { status: 400, body: { errorMessages: [], errors: { summary: "Summary is required." } } });
+    fake.answers.set("POST /rest/api/2/issue", { status: 400, body: { errorMessages: [], errors: { summary: "Summary is required." } } });
     const writer = await connect("write");
     const failed = await writer.callTool({ name: "create_issue", arguments: { project_key: "PAY", summary: "x" } });
     expect(failed.isError).toBe(true);
@@ -113,7 +78,7 @@ describe("MCP: Jira", () => {
     const reader = await connect("read");
     const refused = await reader.callTool({ name: "add_comment", arguments: { issue_key: "PAY-7", body: "x" } });
     expect(text(refused)).toContain('"jira:write"');
-    expect(calls).toHaveLength(1);
+    expect(fake.calls).toHaveLength(1);
     await reader.close();
   });
 });

@@ -6,47 +6,13 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { exports } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { connectMcp, json, text } from "./mcp-harness";
+import { describe, expect, it } from "vitest";
+import { connectMcp, fakeVendorApi, json, text } from "./mcp-harness";
 import { api } from "./support";
 
 const SENTRY_TOKEN = "sntrys_test_mcp_token";
 
-interface Recorded {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-let calls: Recorded[];
-let unexpected: string[];
-let routes: Map<string, { status?: number; body: unknown }>;
-
-beforeEach(() => {
-  calls = [];
-  unexpected = [];
-  routes = new Map();
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (url.host !== "sentry.test") throw new TypeError(`unexpected request in test: ${request.method} ${request.url}`);
-    const raw = request.method === "GET" ? "" : await request.text();
-    calls.push({ method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: Object.fromEntries(request.headers), body: raw ? JSON.parse(raw) : undefined });
-    const answer = routes.get(`${request.method} ${url.pathname}`);
-    if (!answer) {
-      unexpected.push(`${request.method} ${url.pathname}`);
-      throw new TypeError(`unexpected request to the fake Sentry: ${request.method} ${url.pathname}`);
-    }
-    return Response.json(answer.body, { status: answer.status ?? 200 });
-  });
-});
-
-afterEach(() => {
-  expect(unexpected).toEqual([]);
-  vi.restoreAllMocks();
-});
+const fake = fakeVendorApi("sentry.test", "Sentry");
 
 const connect = (access: "read" | "write") => connectMcp("sentry", access, { SENTRY_API_URL: "http://sentry.test/api/0/", SENTRY_AUTH_TOKEN: SENTRY_TOKEN });
 
@@ -61,9 +27,9 @@ describe("MCP: Sentry", () => {
   });
 
   it("get_issue, list_issue_events, get_event (with the stack trace), search_issues", async () => {
-    routes.set("GET /api/0/issues/4001/", { body: ISSUE });
-    routes.set("GET /api/0/issues/4001/events/", { body: [{ eventID: "a".repeat(32), dateCreated: "2026-01-01T00:00:00Z", message: "boom", tags: [{ key: "env", value: "prod" }] }] });
-    routes.set("GET /api/0/issues/4001/events/latest/", {
+    fake.answers.set("GET /api/0/issues/4001/", { body: ISSUE });
+    fake.answers.set("GET /api/0/issues/4001/events/", { body: [{ eventID: "a".repeat(32), dateCreated: "2026-01-01T00:00:00Z", message: "boom", tags: [{ key: "env", value: "prod" }] }] });
+    fake.answers.set("GET /api/0/issues/4001/events/latest/", {
       body: {
         eventID: "a".repeat(32),
         title: "TypeError: x is undefined",
@@ -71,7 +37,7 @@ describe("MCP: Sentry", () => {
         entries: [{ type: "exception", data: { values: [{ type: "TypeError", value: "x is undefined", stacktrace: { frames: [{ filename: "src/checkout.ts", function: "pay", lineNo: 42, colNo: 7, inApp: true, context: [[42, "  x.total()"]] }] } }] } }],
       },
     });
-    routes.set("GET /api/0/organizations/acme/issues/", { body: [ISSUE] });
+    fake.answers.set("GET /api/0/organizations/acme/issues/", { body: [ISSUE] });
     const client = await connect("read");
 
     expect(json(await client.callTool({ name: "get_issue", arguments: { issue_id: "4001" } }))).toMatchObject({ shortId: "BACKEND-1", project: "backend" });
@@ -82,17 +48,17 @@ describe("MCP: Sentry", () => {
       { type: "TypeError", value: "x is undefined", frames: [{ file: "src/checkout.ts", function: "pay", line: 42, column: 7, inApp: true, context: ["42:   x.total()"] }] },
     ]);
     expect(json(await client.callTool({ name: "search_issues", arguments: { organization: "acme", query: "is:unresolved", project: "backend" } }))).toHaveLength(1);
-    expect(calls[3]!.query).toEqual({ query: "is:unresolved project:backend", limit: "25" });
-    for (const call of calls) expect(call.headers.authorization).toBe(`Bearer ${SENTRY_TOKEN}`);
+    expect(fake.calls[3]!.query).toEqual({ query: "is:unresolved project:backend", limit: "25" });
+    for (const call of fake.calls) expect(call.headers.authorization).toBe(`Bearer ${SENTRY_TOKEN}`);
     await client.close();
   });
 
   it("update_issue sends exactly one PUT with the change", async () => {
-    routes.set("PUT /api/0/issues/4001/", { body: { ...ISSUE, status: "resolved", assignedTo: { email: "dev@example.com" } } });
+    fake.answers.set("PUT /api/0/issues/4001/", { body: { ...ISSUE, status: "resolved", assignedTo: { email: "dev@example.com" } } });
     const client = await connect("write");
     const result = await client.callTool({ name: "update_issue", arguments: { issue_id: "4001", status: "resolved", assigned_to: "dev@example.com" } });
     expect(json(result)).toMatchObject({ status: "resolved", assignedTo: "dev@example.com" });
-    expect(calls).toEqual([expect.objectContaining({ method: "PUT", path: "/api/0/issues/4001/", body: { status: "resolved", assignedTo: "dev@example.com" } })]);
+    expect(fake.calls).toEqual([expect.objectContaining({ method: "PUT", path: "/api/0/issues/4001/", body: { status: "resolved", assignedTo: "dev@example.com" } })]);
     await client.close();
   });
 
@@ -101,16 +67,16 @@ describe("MCP: Sentry", () => {
     const refused = await reader.callTool({ name: "update_issue", arguments: { issue_id: "4001", status: "resolved" } });
     expect(refused.isError).toBe(true);
     expect(text(refused)).toContain('"sentry:write"');
-    routes.set("GET /api/0/issues/4001/", { status: 503, body: { detail: "Service unavailable" } });
+    fake.answers.set("GET /api/0/issues/4001/", { status: 503, body: { detail: "Service unavailable" } });
     const failed = await reader.callTool({ name: "get_issue", arguments: { issue_id: "4001" } });
     expect(failed.isError).toBe(true);
     expect(failed.structuredContent).toMatchObject({ error: { vendor: "sentry", status: 503, retryable: true } });
-    expect(calls).toHaveLength(1);
+    expect(fake.calls).toHaveLength(1);
     await reader.close();
   });
 
   it("through the Worker, the tools reach the configured Sentry API with its token", async () => {
-    routes.set("GET /api/0/issues/4001/", { body: ISSUE });
+    fake.answers.set("GET /api/0/issues/4001/", { body: ISSUE });
     const issued = await api("/api/mcp-tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "s", servers: ["sentry"] }) });
     const { token } = (await issued.json()) as { token: string };
     const client = new Client({ name: "sentry-worker", version: "1.0.0" });
@@ -122,9 +88,9 @@ describe("MCP: Sentry", () => {
     );
     const result = await client.callTool({ name: "get_issue", arguments: { issue_id: "4001" } });
     expect(result.isError).toBeFalsy();
-    expect(calls).toEqual([expect.objectContaining({ method: "GET", path: "/api/0/issues/4001/" })]);
+    expect(fake.calls).toEqual([expect.objectContaining({ method: "GET", path: "/api/0/issues/4001/" })]);
     // The Worker's own setting (vitest.config.ts), not the test's MCP token.
-    expect(calls[0]?.headers.authorization).toBe("Bearer test-sentry-token");
+    expect(fake.calls[0]?.headers.authorization).toBe("Bearer test-sentry-token");
     await client.close();
   });
 
