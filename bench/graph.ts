@@ -16,7 +16,6 @@
 // Targets: 2-hop p50 ≤ 10 ms, search p50 ≤ 5 ms (PASS/MISS; only printed).
 // options: --entities N (100000) --edges M (1000000) --samples K (200) --limit L (100, the API default)
 //          --json (write bench/results/graph-<time>.json)
-import githubExamples from "@octokit/webhooks-examples/api.github.com/index.json";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { spawn } from "node:child_process";
@@ -25,11 +24,11 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { agentEventSchema, type AgentEvent, type Vendor } from "../workers/events/agent-event";
 import { extractGraph } from "../workers/graph/extract";
-import { HUB_DEGREE, HUB_TYPES, type EntityType } from "../workers/graph/graph-types";
-import { integrations } from "../workers/integrations/registry";
-import * as samples from "../test/workers/samples";
+import { HUB_DEGREE, HUB_TYPES } from "../workers/graph/graph-types";
+import { sampleEvents } from "./graph/sample-events";
+import { ms, row, seconds, stats, type Stats } from "./graph/stats";
+import { edgeChunkSql, entityColumns, idOf, layout, word, words, WORDS } from "./graph/synthetic";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { values } = parseArgs({
@@ -49,200 +48,6 @@ if (![N, M, K, LIMIT].every((v) => Number.isInteger(v) && v > 0) || N < 100) thr
 /** A series (one class × depth, all variants) stops sampling after this long; n says how far it got. */
 const SERIES_SECONDS = 90;
 const TARGETS = { twoHopP50: 10, searchP50: 5 };
-
-// ---------------------------------------------------------------- stats and printing
-
-interface Stats {
-  n: number;
-  p50: number;
-  p99: number;
-  mean: number;
-}
-function stats(samples: number[]): Stats {
-  const sorted = samples.toSorted((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-  return { n: sorted.length, p50: at(0.5), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1) };
-}
-const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 1 : 0)}` : "–");
-const row = (cells: (string | number)[], widths: number[]) => cells.map((c, i) => String(c).padStart(widths[i] ?? 8)).join(" ");
-const seconds = (msValue: number) => `${(msValue / 1000).toFixed(1)} s`;
-
-// ---------------------------------------------------------------- the synthetic graph
-
-/** Entity kinds in index order: hubs first, so a skewed draw over an index range favours them. */
-const LAYOUT: { type: EntityType; share: number }[] = [
-  { type: "repository", share: 0.002 },
-  { type: "jira_project", share: 0.0005 },
-  { type: "slack_channel", share: 0.001 },
-  { type: "sentry_project", share: 0.0005 },
-  { type: "person", share: 0.03 },
-  { type: "branch", share: 0.03 },
-  { type: "issue", share: 0.2 },
-  { type: "pull_request", share: 0.15 },
-  { type: "commit", share: 0.24 },
-  { type: "file", share: 0.2 },
-  { type: "jira_issue", share: 0.06 },
-  { type: "slack_thread", share: 0.03 },
-  { type: "sentry_issue", share: 0.03 },
-  { type: "task", share: 0 }, // the rest
-];
-const CONTAINER: Partial<Record<EntityType, EntityType>> = {
-  branch: "repository",
-  issue: "repository",
-  pull_request: "repository",
-  commit: "repository",
-  file: "repository",
-  task: "repository",
-  jira_issue: "jira_project",
-  slack_thread: "slack_channel",
-  sentry_issue: "sentry_project",
-};
-
-interface Range {
-  type: EntityType;
-  lo: number;
-  count: number;
-}
-function layout(n: number): Range[] {
-  const ranges: Range[] = [];
-  let lo = 0;
-  for (const { type, share } of LAYOUT) {
-    const count = share ? Math.max(1, Math.round(share * n)) : n - lo;
-    ranges.push({ type, lo, count });
-    lo += count;
-  }
-  return ranges;
-}
-
-const WORDS = (
-  "checkout payment timeout currency error crash retry webhook queue worker deploy release build test flaky login session token " +
-  "cache database migration index query slow memory leak upload download image resize email notification invoice refund " +
-  "subscription billing customer account profile settings search filter export import report dashboard chart api endpoint " +
-  "latency spike outage incident alert monitor metric trace log config secret permission role admin user team org repo branch " +
-  "merge conflict rebase commit review approve reject comment mention thread channel message reply bot agent task runner " +
-  "container sandbox clone push pull fetch tag version semver changelog docs readme typo lint format style refactor cleanup " +
-  "upgrade dependency vulnerability security audit compliance gdpr privacy cookie consent banner mobile ios android web " +
-  "desktop browser chrome safari firefox layout css button modal dropdown form validation input date timezone locale " +
-  "translation i18n accessibility keyboard focus scroll pagination cursor offset limit batch bulk sync async promise " +
-  "deadlock race condition mutex lock transaction rollback commit replica shard partition backup restore snapshot archive " +
-  "eur usd gbp stripe paypal adyen ledger balance transfer payout fraud risk score model feature flag experiment rollout canary"
-)
-  .split(/\s+/)
-  .filter(Boolean);
-
-/** A stable, unique, hash-looking id per entity index: `ge_` + 24 hex digits, like entityId(). */
-const idOf = (x: string) =>
-  `printf('ge_%08x%08x%08x', (${x} * 2654435761 + 1013904223) % 4294967296, (${x} * 2246822519 + 374761393) % 4294967296, (${x} * 3266489917 + 668265263) % 4294967296)`;
-/** A word, more often a common one (the product of two uniform draws skews towards rank 0). */
-// `+ 0 * n` ties the subquery to the row: SQLite would otherwise run it once and reuse the word.
-const word = () => `(SELECT w FROM bench_words WHERE i = CAST(${WORDS.length} * ((abs(random()) % 1000000) / 1000000.0) * ((abs(random()) % 1000000) / 1000000.0) AS INTEGER) + 0 * n)`;
-const words = (k: number) => Array.from({ length: k }, word).join(" || ' ' || ");
-
-function entityColumns(type: EntityType, repos: number): { key: string; title: string; url: string; text?: string } {
-  const repo = `'acme/repo-' || (n % ${repos})`;
-  switch (type) {
-    case "repository":
-      return { key: `'github:repo:acme/repo-' || n`, title: `'acme/repo-' || n`, url: `'https://github.com/acme/repo-' || n` };
-    case "jira_project":
-      return { key: `'jira:project:P' || n`, title: `'P' || n || ' ' || ${words(2)}`, url: `'https://acme.atlassian.net/browse/P' || n` };
-    case "slack_channel":
-      return { key: `'slack:channel:T0ACME/C' || n`, title: `'#' || ${word()} || '-' || n`, url: "NULL" };
-    case "sentry_project":
-      return { key: `'sentry:project:service-' || n`, title: `'service-' || n`, url: "NULL" };
-    case "person":
-      return { key: `'person:github:dev' || n`, title: `upper(substr(${word()}, 1, 1)) || ' ' || ${word()} || ' ' || n`, url: "NULL" };
-    case "branch":
-      return { key: `'github:branch:' || ${repo} || '@feature/' || n`, title: `'feature/' || ${words(2)} || '-' || n`, url: "NULL" };
-    case "issue":
-      return { key: `'github:issue:' || ${repo} || '#' || n`, title: words(6), url: `'https://github.com/' || ${repo} || '/issues/' || n`, text: words(25) };
-    case "pull_request":
-      return { key: `'github:pr:' || ${repo} || '#' || n`, title: words(5), url: `'https://github.com/' || ${repo} || '/pull/' || n`, text: words(25) };
-    case "commit":
-      return { key: `'github:commit:' || ${repo} || '@' || printf('%07x', (n * 2654435761) % 268435456)`, title: words(6), url: "NULL" };
-    case "file":
-      return { key: `'github:file:' || ${repo} || ':src/' || ${word()} || '/' || ${word()} || '-' || n || '.ts'`, title: `'src/' || ${word()} || '-' || n || '.ts'`, url: "NULL" };
-    case "jira_issue":
-      return { key: `'jira:issue:P' || (n % 50) || '-' || n`, title: words(6), url: `'https://acme.atlassian.net/browse/P' || (n % 50) || '-' || n`, text: words(25) };
-    case "slack_thread":
-      return { key: `'slack:thread:T0ACME/C' || (n % 100) || '/' || n || '.000100'`, title: words(8), url: "NULL" };
-    case "sentry_issue":
-      return { key: `'sentry:issue:SERVICE-' || upper(printf('%x', n))`, title: `'Error: ' || ${words(5)}`, url: "NULL", text: words(15) };
-    default:
-      return { key: `'agent-bot:task:' || n`, title: words(6), url: "NULL" };
-  }
-}
-
-/** SQL for the kind of entity index `x`. */
-const typeOf = (ranges: Range[], x: string) => `CASE ${ranges.map((r) => `WHEN ${x} < ${r.lo + r.count} THEN '${r.type}'`).join(" ")} END`;
-
-/**
- * One chunk of candidate edges. Each starts at an item drawn uniformly; its far end is
- * 35% its container (repository, project, channel; skewed), 25% a person (skewed, either
- * direction) and 40% another item (skewed: popular issues and files). Duplicates are ignored.
- */
-function edgeChunkSql(ranges: Range[], count: number, now: number): string {
-  const byType = new Map(ranges.map((r) => [r.type, r]));
-  const items = ranges.filter((r) => CONTAINER[r.type]);
-  const itemLo = items[0]!.lo;
-  const itemCount = N - itemLo;
-  const person = byType.get("person")!;
-  const container = `CASE ${items
-    .map((r) => {
-      const c = byType.get(CONTAINER[r.type]!)!;
-      return `WHEN s < ${r.lo + r.count} THEN ${c.lo} + CAST(${c.count} * u * (0.5 + 0.5 * u) AS INTEGER)`;
-    })
-    .join(" ")} END`;
-  const sType = typeOf(ranges, "s");
-  const oType = typeOf(ranges, "o");
-  const edgeType = `CASE
-    WHEN kind < 35 THEN 'belongs_to'
-    WHEN kind < 50 THEN CASE WHEN ${sType} = 'commit' THEN 'pushed_by' WHEN kind < 40 THEN 'assigned_to' ELSE 'opened_by' END
-    WHEN kind < 60 THEN 'comments_on'
-    WHEN ${oType} = 'file' THEN 'touches'
-    WHEN kind < 66 THEN 'closes'
-    ELSE 'references' END`;
-  const swap = "kind >= 50 AND kind < 60"; // person → item
-  return `INSERT OR IGNORE INTO graph_edges (source_id, target_id, type, properties, weight, first_seen, last_seen)
-  WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ${count}),
-  r AS MATERIALIZED (
-    SELECT abs(random()) % 100 AS kind, ${itemLo} + abs(random()) % ${itemCount} AS s,
-           (abs(random()) % 1000000) / 1000000.0 AS u, abs(random()) % 15552000000 AS age FROM c),
-  t AS MATERIALIZED (
-    SELECT kind, s, age, CASE
-      WHEN kind < 35 THEN ${container}
-      WHEN kind < 60 THEN ${person.lo} + CAST(${person.count} * u * u AS INTEGER)
-      ELSE ${itemLo} + CAST(${itemCount} * u * u AS INTEGER) END AS o FROM r)
-  SELECT ${idOf(`CASE WHEN ${swap} THEN o ELSE s END`)}, ${idOf(`CASE WHEN ${swap} THEN s ELSE o END`)}, ${edgeType},
-         '{}', 1 + (abs(random()) % 4 = 0), ${now} - age - 2592000000, ${now} - age
-  FROM t WHERE s != o`;
-}
-
-// ---------------------------------------------------------------- the sample events
-
-/** Every handled sample: all of @octokit/webhooks-examples, the Jira, Slack and Sentry fixtures. */
-function sampleEvents(): AgentEvent[] {
-  const raw: [Vendor, string, unknown][] = [];
-  for (const entry of githubExamples as { name: string; examples: unknown[] }[]) for (const example of entry.examples) raw.push(["github", entry.name, example]);
-  raw.push(
-    ["jira", "jira:issue_created", samples.jira.issueCreated()],
-    ["jira", "jira:issue_updated", samples.jira.issueUpdated()],
-    ["jira", "comment_created", samples.jira.commentCreated()],
-    ["slack", "app_mention", samples.slack.appMention()],
-    ["slack", "message", samples.slack.messageThread()],
-    ["sentry", "issue", samples.sentry.issueCreated()],
-    ["sentry", "event_alert", samples.sentry.eventAlert()],
-    ["sentry", "metric_alert", samples.sentry.metricAlert()],
-    ["sentry", "comment", samples.sentry.comment()],
-  );
-  const events: AgentEvent[] = [];
-  for (const [vendor, type, payload] of raw) {
-    const parsed = integrations[vendor].parse(type, structuredClone(payload));
-    if (!parsed.handled) continue;
-    const event = agentEventSchema.safeParse({ ...parsed, id: "dlv_bench", vendor, deliveryKey: "bench", type, payloadRef: "payloads/bench.json", receivedAt: 1 });
-    if (event.success) events.push(event.data);
-  }
-  return events;
-}
 
 // ---------------------------------------------------------------- running it
 
