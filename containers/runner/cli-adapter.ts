@@ -6,7 +6,8 @@ import type { StreamFormat } from "./stream-json";
 
 export type McpServer = RunRequest["mcpServers"][number];
 
-export type CliInvocation = { args: string[]; input?: string };
+/** argv, stdin, and settings added to the CLI's environment. */
+export type CliInvocation = { args: string[]; input?: string; env?: Record<string, string> };
 
 export type CliAdapter = {
   name: CliName;
@@ -20,7 +21,9 @@ export type CliAdapter = {
    * or undefined when there are no servers and nothing was written.
    */
   writeMcpConfig(servers: McpServer[], dirs: { workspace: string; privateDir: string }): Promise<string | undefined>;
-  invocation(options: { prompt: string; workspace: string; mcpConfigPath?: string; maxBudgetUsd?: number }): CliInvocation;
+  invocation(options: { prompt: string; workspace: string; privateDir: string; mcpConfigPath?: string; maxBudgetUsd?: number }): CliInvocation;
+  /** Why the CLI would refuse to run in this environment, known before any clone work. */
+  refusal?(env: Record<string, string | undefined>, uid: number | undefined): string | undefined;
 };
 
 /** MCP servers as the CLIs' `mcpServers` map: remote (streamable HTTP) entries with their headers. */

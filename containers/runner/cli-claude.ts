@@ -7,6 +7,9 @@
 // of argv and its length limit. MCP servers go in a JSON file outside the
 // workspace, passed with `--mcp-config`; `--strict-mcp-config` keeps servers a
 // repository declares in its own .mcp.json out of an unattended run.
+// Each run keeps the CLI's state (settings, session transcripts) in its own
+// CLAUDE_CONFIG_DIR, so concurrent runs never share a ~/.claude, and sends no
+// telemetry, error reports or update checks.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { mcpServersMap, type CliAdapter } from "./cli-adapter";
@@ -26,11 +29,20 @@ export const claudeCli: CliAdapter = {
     return path;
   },
 
-  invocation({ prompt, mcpConfigPath, maxBudgetUsd }) {
+  invocation({ prompt, privateDir, mcpConfigPath, maxBudgetUsd }) {
     const args = ["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions"];
     if (mcpConfigPath) args.push("--mcp-config", mcpConfigPath, "--strict-mcp-config");
     // Print mode stops the run itself once it has spent this much.
     if (maxBudgetUsd !== undefined) args.push("--max-budget-usd", maxBudgetUsd.toFixed(2));
-    return { args, input: prompt };
+    const env = { CLAUDE_CONFIG_DIR: join(privateDir, "claude"), CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1" };
+    return { args, input: prompt, env };
+  },
+
+  refusal(env, uid) {
+    if (uid !== 0 || env.IS_SANDBOX === "1") return undefined;
+    return (
+      "Claude Code refuses --permission-mode bypassPermissions as root: run the runner as an unprivileged user " +
+      "(the runner image does), or set IS_SANDBOX=1 in the runner's environment when this machine is itself the sandbox"
+    );
   },
 };

@@ -113,6 +113,9 @@ export class Run {
       return failed(`${adapter.displayName} is not installed: ${hint}`);
     }
 
+    const refusal = adapter.refusal?.({ ...env, ...request.env }, process.getuid?.());
+    if (refusal) return failed(refusal);
+
     const dirs = await createRunDirs(config.workspaceRoot, request.taskId);
     onDirs(dirs);
     const credentials = request.repo && request.gitToken ? new GitCredentials(dirs.privateDir, request.gitToken, request.repo.cloneUrl) : undefined;
@@ -134,7 +137,7 @@ export class Run {
     const skills = await prepareSkills({ request, workspace: dirs.workspace, skillsDir: config.skillsDir, emit: this.emit });
     const mcpConfigPath = await adapter.writeMcpConfig(request.mcpServers, { workspace: dirs.workspace, privateDir: dirs.privateDir });
     if (before) await git.hideFromCommit(gitCtx, newPaths(before, await git.workingTreeState(gitCtx)));
-    const invocation = adapter.invocation({ prompt: buildPrompt(request, skills), workspace: dirs.workspace, mcpConfigPath, maxBudgetUsd: request.maxBudgetUsd });
+    const invocation = adapter.invocation({ prompt: buildPrompt(request, skills), workspace: dirs.workspace, privateDir: dirs.privateDir, mcpConfigPath, maxBudgetUsd: request.maxBudgetUsd });
 
     this.emit({ type: "phase", phase: "running", detail: adapter.displayName });
     const run = await runCli({
@@ -142,7 +145,7 @@ export class Run {
       binary,
       invocation,
       cwd: dirs.workspace,
-      env: { ...env, ...request.env },
+      env: { ...env, ...request.env, ...invocation.env },
       signal,
       killGraceMs: config.killGraceMs,
       emit: this.emit,
@@ -195,6 +198,16 @@ function failed(reason: string, summary?: string): Ending {
 /** Why the CLI's run counts as failed, or undefined when it succeeded. */
 function failureOf(adapter: CliAdapter, run: CliRun): string | undefined {
   const { exit, final, lastStderr } = run;
+  if (final?.isError) {
+    // The CLI ended the run itself for a reason it names; say that rather than its exit code.
+    if (final.subtype === "error_max_budget_usd" || final.terminalReason === "budget_exhausted") {
+      const spent = final.costUsd !== undefined ? ` after spending $${final.costUsd.toFixed(2)}` : "";
+      return `budget exhausted: ${adapter.displayName} stopped${spent}${final.summary ? ` (${final.summary})` : ""}`;
+    }
+    if (final.apiErrorStatus || final.terminalReason === "api_error") {
+      return `model API error${final.apiErrorStatus ? ` ${final.apiErrorStatus}` : ""}: ${final.summary || "the model API failed"}`;
+    }
+  }
   const said = final?.isError ? final.summary : undefined;
   if (exit.signal) return `${adapter.displayName} was killed by ${exit.signal}${said || lastStderr ? `: ${said || lastStderr}` : ""}`;
   if (exit.code !== 0) return `${adapter.displayName} exited with code ${exit.code}${said || lastStderr ? `: ${said || lastStderr}` : ""}`;

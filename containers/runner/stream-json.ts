@@ -32,6 +32,10 @@ export type StreamFormat = "claude" | "cursor";
 export type CliFinal = {
   isError: boolean;
   subtype?: string;
+  /** Claude Code: why the run ended (`completed`, `budget_exhausted`, `api_error`, …). */
+  terminalReason?: string;
+  /** Claude Code: the model API's HTTP status when the run ended on an API error. */
+  apiErrorStatus?: number;
   summary: string;
   costUsd?: number;
   inputTokens?: number;
@@ -57,6 +61,8 @@ const usage = z
     output_tokens: z.number().int().optional(),
     inputTokens: z.number().int().optional(),
     outputTokens: z.number().int().optional(),
+    cache_creation_input_tokens: z.number().int().optional(),
+    cache_read_input_tokens: z.number().int().optional(),
   })
   .optional();
 
@@ -66,6 +72,12 @@ const systemLine = z.looseObject({
   session_id: z.string().optional(),
   model: z.string().optional(),
   mcp_servers: z.array(z.looseObject({ name: z.string(), status: z.string().optional() })).optional(),
+  // `api_retry`: Claude Code waits and retries a failed model request.
+  attempt: z.number().optional(),
+  max_retries: z.number().optional(),
+  retry_delay_ms: z.number().optional(),
+  error_status: z.number().nullable().optional(),
+  error: z.string().optional(),
 });
 const messageLine = z.looseObject({ type: z.enum(["assistant", "user"]), message });
 const resultLine = z.looseObject({
@@ -76,6 +88,8 @@ const resultLine = z.looseObject({
   errors: z.array(z.unknown()).optional(),
   duration_ms: z.number().optional(),
   total_cost_usd: z.number().optional(),
+  terminal_reason: z.string().optional(),
+  api_error_status: z.number().nullable().optional(),
   usage,
 });
 const cursorToolLine = z.looseObject({
@@ -171,6 +185,7 @@ export function parseCursorLine(line: string): Parsed {
 
 function systemEvents(cli: StreamFormat, value: unknown): RunnerEventInput[] {
   const parsed = systemLine.safeParse(value);
+  if (parsed.success && parsed.data.subtype === "api_retry") return [apiRetryEvent(parsed.data)];
   if (!parsed.success || parsed.data.subtype !== "init") return [];
   const { model, session_id: session, mcp_servers: servers } = parsed.data;
   const parts = [`${cli} session started`];
@@ -178,6 +193,14 @@ function systemEvents(cli: StreamFormat, value: unknown): RunnerEventInput[] {
   if (model) parts.push(`model ${model}`);
   if (servers?.length) parts.push(`MCP ${servers.map((s) => `${s.name} (${s.status ?? "unknown"})`).join(", ")}`);
   return [{ type: "log", level: "info", message: parts.join("; ") }];
+}
+
+/** A model request failed and the CLI retries it: worth a line in the task log while it waits. */
+function apiRetryEvent(line: z.infer<typeof systemLine>): RunnerEventInput {
+  const status = line.error_status ? `${line.error_status}${line.error ? ` ${line.error}` : ""}` : (line.error ?? "no response");
+  const attempt = line.attempt !== undefined ? ` (retry ${line.attempt}${line.max_retries !== undefined ? ` of ${line.max_retries}` : ""})` : "";
+  const wait = line.retry_delay_ms !== undefined ? `, next try in ${Math.round(line.retry_delay_ms)} ms` : "";
+  return { type: "log", level: "warn", message: `model API request failed: ${status}${attempt}${wait}` };
 }
 
 function claudeMessageEvents(value: unknown): RunnerEventInput[] {
@@ -266,12 +289,21 @@ function resultOf(value: unknown): Parsed {
       isError,
       subtype: r.subtype,
       summary: r.result ?? (errors || r.subtype || ""),
+      ...(r.terminal_reason ? { terminalReason: r.terminal_reason } : {}),
+      ...(r.api_error_status ? { apiErrorStatus: r.api_error_status } : {}),
       costUsd: r.total_cost_usd,
-      inputTokens: r.usage?.input_tokens ?? r.usage?.inputTokens,
+      inputTokens: inputTokens(r.usage),
       outputTokens: r.usage?.output_tokens ?? r.usage?.outputTokens,
       durationMs: r.duration_ms === undefined ? undefined : Math.round(r.duration_ms),
     },
   };
+}
+
+/** Every input token the model read: fresh, written to the prompt cache, and read from it. */
+function inputTokens(usage: z.infer<typeof resultLine>["usage"]): number | undefined {
+  const fresh = usage?.input_tokens ?? usage?.inputTokens;
+  if (fresh === undefined) return undefined;
+  return fresh + (usage?.cache_creation_input_tokens ?? 0) + (usage?.cache_read_input_tokens ?? 0);
 }
 
 function textOf(content: string | z.infer<typeof block>[]): string {

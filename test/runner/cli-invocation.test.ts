@@ -5,7 +5,7 @@ import { cursorCli } from "../../containers/runner/cli-cursor";
 
 describe("CLI invocations", () => {
   it("runs Claude Code in print mode with stream-json, the prompt on stdin, and the task's remaining budget", () => {
-    const { args, input } = claudeCli.invocation({ prompt: "fix it", workspace: "/w", mcpConfigPath: "/p/mcp.json", maxBudgetUsd: 3.5 });
+    const { args, input, env } = claudeCli.invocation({ prompt: "fix it", workspace: "/w", privateDir: "/p", mcpConfigPath: "/p/mcp.json", maxBudgetUsd: 3.5 });
     expect(args).toEqual([
       "-p",
       "--output-format",
@@ -20,14 +20,23 @@ describe("CLI invocations", () => {
       "3.50",
     ]);
     expect(input).toBe("fix it");
+    // Its own state directory per run, and no traffic beyond the model API.
+    expect(env).toEqual({ CLAUDE_CONFIG_DIR: "/p/claude", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1" });
+  });
+
+  it("says before any clone work that Claude Code will refuse bypassPermissions as root, unless IS_SANDBOX=1", () => {
+    expect(claudeCli.refusal?.({}, 0)).toMatch(/refuses --permission-mode bypassPermissions as root.*IS_SANDBOX=1/);
+    expect(claudeCli.refusal?.({ IS_SANDBOX: "1" }, 0)).toBeUndefined();
+    expect(claudeCli.refusal?.({}, 1000)).toBeUndefined();
+    expect(cursorCli.refusal?.({}, 0)).toBeUndefined();
   });
 
   it("leaves the budget flag out when there is no budget", () => {
-    expect(claudeCli.invocation({ prompt: "x", workspace: "/w" }).args).not.toContain("--max-budget-usd");
+    expect(claudeCli.invocation({ prompt: "x", workspace: "/w", privateDir: "/p" }).args).not.toContain("--max-budget-usd");
   });
 
   it("runs cursor-agent in print mode with stream-json and the prompt as the last argument", () => {
-    const { args } = cursorCli.invocation({ prompt: "fix it", workspace: "/w" });
+    const { args } = cursorCli.invocation({ prompt: "fix it", workspace: "/w", privateDir: "/p" });
     expect(args.slice(0, 3)).toEqual(["-p", "--output-format", "stream-json"]);
     expect(args.at(-1)).toBe("fix it");
   });

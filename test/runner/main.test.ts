@@ -27,6 +27,8 @@ async function startProcess(command: string, args: string[]): Promise<Started> {
       SKILLS_DIR: resolve("skills"),
       WORKSPACE_ROOT: join(dir, "workspaces"),
       RUNNER_KILL_GRACE_MS: "300",
+      // As root, the runner fails Claude runs unless the machine declares itself the sandbox.
+      ...(process.getuid?.() === 0 ? { IS_SANDBOX: "1" } : {}),
     },
   });
   const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));

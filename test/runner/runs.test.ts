@@ -71,7 +71,8 @@ describe("a Claude run on a repository", () => {
       outcome: "succeeded",
       summary: "Added agent-notes.md and linked it from the README.",
       costUsd: 0.0687,
-      inputTokens: 2210,
+      // Fresh input plus the prompt cache's reads and writes: every token the model read.
+      inputTokens: 27146,
       outputTokens: 402,
       durationMs: 12044,
     });

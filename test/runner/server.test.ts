@@ -126,6 +126,8 @@ describe("cancel and health", () => {
     await postRun(runner.url, runRequest({ taskId: "task-health", prompt: "Hello [fake:hang]" }));
     await waitFor(async () => ((await (await fetch(`${runner.url}/health`)).json()) as { runs: number }).runs >= 1);
     await fetch(`${runner.url}/runs/task-health/cancel`, { method: "POST" });
+    // A cancelled run counts until its process group has ended (SIGTERM, then the grace period).
+    await waitFor(async () => ((await (await fetch(`${runner.url}/health`)).json()) as { runs: number }).runs === 0);
     const health = await fetch(`${runner.url}/health`);
     expect(await health.json()).toEqual({ status: "ok", runs: 0 });
     expect(await errorOf(await fetch(`${runner.url}/nowhere`))).toMatchObject({ status: 404, code: "not_found" });

@@ -68,7 +68,8 @@ describe("Claude Code stream-json", () => {
       subtype: "success",
       summary: "The repository holds a single README. Nothing needs to change for this request.",
       costUsd: 0.0421,
-      inputTokens: 1250,
+      // input_tokens + cache_creation_input_tokens + cache_read_input_tokens of the result line.
+      inputTokens: 13730,
       outputTokens: 310,
       durationMs: 8123,
     });

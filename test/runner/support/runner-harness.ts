@@ -1,7 +1,7 @@
 // Starts the real runner server on an ephemeral port with the fake CLIs first
 // on the PATH of the processes it spawns (the test process's own PATH is left
 // alone), and reads its NDJSON event streams.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
@@ -11,6 +11,19 @@ import { silentLogger } from "../../../containers/runner/log";
 import { createRunnerServer, type RunnerServer } from "../../../containers/runner/server";
 
 export const FAKE_CLI_DIR = resolve("test/fixtures/fake-cli");
+/** The real Claude Code CLI, a pinned dev dependency (its native binary comes as an optional one). */
+export const REAL_CLAUDE_BIN = resolve("node_modules/.bin/claude");
+
+/** The runner environment that makes its Claude runs use the real CLI against `modelUrl`. */
+export function realClaudeEnv(modelUrl: string): Record<string, string> {
+  return {
+    CLAUDE_BIN: REAL_CLAUDE_BIN,
+    ANTHROPIC_BASE_URL: modelUrl,
+    ANTHROPIC_API_KEY: "sk-ant-scripted-model-key",
+    // One retry, so the model-API failure tests end in seconds, not the CLI's default ten.
+    CLAUDE_CODE_MAX_RETRIES: "1",
+  };
+}
 
 export type TestRunner = {
   url: string;
@@ -32,6 +45,9 @@ export async function startRunner(options: { env?: Record<string, string>; pathP
     // Git must not read the developer's or CI's own config (signing, hooks, helpers).
     GIT_CONFIG_GLOBAL: "/dev/null",
     GIT_CONFIG_NOSYSTEM: "1",
+    // Tests run as root here (and in CI), where Claude Code refuses bypassPermissions unless the
+    // machine says it is a sandbox; the runner checks the same and fails such runs up front.
+    ...(process.getuid?.() === 0 ? { IS_SANDBOX: "1" } : {}),
     ...options.env,
   };
   const server = createRunnerServer(loadConfig(env), silentLogger);
@@ -60,6 +76,7 @@ export type RunInput = {
   env?: Record<string, string>;
   redact?: string[];
   timeoutMs?: number;
+  maxBudgetUsd?: number;
 };
 
 export function runRequest(input: RunInput): Record<string, unknown> {
@@ -125,4 +142,20 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     if (Date.now() > deadline) throw new Error("timed out waiting");
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Pids of every live process whose environment holds `name=value` (a run's CLI and all it started). */
+export function processesWithEnv(name: string, value: string): number[] {
+  const wanted = `${name}=${value}`;
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(wanted) && isAlive(pid)) pids.push(pid);
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pids;
 }
