@@ -1,11 +1,13 @@
 // /mcp/:server in the Worker: authenticate the bearer token (D1, by hash),
-// check the server is in its scopes, take one request from the token's bucket
-// (McpRateLimiter), then hand the request to the token's McpHost object.
+// check the server is in its scopes, take the request from the token's limiter
+// (McpRateLimiter: calls against the token's rate, the rest against the session
+// bound; see request-kind.ts), then hand the request to the token's McpHost object.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../workers/app-env";
 import { errorBody, type ErrorCode } from "../workers/errors";
 import type { McpRateLimiter } from "./rate-limiter";
 import type { McpHost } from "./host";
+import { classifyRequest, type RequestKind } from "./request-kind";
 import { verifyToken } from "./auth/tokens";
 import { isServed } from "./servers";
 
@@ -26,6 +28,14 @@ function refuse(c: Context<AppEnv>, status: 401 | 403 | 404 | 429, code: ErrorCo
 function unauthorized(c: Context<AppEnv>, reason: keyof typeof REASONS) {
   const challenge = reason === "missing" ? REALM : `${REALM}, error="invalid_token", error_description="${REASONS[reason]}"`;
   return refuse(c, 401, "unauthorized", REASONS[reason], { "WWW-Authenticate": challenge });
+}
+
+function limitMessage(request: RequestKind, rate: number): string {
+  if (request.kind === "session") {
+    return `more than ${rate} requests per second of session traffic (initialize, notifications, lists, ping, streams) for this token: the session-traffic limit`;
+  }
+  if (request.count > rate) return `a batch of ${request.count} calls is more than the ${rate} calls per second this token may make`;
+  return `more than ${rate} calls (tools/call, resources/read, prompts/get) per second for this token`;
 }
 
 export function mcpRoutes() {
@@ -58,13 +68,14 @@ export function mcpRoutes() {
       });
     }
 
+    const request = await classifyRequest(c.req.raw);
+    c.get("log").mcpKind = request.kind;
+    const config = c.get("config");
+    const rate = request.kind === "calls" ? (check.rateLimitPerSecond ?? config.MCP_RATE_LIMIT_PER_SECOND) : config.MCP_SESSION_RATE_LIMIT_PER_SECOND;
     const limiter = c.env.MCP_RATE_LIMITER.get(c.env.MCP_RATE_LIMITER.idFromName(principal.tokenId)) as DurableObjectStub<McpRateLimiter>;
-    const rate = check.rateLimitPerSecond ?? c.get("config").MCP_RATE_LIMIT_PER_SECOND;
-    const taken = await limiter.take(rate);
+    const taken = await limiter.take(request.kind, rate, request.kind === "calls" ? request.count : 1);
     if (!taken.allowed) {
-      return refuse(c, 429, "rate_limited", `more than ${rate} requests per second for this token`, {
-        "Retry-After": String(taken.retryAfterSeconds),
-      });
+      return refuse(c, 429, "rate_limited", limitMessage(request, rate), { "Retry-After": String(taken.retryAfterSeconds) });
     }
 
     const host = c.env.MCP_HOST.get(c.env.MCP_HOST.idFromName(`${server}:${principal.tokenId}`)) as DurableObjectStub<McpHost>;

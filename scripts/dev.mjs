@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run dev`: the whole platform locally on its embedded defaults.
 //  1. creates .dev.vars from the example when missing and applies D1 migrations locally;
-//  2. starts the agent runner as a local process (no container engine here), using the
-//     replaying fake CLI when the real one or its API key is missing;
+//  2. starts the agent runner as a local process (no container engine here) with the real
+//     Claude Code CLI, talking to Anthropic with ANTHROPIC_API_KEY or else to a local scripted
+//     model (test/support/scripted-model.mjs);
 //  3. starts the fake vendor APIs for every vendor without credentials in .dev.vars, and a
 //     local git remote for the sample repository, so the whole loop runs on one machine;
 //  4. runs `wrangler dev` (D1, Queues, R2, Durable Objects in workerd; containers off)
@@ -97,18 +98,44 @@ if (migrate.status !== 0) {
 
 const vars = {};
 
-// The local runner, with the fake CLIs first on PATH when the real CLI or its key is missing.
+// The local runner. Claude tasks run the real Claude Code CLI (on PATH, else the pinned dev
+// dependency): with ANTHROPIC_API_KEY it talks to Anthropic; without one, to a local scripted
+// model whose `[fake:…]` switches (test/support/fake-switches.mjs) pick what it makes the CLI
+// do. AGENT_BOT_CLAUDE=fake, or no CLI at all, selects the replaying fake CLI instead.
 const runnerPort = await freePort();
 const fakeCliDir = join(root, "test/fixtures/fake-cli");
-const realClaude = onPath("claude") && Boolean(devVars.ANTHROPIC_API_KEY);
+const claudeBin = onPath("claude") ? "claude" : existsSync(join(root, "node_modules/.bin/claude")) ? join(root, "node_modules/.bin/claude") : undefined;
+const useRealClaude = Boolean(claudeBin) && process.env.AGENT_BOT_CLAUDE !== "fake";
 const realCursor = onPath("cursor-agent") && Boolean(devVars.CURSOR_API_KEY);
 const runnerEnv = { ...process.env, PORT: String(runnerPort), HOST: "127.0.0.1" };
-if (!realClaude) runnerEnv.CLAUDE_BIN = join(fakeCliDir, "claude");
+let model;
+let claudeSays;
+if (useRealClaude) {
+  runnerEnv.CLAUDE_BIN = claudeBin;
+  if (devVars.ANTHROPIC_API_KEY) {
+    claudeSays = `real CLI (${claudeBin}) → Anthropic's API`;
+  } else {
+    const { startScriptedModel } = await import("../test/support/scripted-model.mjs");
+    const { fakeSwitchScript } = await import("../test/support/fake-switches.mjs");
+    model = await startScriptedModel({ port: Number(process.env.MODEL_PORT) || 0, script: fakeSwitchScript });
+    // The key only satisfies the CLI's check; the scripted model ignores it. Two retries keep
+    // [fake:fail] to seconds.
+    Object.assign(runnerEnv, { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: "dev-scripted-model", CLAUDE_CODE_MAX_RETRIES: "2" });
+    claudeSays = `real CLI (${claudeBin}) → scripted model on ${model.url} (no ANTHROPIC_API_KEY; [fake:…] switches pick its script)`;
+  }
+} else {
+  runnerEnv.CLAUDE_BIN = join(fakeCliDir, "claude");
+  claudeSays = `replaying fake CLI (${claudeBin ? "AGENT_BOT_CLAUDE=fake" : "no claude on PATH or in node_modules"})`;
+}
+if (process.getuid?.() === 0 && process.env.IS_SANDBOX !== "1") {
+  // Claude Code refuses bypassPermissions as root unless IS_SANDBOX is exactly "1", and the
+  // runner fails such runs up front (it cannot tell a fake binary from the real one); a
+  // developer's own machine is the sandbox of a local run. The runner image runs it unprivileged.
+  runnerEnv.IS_SANDBOX = "1";
+  claudeSays += "; running as root, so the runner sets IS_SANDBOX=1 for it";
+}
 if (!realCursor) runnerEnv.CURSOR_BIN = join(fakeCliDir, "cursor-agent");
-console.log(
-  `agent runner on http://127.0.0.1:${runnerPort} — claude: ${realClaude ? "real CLI" : "replaying fake CLI (no claude on PATH or no ANTHROPIC_API_KEY)"}, ` +
-    `cursor: ${realCursor ? "real CLI" : "replaying fake CLI"}`,
-);
+console.log(`agent runner on http://127.0.0.1:${runnerPort} — claude: ${claudeSays}, cursor: ${realCursor ? "real CLI" : "replaying fake CLI"}`);
 children.push(spawn(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "containers/runner/main.ts")], { stdio: "inherit", env: runnerEnv }));
 vars.RUNNER_URL = `http://127.0.0.1:${runnerPort}`;
 
@@ -197,6 +224,7 @@ async function printSummary() {
       `  Worker:    ${workerUrl}`,
       ...(dashboardUrl ? [`  Dashboard: ${dashboardUrl}  (sign in with ${token})`] : []),
       ...(fakes ? [`  Fake vendor APIs: ${fakes.url}/_calls`] : []),
+      ...(model ? [`  Scripted model: ${model.url}/_requests  (what the real Claude Code CLI sent it)`] : []),
       "  Send a webhook: npm run send -- github issue_comment",
       "",
     ].join("\n"),
@@ -208,6 +236,7 @@ async function stop(code) {
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   await fakes?.stop();
+  await model?.stop();
   process.exit(code);
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(0));

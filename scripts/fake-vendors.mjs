@@ -128,6 +128,21 @@ function githubRoutes(state) {
         html_url: `https://github.com/${repoKey(p)}`,
         default_branch: "main",
       })],
+    // An issue the fake has not been told about reads as an open one named after its number.
+    ["GET", "/repos/:owner/:repo/issues/:number", (ctx, p) =>
+      json(200, {
+        id: 2_000_000 + Number(p.number),
+        number: Number(p.number),
+        title: `Issue ${p.number} of ${repoKey(p)}`,
+        body: "An issue served by the fake GitHub API.",
+        state: "open",
+        user: { login: "Codertocat" },
+        labels: [],
+        assignees: [],
+        html_url: `https://github.com/${repoKey(p)}/issues/${p.number}`,
+        created_at: "2026-01-01T00:00:00Z",
+        updated_at: "2026-01-01T00:00:00Z",
+      })],
     ["POST", "/repos/:owner/:repo/issues/:number/comments", (ctx, p) => {
       if (typeof ctx.body?.body !== "string") return missingField("body");
       const now = new Date().toISOString();

@@ -128,8 +128,10 @@ export const configSchema = z.object({
   ANTHROPIC_API_KEY: secret,
 
   // MCP servers (/mcp/*).
-  /** Requests per second each MCP token may make, unless the token sets its own. */
+  /** Calls (tools/call, resources/read, prompts/get) per second each MCP token may make, unless the token sets its own. */
   MCP_RATE_LIMIT_PER_SECOND: positiveInt(10),
+  /** Every other MCP request (initialize, notifications, lists, SSE, DELETE) per second per token: a bound on floods, not on work. */
+  MCP_SESSION_RATE_LIMIT_PER_SECOND: positiveInt(100),
   CURSOR_API_KEY: secret,
 });
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 // The whole path a developer exercises by hand: real `wrangler dev`, the real
-// send script, then the API — webhook → queue → consumer → TaskAgent → D1.
+// send script, then the API — webhook → queue → consumer → TaskAgent → D1 — with the real
+// Claude Code CLI in the local runner, answered by the scripted model `npm run dev` starts.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -12,11 +13,14 @@ let server: DevServer;
 let token: string;
 /** The fake vendor APIs `npm run dev` starts (no vendor credentials in .dev.vars). */
 let fakeVendors: string;
+/** The scripted model `npm run dev` starts when .dev.vars has no ANTHROPIC_API_KEY. */
+let model: string;
 
 beforeAll(async () => {
-  const port = await freePort();
+  const [port, modelPort] = [await freePort(), await freePort()];
   fakeVendors = `http://127.0.0.1:${port}`;
-  server = await startDevServer({ env: { FAKE_VENDORS_PORT: String(port) } });
+  model = `http://127.0.0.1:${modelPort}`;
+  server = await startDevServer({ env: { FAKE_VENDORS_PORT: String(port), MODEL_PORT: String(modelPort) } });
   token = devVars().API_TOKEN ?? "dev-api-token";
 });
 
@@ -83,7 +87,7 @@ describe("wrangler dev end to end", () => {
     // Task ids are derived from delivery ids (workers/queue/task-spec.ts).
     const taskId = deliveryId.replace(/^dlv_/, "task_");
 
-    // The local runner clones the seeded local remote and replays the fake Claude CLI.
+    // The local runner clones the seeded local remote and runs the real Claude Code CLI.
     const task = await eventually(async () => (await githubTasks()).find((t) => t.id === taskId && t.status === "succeeded"));
     expect(task).toMatchObject({ vendor: "github", status: "succeeded", deliveryId, attempt: 1 });
 
@@ -95,7 +99,7 @@ describe("wrangler dev end to end", () => {
 
   it("reports in the GitHub thread: tracking comment created, edited, pull request opened", async () => {
     await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
-    // [fake:write] makes the fake CLI change a file, so the runner commits and pushes a branch.
+    // [fake:write] makes the model have the CLI write a file, so the runner commits and pushes a branch.
     const deliveryId = await sendAccepted("--text", "[fake:write] fix the typo in the README");
     const taskId = deliveryId.replace(/^dlv_/, "task_");
     const detail = await eventually(async () => {
@@ -117,6 +121,48 @@ describe("wrangler dev end to end", () => {
     expect(calls.indexOf(post!)).toBeLessThan(calls.indexOf(pull!));
     expect(edits.at(-1)?.body.body).toContain(detail.task.pullRequestUrl!);
     expect(calls.filter((c) => c.method === "POST" && c.path === comments)).toHaveLength(1);
+  });
+
+  it("gives the real CLI the platform's MCP tools: it loads get_issue with ToolSearch and calls it through /mcp/github", async () => {
+    await fetch(`${model}/_requests`, { method: "DELETE" });
+    await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
+    const deliveryId = await sendAccepted("--text", "[fake:mcp] what does Codertocat/Hello-World#1 say?");
+    const taskId = deliveryId.replace(/^dlv_/, "task_");
+    await eventually(async () => ((await api<{ task: Task }>(`/api/tasks/${taskId}`)).body.task?.status === "succeeded" ? true : undefined), 60_000);
+
+    type ModelRequest = { path: string; turn?: number; body: { messages: unknown[]; tools: { name: string }[] }; answer?: { content: { text?: string }[] } };
+    const turns = ((await (await fetch(`${model}/_requests`)).json()) as ModelRequest[]).filter((r) => r.turn !== undefined);
+    // The first request already names every platform server's tools; none failed to list.
+    const first = JSON.stringify(turns[0]!.body);
+    expect(first).not.toMatch(/listing their tools failed/);
+    for (const server of ["agent-bot", "agent-bot-github", "agent-bot-jira", "agent-bot-sentry", "agent-bot-slack"]) expect(first).toContain(`mcp__${server}__`);
+    // Loaded by ToolSearch, then offered with its schema and called.
+    expect(turns[1]!.body.tools.map((t) => t.name)).toContain("mcp__agent-bot-github__get_issue");
+    type Call = { method: string; path: string; authorization: string | null };
+    const calls = (await (await fetch(`${fakeVendors}/_calls`)).json()) as Call[];
+    expect(calls).toContainEqual(expect.objectContaining({ method: "GET", path: "/github/repos/Codertocat/Hello-World/issues/1" }));
+    // The tool's result reached the model, which quoted the fake issue's title.
+    expect(JSON.stringify(turns[2]!.body.messages.at(-2) ?? turns[2]!.body.messages)).toContain("Issue 1 of Codertocat/Hello-World");
+    expect(turns[2]!.answer?.content[0]?.text).toBe("The issue is titled: Issue 1 of Codertocat/Hello-World");
+  });
+
+  it("a failing model API fails the task with a readable reason, in the API and in the thread", async () => {
+    await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
+    const deliveryId = await sendAccepted("--text", "[fake:fail] try anyway");
+    const taskId = deliveryId.replace(/^dlv_/, "task_");
+    const task = await eventually(async () => {
+      const { body } = await api<{ task: Task & { reason: string | null } }>(`/api/tasks/${taskId}`);
+      return body.task?.status === "failed" ? body.task : undefined;
+    }, 60_000);
+    expect(task.reason).toMatch(/^model API error 500: API Error: 500 scripted failure/);
+
+    type Call = { method: string; path: string; body: { body?: string } };
+    const edits = await eventually(async () => {
+      const calls = (await (await fetch(`${fakeVendors}/_calls`)).json()) as Call[];
+      const found = calls.filter((c) => c.method === "PATCH" && c.path.includes("/issues/comments/") && c.body.body?.includes(taskId));
+      return found.some((c) => /model API error 500/.test(c.body.body ?? "")) ? found : undefined;
+    });
+    expect(edits.at(-1)?.body.body).toMatch(/model API error 500/);
   });
 
   it("creates exactly one task for a delivery sent twice", async () => {

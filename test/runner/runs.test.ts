@@ -1,5 +1,9 @@
 // Whole runs through the real server: fake CLIs as real processes, git against
-// a bare repository in a temp dir, events read back over HTTP.
+// a bare repository in a temp dir, events read back over HTTP. The fake `claude` is here for
+// what the real one cannot be made to do (real-claude.test.ts covers the rest with the real
+// CLI): record the argv, stdin, environment and MCP file it was handed (FAKE_CLI_RECORD), replay
+// a recorded trace with prompt-cache figures, print half a line and SIGKILL itself, start a
+// grandchild and ignore SIGTERM.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -23,7 +23,8 @@ export type Turn =
   | { error: 429 | 500 | 529; times?: number; retryAfter?: number; message?: string; then?: Turn }
   | { hang: true }
   | { blocks: { text: string }[]; intervalMs?: number; usage?: Usage }
-  | { repeat: Turn };
+  | { repeat: Turn }
+  | ((request: ModelRequest) => Turn);
 
 export type Usage = { input_tokens?: number; output_tokens?: number };
 

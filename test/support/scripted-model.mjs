@@ -2,7 +2,8 @@
 // without a model (ANTHROPIC_BASE_URL=<url>). It answers what the CLI sends:
 //   POST /v1/messages                streaming (SSE) or not
 //   POST /v1/messages/count_tokens   a token estimate
-// and records every request so a test can assert what the model received.
+// and records every request so a test can assert what the model received (in process, or from
+// another one with GET /_requests; DELETE /_requests forgets them).
 //
 // The wire format follows Anthropic's Messages API reference, "Streaming messages": an SSE
 // stream of `message_start`, then per content block `content_block_start` / `content_block_delta`
@@ -25,8 +26,11 @@
 //   { hang: true }                                    start the stream and never finish it
 //   { blocks: [{ text }…], intervalMs }               text blocks sent intervalMs apart
 //   { repeat: turn }                                  answer every later request with `turn`
+//   (request) => turn                                 a turn made from the request it answers
+//                                                      (say, from the tool result it carries)
 // Any turn may carry `usage: { input_tokens, output_tokens }` (else an estimate from the
 // request's size) and `delayMs` before it answers. Past the last turn the answer is "Done.".
+// In streamed text, `{{emitted_at}}` becomes the moment the block is sent (Date.now()).
 import { createServer } from "node:http";
 
 const MAIN_MARKER = /Primary working directory/;
@@ -52,6 +56,11 @@ export async function startScriptedModel({ port = 0, script = () => undefined, s
       return sendError(res, 400, "invalid_request_error", "request body is not JSON");
     }
     const url = new URL(req.url ?? "/", "http://model.local");
+    // For another process (an end-to-end test of `npm run dev`): what the model has received.
+    if (url.pathname === "/_requests") {
+      if (req.method === "DELETE") requests.length = 0;
+      return sendJson(res, 200, req.method === "DELETE" ? { cleared: true } : requests);
+    }
     /** @type {ModelRequest} */
     const request = { method: req.method ?? "GET", path: url.pathname, headers: req.headers, body, receivedAt: Date.now() };
     requests.push(request);
@@ -67,6 +76,7 @@ export async function startScriptedModel({ port = 0, script = () => undefined, s
     const index = (body?.messages ?? []).filter((m) => m.role === "assistant").length;
     request.turn = turns ? index : undefined;
     let turn = turns ? pickTurn(turns, index) : { text: sideAnswer };
+    if (typeof turn === "function") turn = turn(request);
 
     if (turn.error) {
       const key = `${turnKey(body)}#${index}`;
@@ -150,9 +160,9 @@ export function workingDirectory(body) {
   return /Primary working directory:\s*(\S+)/.exec(`${systemText(body)}\n${messagesText(body)}`)?.[1];
 }
 
-/** The tool_result blocks in the request's last user message. */
+/** The tool_result blocks in the request's last user message (a `system` turn may follow it). */
 export function lastToolResults(body) {
-  const last = (body?.messages ?? []).at(-1);
+  const last = (body?.messages ?? []).findLast((m) => m.role === "user");
   if (!last || !Array.isArray(last.content)) return [];
   return last.content.filter((block) => block?.type === "tool_result");
 }
@@ -211,8 +221,9 @@ async function stream(res, message, turn) {
   for (const [index, block] of message.content.entries()) {
     if (index > 0 && turn.intervalMs) await sleep(turn.intervalMs);
     if (block.type === "text") {
+      const text = block.text.replaceAll("{{emitted_at}}", String(Date.now()));
       send("content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } });
-      send("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: block.text } });
+      send("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text } });
     } else {
       send("content_block_start", { type: "content_block_start", index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } });
       const json = JSON.stringify(block.input);

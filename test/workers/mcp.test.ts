@@ -5,6 +5,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { classifyBody } from "../../mcp/request-kind";
 import { installFakeRunner } from "./fake-runner";
 import { api } from "./support";
 
@@ -26,12 +27,14 @@ async function issueToken(body: Record<string, unknown>): Promise<Issued> {
   return (await res.json()) as Issued;
 }
 
-async function connect(server: string, token: string, sent: string[] = []): Promise<Client> {
+async function connect(server: string, token: string, sent: string[] = [], statuses: number[] = []): Promise<Client> {
   const transport = new StreamableHTTPClientTransport(new URL(`${BASE}/mcp/${server}`), {
     requestInit: { headers: { authorization: `Bearer ${token}` } },
-    fetch: (url, init) => {
+    fetch: async (url, init) => {
       sent.push(`${init?.method ?? "GET"} ${String(url)}`);
-      return exports.default.fetch(url, init);
+      const res = await exports.default.fetch(url, init);
+      statuses.push(res.status);
+      return res;
     },
   });
   const client = new Client({ name: "agent-bot-test", version: "1.0.0" });
@@ -387,21 +390,124 @@ describe("MCP: auth", () => {
   });
 });
 
-describe("MCP: rate limit", () => {
-  it("the 11th request inside a second → 429 with Retry-After; other tokens are unaffected", async () => {
-    const { token } = await issueToken({ rateLimitPerSecond: undefined });
-    const first = await Promise.all(Array.from({ length: 10 }, (_, i) => rawPost("github", token, { jsonrpc: "2.0", id: i, method: "tools/list" })));
-    expect(first.map((r) => r.status)).toEqual(Array(10).fill(200));
-    const eleventh = await rawPost("github", token);
-    expect(eleventh.status).toBe(429);
-    expect(eleventh.headers.get("retry-after")).toBe("1");
-    expect(await eleventh.json()).toMatchObject({ error: { code: "rate_limited" } });
+/** The JSON-RPC message of a raw answer, whether the host answered with JSON or one SSE event. */
+async function rpcMessage(res: Response): Promise<any> {
+  const body = await res.text();
+  if (!res.headers.get("content-type")?.includes("text/event-stream")) return JSON.parse(body);
+  const data = body.split("\n").filter((line) => line.startsWith("data:"));
+  return JSON.parse(data.at(-1)!.slice("data:".length));
+}
 
+const ALL_SERVERS = ["agent-bot", "github", "jira", "slack", "sentry"];
+const ISSUE_7 = { number: 7, title: "Checkout fails", state: "open", body: "Steps…", user: { login: "octocat" }, labels: [], assignees: [], comments: 0 };
+const getIssue = (id: number) => ({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "get_issue", arguments: { owner: "acme", repo: "shop", issue_number: 7 } } });
+const initialize = (id: number) => ({
+  jsonrpc: "2.0",
+  id,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "agent-bot-test", version: "1.0.0" } },
+});
+
+describe("MCP: rate limit", () => {
+  it("classifies requests: tools/call, resources/read and prompts/get are calls (one per batch entry); the rest is session traffic", () => {
+    expect(classifyBody(JSON.stringify(getIssue(1)))).toEqual({ kind: "calls", count: 1 });
+    expect(classifyBody(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "resources/read", params: { uri: "x:" } }))).toEqual({ kind: "calls", count: 1 });
+    expect(classifyBody(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "prompts/get", params: { name: "p" } }))).toEqual({ kind: "calls", count: 1 });
+    expect(classifyBody(JSON.stringify([getIssue(1), { jsonrpc: "2.0", id: 2, method: "tools/list" }, getIssue(3)]))).toEqual({ kind: "calls", count: 2 });
+    for (const method of ["initialize", "notifications/initialized", "tools/list", "resources/list", "prompts/list", "ping"]) {
+      expect(classifyBody(JSON.stringify({ jsonrpc: "2.0", id: 1, method }))).toEqual({ kind: "session" });
+    }
+    expect(classifyBody(JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "tools/list" }]))).toEqual({ kind: "session" });
+    expect(classifyBody(JSON.stringify({ jsonrpc: "2.0", id: 1, result: {} }))).toEqual({ kind: "session" });
+    expect(classifyBody("{ not json")).toEqual({ kind: "session" });
+    expect(classifyBody("")).toEqual({ kind: "session" });
+  });
+
+  it("a client's start-up on all five servers with one token (default limit) is never limited, and every tools/list lists tools", async () => {
+    const { token } = await issueToken({ servers: ALL_SERVERS, rateLimitPerSecond: undefined });
+    // As Claude Code does it: one SDK client per server, all connecting at once.
+    const sent: string[] = [];
+    const statuses: number[] = [];
+    const listed = await Promise.all(
+      ALL_SERVERS.map(async (server) => {
+        const client = await connect(server, token, sent, statuses);
+        const { tools } = await client.listTools();
+        await client.close();
+        return tools.length;
+      }),
+    );
+    expect(sent.length).toBeGreaterThanOrEqual(15);
+    expect(statuses).not.toContain(429);
+    for (const count of listed) expect(count).toBeGreaterThan(0);
+
+    // And as one burst: initialize, notifications/initialized and tools/list for each server, all in flight together.
+    const burst = await issueToken({ servers: ALL_SERVERS, rateLimitPerSecond: undefined });
+    const answers = await Promise.all(
+      ALL_SERVERS.flatMap((server) => [
+        rawPost(server, burst.token, initialize(1)),
+        rawPost(server, burst.token, { jsonrpc: "2.0", method: "notifications/initialized" }),
+        rawPost(server, burst.token, { jsonrpc: "2.0", id: 2, method: "tools/list" }),
+      ]),
+    );
+    expect(answers).toHaveLength(15);
+    expect(answers.map((r) => r.status)).not.toContain(429);
+    for (let i = 0; i < answers.length; i += 3) {
+      expect((await rpcMessage(answers[i]!)).result).toMatchObject({ serverInfo: expect.any(Object) });
+      expect(answers[i + 1]!.status).toBe(202);
+      expect((await rpcMessage(answers[i + 2]!)).result.tools.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("the 11th tools/call inside a second → 429 with Retry-After, and GitHub sees only the 10; other tokens are unaffected", async () => {
+    github.on("GET", "/repos/acme/shop/issues/7", { body: ISSUE_7 });
+    const { token } = await issueToken({ rateLimitPerSecond: undefined });
+    const answers = await Promise.all(Array.from({ length: 11 }, (_, i) => rawPost("github", token, getIssue(i))));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    const refused = answers.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.headers.get("retry-after")).toBe("1");
+    expect(await refused[0]!.json()).toMatchObject({ error: { code: "rate_limited", message: expect.stringContaining("calls") } });
+    expect(github.calls).toHaveLength(10);
+
+    // Session traffic has its own bound: the token can still list.
+    expect((await rawPost("github", token, { jsonrpc: "2.0", id: 99, method: "tools/list" })).status).toBe(200);
     const other = await issueToken({ rateLimitPerSecond: undefined });
-    expect((await rawPost("github", other.token)).status).toBe(200);
+    expect((await rawPost("github", other.token, getIssue(1))).status).toBe(200);
 
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect((await rawPost("github", token)).status).toBe(200);
+    expect((await rawPost("github", token, getIssue(12))).status).toBe(200);
+  });
+
+  it("a flood of initialize requests is still bounded by the session-traffic limit (100/s), without spending the calls budget", async () => {
+    github.on("GET", "/repos/acme/shop/issues/7", { body: ISSUE_7 });
+    const { token } = await issueToken({ rateLimitPerSecond: undefined });
+    const answers = await Promise.all(Array.from({ length: 120 }, (_, i) => rawPost("github", token, initialize(i))));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(100);
+    const refused = answers.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    for (const res of refused) {
+      expect(res.headers.get("retry-after")).toBe("1");
+      expect(await res.json()).toMatchObject({ error: { code: "rate_limited", message: expect.stringContaining("session-traffic limit") } });
+    }
+    const call = await rawPost("github", token, getIssue(200));
+    expect(call.status).toBe(200);
+    expect(json((await rpcMessage(call)).result)).toMatchObject({ number: 7 });
+  });
+
+  it("tools/list does not use up the calls budget: after 20 tools/list a tools/call still succeeds", async () => {
+    github.on("GET", "/repos/acme/shop/issues/7", { body: ISSUE_7 });
+    const { token } = await issueToken({ rateLimitPerSecond: undefined });
+    const lists = await Promise.all(Array.from({ length: 20 }, (_, i) => rawPost("github", token, { jsonrpc: "2.0", id: i, method: "tools/list" })));
+    expect(lists.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const call = await rawPost("github", token, getIssue(20));
+    expect(call.status).toBe(200);
+    const { result } = await rpcMessage(call);
+    expect(result.isError).toBeFalsy();
+    expect(json(result)).toMatchObject({ number: 7, title: "Checkout fails" });
+    expect(github.calls).toHaveLength(1);
   });
 
   it("the limiter admits at most the limit in any one second of its own clock, under 50 requests/second offered", async () => {
@@ -410,7 +516,7 @@ describe("MCP: rate limit", () => {
     const admitted: number[] = [];
     for (let i = 0; i < 250; i++) {
       const at = t0 + i * 20;
-      const taken = await limiter.take(10, at);
+      const taken = await limiter.take("calls", 10, 1, at);
       if (taken.allowed) admitted.push(at);
       else expect(taken.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     }
@@ -419,12 +525,26 @@ describe("MCP: rate limit", () => {
     for (let i = 10; i < admitted.length; i++) expect(admitted[i]! - admitted[i - 10]!).toBeGreaterThanOrEqual(1000);
   });
 
+  it("the limiter keeps one window per kind, and a batch takes one slot per call", async () => {
+    const limiter = env.MCP_RATE_LIMITER.get(env.MCP_RATE_LIMITER.idFromName(`kinds-${crypto.randomUUID()}`));
+    const at = 2_000_000;
+    expect(await limiter.take("calls", 10, 8, at)).toMatchObject({ allowed: true, remaining: 2 });
+    expect(await limiter.take("calls", 10, 3, at + 1)).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
+    expect(await limiter.take("session", 100, 1, at + 2)).toMatchObject({ allowed: true, remaining: 99 });
+    expect(await limiter.take("calls", 10, 2, at + 3)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await limiter.take("calls", 10, 1, at + 4)).toMatchObject({ allowed: false });
+    // A batch larger than the limit never fits.
+    expect(await limiter.take("calls", 10, 11, at + 5000)).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
+    expect(await limiter.take("calls", 10, 10, at + 5000)).toMatchObject({ allowed: true });
+  });
+
   it("an SDK client sees the 429 as an error", async () => {
+    github.on("GET", "/repos/acme/shop/issues/7", { body: ISSUE_7 });
     const { token } = await issueToken({ rateLimitPerSecond: 3 });
     const client = await connect("github", token);
     await expect(
       (async () => {
-        for (let i = 0; i < 5; i++) await client.listTools();
+        for (let i = 0; i < 5; i++) await client.callTool({ name: "get_issue", arguments: { owner: "acme", repo: "shop", issue_number: 7 } });
       })(),
     ).rejects.toThrow(/429|rate/i);
     await client.close();
