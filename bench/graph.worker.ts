@@ -10,9 +10,9 @@
 // next to two references kept here: the recursive CTE `neighbours` was before (the full walk:
 // `throughHubs` must return exactly its results) and the search that scored and joined every
 // match before its LIMIT (the new one must return exactly its results).
-import type { AgentEvent } from "../workers/events/agent-event";
-import { extractGraph } from "../workers/graph/extract";
+import type { AgentEvent } from "../core/agent-event";
 import { entityColumns, type EdgeRow, type EntityRow } from "../workers/graph/entities";
+import { extractGraph } from "../workers/graph/extract";
 import * as store from "../workers/graph/store";
 import type { NeighbourOptions, Neighbourhood } from "../workers/graph/store";
 

@@ -7,22 +7,21 @@
 // Timers use schedule(): dispatch, following the runner's event stream (in windows,
 // resumable by sequence number) and the per-attempt timeout all survive eviction.
 import { Agent, type Connection, type ConnectionContext } from "agents";
-import type { RunnerEvent } from "../containers/protocol";
+import { errorMessage } from "../core/error-message";
+import { MCP_SERVERS } from "../core/mcp-scopes";
+import type { RunnerEvent } from "../core/runner-protocol";
+import { isFinal, type JoinedThread, type TaskAttempt, type TaskJoin, type TaskLogEntry, type TaskSpec, type TaskState, type TaskStatus } from "../core/task-types";
+import { issueToken, revokeToken } from "../workers/auth/mcp-tokens";
 import { getConfig } from "../workers/config";
 import { spentToday, updateTaskRow } from "../workers/db/tasks";
-import { errorMessage, logLine, redact, redactDeep } from "../workers/observability/log";
+import { logLine, redact, redactDeep } from "../workers/observability/log";
 import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
-import { EventLog, type TaskLogEntry } from "./task/event-log";
+import { EventLog } from "./task/event-log";
 import { readRunnerEvents } from "./task/ndjson";
+import { openTaskPullRequest } from "./task/pull-request";
 import { buildRunRequest, type TaskMcpAccess } from "./task/run-request";
-import { issueToken, revokeToken } from "../mcp/auth/tokens";
-import { MCP_SERVERS } from "../mcp/auth/scopes";
 import { threadContext } from "./task/thread-context";
 import { syncThreads } from "./task/thread-sync";
-import { openTaskPullRequest } from "./task/pull-request";
-import { isFinal, type JoinedThread, type TaskAttempt, type TaskJoin, type TaskSpec, type TaskState, type TaskStatus } from "./task-types";
-
-export type { TaskLogEntry } from "./task/event-log";
 
 export interface CreateResult {
   created: boolean;

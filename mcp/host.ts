@@ -7,9 +7,10 @@
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { createMcpHandler, type StatelessMcpHandler } from "agents/mcp/server";
 import { DurableObject } from "cloudflare:workers";
+import { errorMessage } from "../core/error-message";
+import { scopesOf, type McpPrincipal, type McpServerName } from "../core/mcp-scopes";
 import { getConfig } from "../workers/config";
-import { errorMessage, logLine } from "../workers/observability/log";
-import { scopesOf, type McpPrincipal, type McpServerName } from "./auth/scopes";
+import { logLine } from "../workers/observability/log";
 import { buildServer } from "./servers";
 
 export class McpHost extends DurableObject<Env> {

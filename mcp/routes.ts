@@ -3,12 +3,10 @@
 // (McpRateLimiter: calls against the token's rate, the rest against the session
 // bound; see request-kind.ts), then hand the request to the token's McpHost object.
 import { Hono, type Context } from "hono";
+import { errorBody, type ErrorCode } from "../core/error-codes";
 import type { AppEnv } from "../workers/app-env";
-import { errorBody, type ErrorCode } from "../workers/errors";
-import type { McpRateLimiter } from "./rate-limiter";
-import type { McpHost } from "./host";
+import { verifyToken } from "../workers/auth/mcp-tokens";
 import { classifyRequest, type RequestKind } from "./request-kind";
-import { verifyToken } from "./auth/tokens";
 import { isServed } from "./servers";
 
 const REALM = 'Bearer realm="agent-bot-mcp"';
@@ -72,13 +70,13 @@ export function mcpRoutes() {
     c.get("log").mcpKind = request.kind;
     const config = c.get("config");
     const rate = request.kind === "calls" ? (check.rateLimitPerSecond ?? config.MCP_RATE_LIMIT_PER_SECOND) : config.MCP_SESSION_RATE_LIMIT_PER_SECOND;
-    const limiter = c.env.MCP_RATE_LIMITER.get(c.env.MCP_RATE_LIMITER.idFromName(principal.tokenId)) as DurableObjectStub<McpRateLimiter>;
+    const limiter = c.env.MCP_RATE_LIMITER.getByName(principal.tokenId);
     const taken = await limiter.take(request.kind, rate, request.kind === "calls" ? request.count : 1);
     if (!taken.allowed) {
       return refuse(c, 429, "rate_limited", limitMessage(request, rate), { "Retry-After": String(taken.retryAfterSeconds) });
     }
 
-    const host = c.env.MCP_HOST.get(c.env.MCP_HOST.idFromName(`${server}:${principal.tokenId}`)) as DurableObjectStub<McpHost>;
+    const host = c.env.MCP_HOST.getByName(`${server}:${principal.tokenId}`);
     return host.serve(c.req.raw, server, principal);
   });
 

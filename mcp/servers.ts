@@ -1,10 +1,10 @@
 // One MCP server per name, each assembled from its vendor's tool module. Adding
 // a server: write `tools/<name>.tools.ts` exporting `register<Name>Tools`, add
-// the name to MCP_SERVERS (auth/scopes.ts) and to REGISTRARS here.
+// the name to MCP_SERVERS (core/mcp-scopes.ts) and to REGISTRARS here.
 import { McpServer } from "@modelcontextprotocol/server";
-import type { McpServerName } from "./auth/scopes";
-import type { ToolContext } from "./tools/define";
+import type { McpServerName } from "../core/mcp-scopes";
 import { registerAgentBotTools } from "./tools/agent-bot.tools";
+import type { ToolContext } from "./tools/define";
 import { registerGitHubTools } from "./tools/github.tools";
 import { registerGraphTools } from "./tools/graph.tools";
 import { registerJiraTools } from "./tools/jira.tools";

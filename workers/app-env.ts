@@ -1,7 +1,7 @@
 // The Hono app's type, declared once: bindings from `wrangler types`, plus
 // what middleware puts on the context.
+import type { ApiUser } from "../core/api-types";
 import type { Config } from "./config";
-import type { ApiUser } from "./auth/api-user";
 import type { LogFields } from "./observability/log";
 
 export type AppEnv = {

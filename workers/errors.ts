@@ -1,27 +1,7 @@
-// One registry of error codes, one HTTP status per code, one JSON shape:
-// { "error": { "code", "message" } }.
+// The Worker's errors: an AppError carries a code from the one registry (core/error-codes.ts),
+// and the error handler answers with that code's status and the shared JSON shape.
 import type { Context } from "hono";
-
-export const ERROR_STATUS = {
-  unauthorized: 401,
-  invalid_signature: 401,
-  stale_timestamp: 401,
-  forbidden: 403,
-  not_found: 404,
-  unknown_vendor: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  malformed_json: 400,
-  bad_request: 400,
-  rate_limited: 429,
-  upstream_error: 502,
-  not_configured: 503,
-  internal: 500,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
+import { ERROR_STATUS, errorBody, type ErrorCode } from "../core/error-codes";
 
 export class AppError extends Error {
   readonly status: (typeof ERROR_STATUS)[ErrorCode];
@@ -34,10 +14,6 @@ export class AppError extends Error {
     this.name = "AppError";
     this.status = ERROR_STATUS[code];
   }
-}
-
-export function errorBody(code: ErrorCode, message: string) {
-  return { error: { code, message } };
 }
 
 export function errorResponse(c: Context, error: AppError): Response {

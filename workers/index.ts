@@ -2,7 +2,7 @@
 // class is exported here so wrangler can bind the Durable Object.
 import { createApp } from "./app";
 import { getConfig } from "./config";
-import { errorMessage, logLine } from "./observability/log";
+import { logLine } from "./observability/log";
 import { reportError } from "./observability/sentry";
 import { consumeDeadLetters } from "./queue/dead-letter.consumer";
 import { consumeEvents } from "./queue/events.consumer";
@@ -12,6 +12,7 @@ export { TaskAgent } from "../durable-objects/task-agent";
 export { TaskScheduler } from "../durable-objects/task-scheduler";
 export { McpHost } from "../mcp/host";
 export { McpRateLimiter } from "../mcp/rate-limiter";
+import { errorMessage } from "../core/error-message";
 
 const app = createApp();
 

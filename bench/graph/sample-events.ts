@@ -1,8 +1,9 @@
 // The real sample events bench:graph extracts: every GitHub example and the Jira, Slack
 // and Sentry fixtures, parsed the way the ingest route parses them.
 import githubExamples from "@octokit/webhooks-examples/api.github.com/index.json";
+import { agentEventSchema, type AgentEvent } from "../../core/agent-event";
+import type { Vendor } from "../../core/names";
 import * as samples from "../../test/workers/samples";
-import { agentEventSchema, type AgentEvent, type Vendor } from "../../workers/events/agent-event";
 import { integrations } from "../../workers/integrations/registry";
 
 /** Every handled sample: all of @octokit/webhooks-examples, the Jira, Slack and Sentry fixtures. */

@@ -1,6 +1,6 @@
 // The synthetic graph of bench:graph, generated inside SQLite: entity kinds and their
 // shares (hubs first), titles from a skewed word list, and edges whose far ends favour hubs.
-import type { EntityType } from "../../workers/graph/graph-types";
+import type { EntityType } from "../../core/graph-types";
 
 /** Entity kinds in index order: hubs first, so a skewed draw over an index range favours them. */
 export const LAYOUT: { type: EntityType; share: number }[] = [

@@ -1,7 +1,8 @@
 // What the runner needs to know about one coding-agent CLI: its binary, the
 // argv of a non-interactive run, where it reads MCP servers from, and which
 // stream-json dialect it prints.
-import type { CliName, RunRequest } from "../protocol";
+import type { CliName } from "../../core/names";
+import type { RunRequest } from "../../core/runner-protocol";
 import type { StreamFormat } from "./stream-json";
 
 export type McpServer = RunRequest["mcpServers"][number];

@@ -1,5 +1,5 @@
 // The CLIs a run can ask for, by the protocol's name.
-import type { CliName } from "../protocol";
+import type { CliName } from "../../core/names";
 import type { CliAdapter } from "./cli-adapter";
 import { claudeCli } from "./cli-claude";
 import { cursorCli } from "./cli-cursor";

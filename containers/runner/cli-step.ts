@@ -1,9 +1,9 @@
 // Runs the CLI for one task: spawns it in its own process group, turns its
 // stdout into events as lines arrive and its stderr into warnings, and
 // reports how it ended together with its `result` line, if it printed one.
-import type { RunnerEventInput } from "../protocol";
+import { LineSplitter } from "../../core/line-splitter";
+import type { RunnerEventInput } from "../../core/runner-protocol";
 import type { CliAdapter, CliInvocation } from "./cli-adapter";
-import { LineSplitter } from "./line-splitter";
 import { spawnGroup, type Environment, type ProcessExit } from "./process-group";
 import { createStreamParser, type CliFinal } from "./stream-json";
 

@@ -2,8 +2,8 @@
 // here, so a reader that reconnects with the last seq it saw gets the rest
 // with no gap and no duplicate. Redaction happens here too: nothing reaches
 // the log, and so no reader, without passing through it.
-import type { RunnerEvent, RunnerEventInput } from "../protocol";
-import type { Redactor } from "./redact";
+import type { Redactor } from "../../core/redact";
+import type { RunnerEvent, RunnerEventInput } from "../../core/runner-protocol";
 
 /** Tool output and inputs can be whole files; the event stream carries a readable head of them. */
 export const MAX_TEXT_CHARS = 16_000;

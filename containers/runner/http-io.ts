@@ -1,21 +1,7 @@
-// Small HTTP helpers for node:http: one JSON error shape, `{ error: { code,
-// message } }`, with one status per code, and a size-capped body reader.
+// Small HTTP helpers for node:http: errors with a code from the one registry
+// (core/error-codes.ts), answered in its JSON shape, and a size-capped body reader.
 import type { IncomingMessage, ServerResponse } from "node:http";
-
-export const ERROR_STATUS = {
-  bad_request: 400,
-  malformed_json: 400,
-  invalid_request: 400,
-  not_found: 404,
-  method_not_allowed: 405,
-  stale_attempt: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  internal: 500,
-  shutting_down: 503,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
+import { ERROR_STATUS, errorBody, type ErrorCode } from "../../core/error-codes";
 
 export class HttpError extends Error {
   constructor(
@@ -35,7 +21,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendError(res: ServerResponse, error: HttpError): void {
-  sendJson(res, ERROR_STATUS[error.code], { error: { code: error.code, message: error.message } }, error.headers);
+  sendJson(res, ERROR_STATUS[error.code], errorBody(error.code, error.message), error.headers);
 }
 
 /** Reads and parses a JSON body of at most `limit` bytes. */

@@ -12,7 +12,3 @@ export const jsonLogger: Logger = (level, message, fields = {}) => {
 };
 
 export const silentLogger: Logger = () => {};
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,8 +1,9 @@
 // Starts the runner: `npm run runner` in development, `node /opt/agent-bot/runner.js` in the image.
 // SIGTERM (a container being stopped) and SIGINT cancel the active runs, let
 // their event streams end with the `result`, and then exit.
+import { errorMessage } from "../../core/error-message";
 import { loadConfig } from "./config";
-import { errorMessage, jsonLogger } from "./log";
+import { jsonLogger } from "./log";
 import { createRunnerServer } from "./server";
 
 const config = loadConfig();

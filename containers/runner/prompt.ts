@@ -1,7 +1,7 @@
 // What the CLI is told, and what the commit says. The preamble gives the
 // agent the facts it cannot see from the prompt alone: where the task comes
 // from, that the runner owns commit and push, and which skills were chosen.
-import type { RunRequest } from "../protocol";
+import type { RunRequest } from "../../core/runner-protocol";
 
 export type SelectedSkill = { name: string; source: "builtin" | "repository" };
 

@@ -3,7 +3,7 @@
 // newer attempt supersedes it; an older one is refused. A finished run stays
 // readable for `retentionMs`, so a reader that reconnects late still gets
 // the whole log.
-import type { RunRequest } from "../protocol";
+import type { RunRequest } from "../../core/runner-protocol";
 import type { RunnerConfig } from "./config";
 import type { Logger } from "./log";
 import { Run, type StopReason } from "./run";

@@ -8,7 +8,9 @@
 // A cancel, a timeout or a runner shutdown aborts whichever step is under
 // way; every process a step started is in a process group that the abort
 // stops. Whatever happens, the run ends with exactly one `result` event.
-import type { RunnerEventInput, RunRequest } from "../protocol";
+import { errorMessage } from "../../core/error-message";
+import { createRedactor, type Redactor } from "../../core/redact";
+import type { RunnerEventInput, RunRequest } from "../../core/runner-protocol";
 import type { CliAdapter } from "./cli-adapter";
 import { cliAdapter } from "./cli-registry";
 import { runCli, type CliRun } from "./cli-step";
@@ -17,9 +19,8 @@ import { EventLog } from "./event-log";
 import { findBinary } from "./find-binary";
 import * as git from "./git";
 import { GitCredentials } from "./git-credentials";
-import { errorMessage, type Logger } from "./log";
+import type { Logger } from "./log";
 import { buildPrompt, commitMessage } from "./prompt";
-import { createRedactor, type Redactor } from "./redact";
 import { prepareSkills } from "./skills-step";
 import { createRunDirs, removeRunDirs, type RunDirs } from "./workspace";
 

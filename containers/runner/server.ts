@@ -1,4 +1,4 @@
-// The runner's HTTP surface, the routes of containers/protocol.ts:
+// The runner's HTTP surface, the routes of core/runner-protocol.ts:
 //
 //   POST /runs                          start a run (idempotent per taskId + attempt) → 202 { taskId, attempt }
 //   GET  /runs/:taskId/events?after=N   NDJSON of the events with seq > N, then live ones; ends after `result`
@@ -9,10 +9,11 @@
 // ended, so the caller knows its processes are gone.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { runRequestSchema, type RunnerEvent } from "../protocol";
+import { errorMessage } from "../../core/error-message";
+import { runRequestSchema, type RunnerEvent } from "../../core/runner-protocol";
 import type { RunnerConfig } from "./config";
 import { HttpError, readJson, sendError, sendJson } from "./http-io";
-import { errorMessage, jsonLogger, type Logger } from "./log";
+import { jsonLogger, type Logger } from "./log";
 import type { Run } from "./run";
 import { RunRegistry } from "./run-registry";
 

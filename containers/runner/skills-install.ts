@@ -4,7 +4,8 @@ import { appendFile, copyFile, lstat, mkdir, readdir, readFile, rmdir, writeFile
 import { constants } from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
-import { compareText, errorMessage, isErrno, SKILL_FILE, splitFrontMatter, toPosix, type Skill, type SkillWarningOptions } from "./skills";
+import { errorMessage } from "../../core/error-message";
+import { compareText, isErrno, SKILL_FILE, splitFrontMatter, toPosix, type Skill, type SkillWarningOptions } from "./skills";
 
 /** Gives up finding a free name after this many tries; the skill is then skipped with a warning. */
 const MAX_NAME_ATTEMPTS = 20;

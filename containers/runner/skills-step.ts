@@ -2,9 +2,10 @@
 // `.agent-bot/skills/`, select for this event, install where the CLI reads
 // them, and report the choice as a `skills` event.
 import { join } from "node:path";
-import type { RunnerEventInput, RunRequest } from "../protocol";
+import type { RunnerEventInput, RunRequest } from "../../core/runner-protocol";
 import type { SelectedSkill } from "./prompt";
-import { installSkills, loadSkills, selectSkills, type SkillWarning } from "./skills";
+import { loadSkills, selectSkills, type SkillWarning } from "./skills";
+import { installSkills } from "./skills-install";
 
 export async function prepareSkills(options: {
   request: RunRequest;

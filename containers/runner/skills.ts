@@ -4,7 +4,7 @@
 //   loadSkills      built-ins (`skills/`) then the target repository's `.agent-bot/skills/`;
 //                   a repository skill replaces a built-in of the same name
 //   selectSkills    requested names first, then declarative trigger rules, capped
-//   installSkills   where the CLI reads them: Claude Code `.claude/skills/<name>/`,
+//   installSkills   (skills-install.ts) where the CLI reads them: Claude Code `.claude/skills/<name>/`,
 //                   Cursor `.cursor/rules/agent-bot-<name>.mdc`; never over a repository file
 //
 // The trigger format and selection order are documented in skills/README.md.
@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { errorMessage } from "../../core/error-message";
 
 export type SkillSource = "builtin" | "repository";
 
@@ -279,9 +280,3 @@ export function toPosix(p: string): string {
 export function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-export { installSkills } from "./skills-install";

@@ -23,8 +23,8 @@
 //   {"type":"result","subtype":"success","is_error","duration_ms","duration_api_ms","result","session_id"}
 //   On failure Cursor exits non-zero and writes to stderr, possibly with no result line.
 import { z } from "zod";
-import type { RunnerEventInput } from "../protocol";
-import { LineSplitter } from "./line-splitter";
+import { LineSplitter } from "../../core/line-splitter";
+import type { RunnerEventInput } from "../../core/runner-protocol";
 
 export type StreamFormat = "claude" | "cursor";
 

@@ -1,12 +1,12 @@
 // The one interface a TaskAgent uses to run a task, whichever way the runner is
-// deployed. Both deployments speak the same HTTP protocol (containers/protocol.ts);
+// deployed. Both deployments speak the same HTTP protocol (core/runner-protocol.ts);
 // only how a request reaches the runner differs:
 //   - a Cloudflare Container (one per task): through the AgentRunner Durable Object's fetch;
 //   - a local runner process (dev, tests): through fetch to RUNNER_URL.
 // Which one is used follows from configuration (RUNNER_URL set or not), never from
 // an environment name.
 import { getContainer } from "@cloudflare/containers";
-import type { RunRequest } from "../../containers/protocol";
+import type { RunRequest } from "../../core/runner-protocol";
 
 export interface Runner {
   start(request: RunRequest): Promise<void>;

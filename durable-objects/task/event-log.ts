@@ -1,19 +1,8 @@
 // The task's log in its own SQLite: the runner's events (unique per attempt and
 // runner sequence number, so a re-read stream stores nothing twice) and the
 // agent's own notes, in one ordered sequence that live readers resume from.
-import type { RunnerEvent } from "../../containers/protocol";
-
-export interface TaskLogEntry {
-  seq: number;
-  at: number;
-  attempt: number;
-  /** A runner event type (`assistant_text`, `tool_call`, `result`…) or `note` for the agent's own lines. */
-  type: string;
-  level: "info" | "warn" | "error";
-  message: string;
-  /** The runner event as received, as JSON text (a RunnerEvent); null for the agent's own notes. */
-  data: string | null;
-}
+import type { RunnerEvent } from "../../core/runner-protocol";
+import type { TaskLogEntry } from "../../core/task-types";
 
 type Row = { seq: number; at: number; attempt: number; type: string; level: string; message: string; data: string | null };
 

@@ -1,10 +1,12 @@
 // Reads the runner's NDJSON event stream line by line into validated events.
 // A line that does not parse is skipped (and reported), never fatal.
-import { runnerEventSchema, type RunnerEvent } from "../../containers/protocol";
+import { LineSplitter } from "../../core/line-splitter";
+import { runnerEventSchema, type RunnerEvent } from "../../core/runner-protocol";
 
 export async function* readRunnerEvents(stream: ReadableStream<Uint8Array>, onBadLine?: (line: string) => void): AsyncGenerator<RunnerEvent> {
   const decoder = new TextDecoder();
-  let buffered = "";
+  // No length cap: a line too long to keep would be a lost event, not a bad one.
+  const lines = new LineSplitter(Number.POSITIVE_INFINITY);
   const parse = (line: string): RunnerEvent | undefined => {
     if (!line.trim()) return undefined;
     try {
@@ -17,14 +19,13 @@ export async function* readRunnerEvents(stream: ReadableStream<Uint8Array>, onBa
     return undefined;
   };
   for await (const chunk of stream) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = buffered.indexOf("\n")) >= 0) {
-      const event = parse(buffered.slice(0, newline));
-      buffered = buffered.slice(newline + 1);
+    for (const line of lines.push(decoder.decode(chunk, { stream: true }))) {
+      const event = parse(line);
       if (event) yield event;
     }
   }
-  const last = parse(buffered + decoder.decode());
-  if (last) yield last;
+  for (const line of [...lines.push(decoder.decode()), ...lines.end()]) {
+    const event = parse(line);
+    if (event) yield event;
+  }
 }

@@ -1,7 +1,7 @@
 // The prompt an agent CLI gets: what was asked, where, by whom, what the knowledge
 // graph knows around it, and how to answer.
-import type { RelatedEntity } from "../../workers/graph/task-context";
-import type { JoinedThread, TaskSpec } from "../task-types";
+import type { RelatedEntity } from "../../core/graph-types";
+import type { JoinedThread, TaskSpec } from "../../core/task-types";
 
 /** The related-entities section stays small: the agent can ask the graph over MCP for more. */
 const MAX_RELATED_CHARS = 3_000;

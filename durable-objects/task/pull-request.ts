@@ -1,9 +1,10 @@
 // The pull request for a task's pushed branch. Opening it is idempotent (an open PR for the
 // branch is found, not doubled), and a failure is logged: the task still succeeded.
+import { errorMessage } from "../../core/error-message";
+import type { TaskSpec } from "../../core/task-types";
 import type { Config } from "../../workers/config";
 import { openPullRequest } from "../../workers/integrations/github/github.client";
-import { errorMessage, redact } from "../../workers/observability/log";
-import type { TaskSpec } from "../task-types";
+import { redact } from "../../workers/observability/log";
 import type { TaskLog } from "./thread-sync";
 
 export async function openTaskPullRequest(spec: TaskSpec, config: Config, change: { branch: string; summary: string }, log: TaskLog): Promise<string | undefined> {

@@ -1,8 +1,8 @@
 // What the runner is asked to do for one attempt of a task.
-import type { RunRequest } from "../../containers/protocol";
-import { SECRET_SETTINGS } from "../../workers/observability/log";
+import type { RunRequest } from "../../core/runner-protocol";
+import type { JoinedThread, TaskSpec } from "../../core/task-types";
 import type { Config } from "../../workers/config";
-import type { JoinedThread, TaskSpec } from "../task-types";
+import { SECRET_SETTINGS } from "../../workers/observability/log";
 import { buildPrompt } from "./prompt";
 
 export function branchFor(taskId: string): string {

@@ -1,8 +1,9 @@
 // The task's state as the progress shown in its vendor thread: a checklist of
 // steps, and the outcome once there is one.
+import { dashboardUrl } from "../../core/dashboard-url";
+import type { TaskOrigin, TaskState, TaskStatus } from "../../core/task-types";
 import type { Config } from "../../workers/config";
 import type { StepState, ThreadProgress } from "../../workers/threads/types";
-import type { TaskOrigin, TaskState, TaskStatus } from "../task-types";
 
 const VENDOR_NAME: Record<TaskOrigin, string> = { github: "GitHub", jira: "Jira", slack: "Slack", sentry: "Sentry", api: "API" };
 
@@ -27,10 +28,6 @@ function otherThreads(state: TaskState, except: string | undefined): { label: st
 const STEPS = ["Queued", "Preparing the workspace", "Running the agent", "Reporting the result"] as const;
 /** Index of the step each status is at. */
 const STEP_OF: Record<TaskStatus, number> = { queued: 0, preparing: 1, running: 2, succeeded: 4, failed: 3, cancelled: 3, timed_out: 3 };
-
-export function dashboardUrl(config: Config, taskId: string): string {
-  return `${config.DASHBOARD_URL.replace(/\/+$/, "")}/tasks/${encodeURIComponent(taskId)}`;
-}
 
 /** The progress shown in one of the task's threads; `threadOf` is the delivery that thread came from (the origin's by default). */
 export function threadProgress(state: TaskState, config: Config, threadOf = state.spec?.deliveryId): ThreadProgress {

@@ -1,11 +1,11 @@
 // Keeps every thread of a task in step with it: the thread it came from and those of
 // the events that joined it. One tracking message per thread, posted once, then edited.
 // A vendor failure is logged, never fatal to the task.
+import { errorMessage } from "../../core/error-message";
+import type { TaskSpec, TaskState, ThreadRef } from "../../core/task-types";
 import type { Config } from "../../workers/config";
-import { errorMessage, redact } from "../../workers/observability/log";
+import { redact } from "../../workers/observability/log";
 import { missingReporterSettings, reporterFor } from "../../workers/threads/registry";
-import type { ThreadRef } from "../../workers/threads/types";
-import type { TaskSpec, TaskState } from "../task-types";
 import { threadProgress } from "./thread-progress";
 
 export type TaskLog = (level: "info" | "warn", message: string) => void;

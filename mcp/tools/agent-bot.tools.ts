@@ -3,12 +3,11 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import { getAgentByName } from "agents";
 import { z } from "zod";
-import { CLI_NAMES } from "../../containers/protocol";
-import type { TaskAgent } from "../../durable-objects/task-agent";
-import { TASK_STATUSES, type TaskSpec } from "../../durable-objects/task-types";
+import { vendorSchema } from "../../core/agent-event";
+import { CLI_NAMES } from "../../core/names";
+import { TASK_STATUSES, type TaskSpec } from "../../core/task-types";
 import { decodeCursor, page } from "../../workers/db/pagination";
 import { getTaskRow, insertTaskRow, listTasks } from "../../workers/db/tasks";
-import { vendorSchema } from "../../workers/events/agent-event";
 import { sha256Hex } from "../../workers/security/hmac";
 import { registerTools, tool, ToolError, type ToolContext } from "./define";
 
@@ -16,7 +15,7 @@ const taskId = z.string().min(1).max(100).describe("Task id, e.g. task_…");
 
 async function existingAgent(ctx: ToolContext, id: string) {
   if (!(await getTaskRow(ctx.env.DB, id))) throw new ToolError(`no task ${id}`, { status: 404, retryable: false });
-  return getAgentByName<Env, TaskAgent>(ctx.env.TASK_AGENT, id);
+  return getAgentByName(ctx.env.TASK_AGENT, id);
 }
 
 export const agentBotTools = [
@@ -28,7 +27,7 @@ export const agentBotTools = [
     run: async ({ id }, ctx) => {
       const row = await getTaskRow(ctx.env.DB, id);
       if (!row) throw new ToolError(`no task ${id}`, { status: 404, retryable: false });
-      const agent = await getAgentByName<Env, TaskAgent>(ctx.env.TASK_AGENT, id);
+      const agent = await getAgentByName(ctx.env.TASK_AGENT, id);
       return { task: row, state: await agent.getTask() };
     },
   }),
@@ -106,7 +105,7 @@ export const agentBotTools = [
         skills: a.skill ? [a.skill] : [],
         createdAt: Date.now(),
       };
-      const agent = await getAgentByName<Env, TaskAgent>(ctx.env.TASK_AGENT, id);
+      const agent = await getAgentByName(ctx.env.TASK_AGENT, id);
       const { created, state } = await agent.createTask(spec);
       await insertTaskRow(ctx.env.DB, state.spec ?? spec, "queued");
       return { id, created, status: state.status };

@@ -4,10 +4,11 @@
 // (`isError: true`), so a vendor error never becomes a protocol error or a crash.
 import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
+import { errorMessage } from "../../core/error-message";
+import type { McpPrincipal, McpServerName } from "../../core/mcp-scopes";
 import type { Config } from "../../workers/config";
-import { errorMessage, logLine, redact } from "../../workers/observability/log";
+import { logLine, redact } from "../../workers/observability/log";
 import { VendorApiError } from "../../workers/threads/types";
-import type { McpPrincipal, McpServerName } from "../auth/scopes";
 
 export interface ToolContext {
   env: Env;

@@ -2,7 +2,7 @@
 // store functions GET /api/graph/... serves (workers/graph/store.ts).
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { EDGE_TYPES, ENTITY_TYPES } from "../../workers/graph/graph-types";
+import { EDGE_TYPES, ENTITY_TYPES } from "../../core/graph-types";
 import { MAX_PATH_DEPTH } from "../../workers/graph/path";
 import { findPath, getEntity, neighbours, searchEntities, timeline } from "../../workers/graph/store";
 import { registerTools, tool, ToolError, type ToolContext } from "./define";

@@ -3,8 +3,8 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
+import type { TaskSpec } from "../../core/task-types";
 import { startFakeVendors, type FakeVendors } from "../../scripts/fake-vendors.mjs";
-import type { TaskSpec } from "../../durable-objects/task-types";
 import { configSchema } from "../../workers/config";
 import { openPullRequest } from "../../workers/integrations/github/github.client";
 import { renderGitHubComment, renderJiraComment, renderSentryComment, renderSlackText } from "../../workers/threads/progress";

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunnerEvent } from "../../containers/protocol";
+import type { RunnerEvent } from "../../core/runner-protocol";
 import { lastToolResults, startScriptedModel, workingDirectory, type ModelRequest, type ScriptedModel } from "../support/scripted-model.mjs";
 import { branchSha, createRemote, showFile } from "./support/git-repos";
 import { postRun, processesWithEnv, readEvents, realClaudeEnv, resultOf, run, runRequest, startRunner, waitFor, type TestRunner } from "./support/runner-harness";

@@ -2,7 +2,7 @@
 // event before numbering it.
 import { describe, expect, it } from "vitest";
 import { EventLog, MAX_TEXT_CHARS } from "../../containers/runner/event-log";
-import { createRedactor, REDACTED } from "../../containers/runner/redact";
+import { createRedactor, REDACTED } from "../../core/redact";
 
 describe("redactor", () => {
   it("replaces the request's redact values, the git token, env values and MCP header values", () => {

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunnerEvent } from "../../containers/protocol";
+import type { RunnerEvent } from "../../core/runner-protocol";
 import { branchSha, createRemote, gitIn, showFile } from "./support/git-repos";
 import { isAlive, postRun, readEvents, resultOf, run, runRequest, startRunner, waitFor, type TestRunner } from "./support/runner-harness";
 

@@ -1,4 +1,4 @@
-// The HTTP contract of containers/protocol.ts: validation, errors, idempotent starts,
+// The HTTP contract of core/runner-protocol.ts: validation, errors, idempotent starts,
 // resumable event streams, live streaming, health.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseNdjson, postRun, readEvents, resultOf, runRequest, startRunner, waitFor, type TestRunner } from "./support/runner-harness";

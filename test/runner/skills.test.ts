@@ -8,13 +8,13 @@ import { parse as parseYaml } from "yaml";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   builtinSkillsDir,
-  installSkills,
   loadSkills,
   loadSkillsWithWarnings,
   selectSkills,
   type Skill,
   type SkillWarning,
 } from "../../containers/runner/skills";
+import { installSkills } from "../../containers/runner/skills-install";
 
 const BUILTINS = ["answer-question", "fix-sentry-issue", "implement-issue", "review-pull-request", "triage-jira-ticket"];
 

@@ -3,9 +3,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RunnerEventInput } from "../../containers/protocol";
-import { LineSplitter } from "../../containers/runner/line-splitter";
 import { createStreamParser, parseClaudeLine, parseCursorLine, type CliFinal, type StreamFormat } from "../../containers/runner/stream-json";
+import { LineSplitter } from "../../core/line-splitter";
+import type { RunnerEventInput } from "../../core/runner-protocol";
 
 const TRACES = join(import.meta.dirname, "../fixtures/fake-cli/traces");
 

@@ -1,8 +1,8 @@
-// A scripted stand-in for the agent runner's HTTP protocol (containers/protocol.ts),
+// A scripted stand-in for the agent runner's HTTP protocol (core/runner-protocol.ts),
 // installed by intercepting fetch to RUNNER_URL. The TaskAgent runs in the test's
 // isolate, so it talks to this fake through its real runner client.
 import { vi } from "vitest";
-import { runRequestSchema, type RunRequest, type RunnerEvent, type RunnerEventInput } from "../../containers/protocol";
+import { runRequestSchema, type RunRequest, type RunnerEvent, type RunnerEventInput } from "../../core/runner-protocol";
 
 export const RUNNER_URL = "http://runner.test";
 

@@ -2,14 +2,14 @@
 // assignees, Sentry culprit files and releases, Slack discussions, people across vendors.
 import { describe, expect, it } from "vitest";
 import githubExamples from "@octokit/webhooks-examples/api.github.com/index.json";
-import { getConfig } from "../../workers/config";
 import { env } from "cloudflare:workers";
-import { agentEventSchema, MAX_EVENT_FILES } from "../../workers/events/agent-event";
+import { agentEventSchema, MAX_EVENT_FILES } from "../../core/agent-event";
+import { keys, MAX_ENTITY_TEXT, type GraphContext } from "../../core/graph-types";
+import { getConfig } from "../../workers/config";
 import { extractGraph } from "../../workers/graph/extract";
-import { keys, MAX_ENTITY_TEXT, type GraphContext } from "../../workers/graph/graph-types";
 import { graphContext } from "../../workers/graph/record-event";
-import * as samples from "./samples";
 import { eventOf, edgesOf } from "./graph-extract.support";
+import * as samples from "./samples";
 
 /** The push example that carries commits with file lists (the first one is a tag push with none). */
 function pushWithFiles() {

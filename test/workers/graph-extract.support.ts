@@ -1,8 +1,9 @@
 // Shared by the extraction tests: a vendor sample parsed as the ingest route parses it,
 // and the sorted keys and edges of an extraction, for exact comparisons.
 import { expect } from "vitest";
-import { agentEventSchema, type AgentEvent, type Vendor } from "../../workers/events/agent-event";
-import type { Extraction } from "../../workers/graph/graph-types";
+import { agentEventSchema, type AgentEvent } from "../../core/agent-event";
+import type { Extraction } from "../../core/graph-types";
+import type { Vendor } from "../../core/names";
 import { integrations } from "../../workers/integrations/registry";
 
 export function eventOf(vendor: Vendor, type: string, payload: unknown): AgentEvent {

@@ -1,11 +1,11 @@
 // Extraction is pure: each vendor's real sample, parsed as the ingest route parses it,
 // gives the entities and relations it states.
 import { describe, expect, it } from "vitest";
-import { agentEventSchema } from "../../workers/events/agent-event";
+import { agentEventSchema } from "../../core/agent-event";
 import { extractGraph } from "../../workers/graph/extract";
 import { integrations } from "../../workers/integrations/registry";
-import * as samples from "./samples";
 import { eventOf, keysOf, edgesOf } from "./graph-extract.support";
+import * as samples from "./samples";
 
 describe("extractGraph: GitHub", () => {
   it("issues.opened: issue in its repository, opened by its author, references in the body", () => {

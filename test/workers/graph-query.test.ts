@@ -3,15 +3,16 @@
 // timelines and identities, through /api/graph and the store functions.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { agentEventSchema, type AgentEvent } from "../../core/agent-event";
+import { HUB_DEGREE, keys, type EntityInput, type EdgeInput } from "../../core/graph-types";
+import type { Vendor } from "../../core/names";
 import { getConfig } from "../../workers/config";
-import { agentEventSchema, type AgentEvent, type Vendor } from "../../workers/events/agent-event";
 import { extractGraph } from "../../workers/graph/extract";
-import { HUB_DEGREE, keys, type EntityInput, type EdgeInput } from "../../workers/graph/graph-types";
 import { graphContext } from "../../workers/graph/record-event";
 import { entityId, findPath, ftsQuery, neighbours, searchEntities, timeline, upsertExtraction } from "../../workers/graph/store";
 import { integrations } from "../../workers/integrations/registry";
-import { api, rows } from "./support";
 import * as samples from "./samples";
+import { api, rows } from "./support";
 
 const repo = "Codertocat/Hello-World";
 const context = graphContext(getConfig(env));

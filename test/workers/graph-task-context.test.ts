@@ -3,14 +3,14 @@
 // first, never the hubs (repositories, projects) that connect everything.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { TaskSpec } from "../../durable-objects/task-types";
+import { keys, type EdgeInput, type EntityInput } from "../../core/graph-types";
+import type { TaskSpec } from "../../core/task-types";
 import { buildPrompt, renderRelated } from "../../durable-objects/task/prompt";
-import { keys, type EdgeInput, type EntityInput } from "../../workers/graph/graph-types";
 import { upsertExtraction } from "../../workers/graph/store";
 import { relatedEntities } from "../../workers/graph/task-context";
 import { installFakeRunner } from "./fake-runner";
-import { deliver, eventually } from "./support";
 import * as samples from "./samples";
+import { deliver, eventually } from "./support";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -3,11 +3,11 @@
 // their own, and every one of the three threads is told. Real signed webhooks, the real
 // consumer and TaskAgent; the runner and the vendor APIs are recording fakes.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { TaskState } from "../../durable-objects/task-types";
+import type { TaskState } from "../../core/task-types";
 import { taskAgent } from "./agents";
 import { installFakeRunner } from "./fake-runner";
-import { deliver, eventually, rows } from "./support";
 import * as samples from "./samples";
+import { deliver, eventually, rows } from "./support";
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -4,10 +4,11 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { agentEventSchema } from "../../core/agent-event";
+import { keys } from "../../core/graph-types";
+import type { Vendor } from "../../core/names";
 import { getConfig } from "../../workers/config";
-import { agentEventSchema, type Vendor } from "../../workers/events/agent-event";
 import { extractGraph } from "../../workers/graph/extract";
-import { keys } from "../../workers/graph/graph-types";
 import { graphContext } from "../../workers/graph/record-event";
 import { upsertExtraction } from "../../workers/graph/store";
 import { integrations } from "../../workers/integrations/registry";

@@ -6,7 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { createMcpHandler } from "agents/mcp/server";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, vi } from "vitest";
-import type { McpPrincipal, McpServerName } from "../../mcp/auth/scopes";
+import type { McpPrincipal, McpServerName } from "../../core/mcp-scopes";
 import { buildServer } from "../../mcp/servers";
 import { getConfig, type Config } from "../../workers/config";
 

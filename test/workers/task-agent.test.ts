@@ -2,10 +2,10 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { getAgentByName } from "agents";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { TaskSpec } from "../../core/task-types";
+import type { TaskAgent } from "../../durable-objects/task-agent";
 import { installFakeRunner } from "./fake-runner";
 import { eventually } from "./support";
-import type { TaskAgent } from "../../durable-objects/task-agent";
-import type { TaskSpec } from "../../durable-objects/task-types";
 
 function spec(id: string): TaskSpec {
   return {

@@ -2,11 +2,11 @@
 // defined status with its reason, in the agent, its log and the D1 row.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { TaskSpec, TaskState } from "../../durable-objects/task-types";
+import type { TaskSpec, TaskState } from "../../core/task-types";
 import { taskAgent } from "./agents";
 import { installFakeRunner, type FakeRunner } from "./fake-runner";
-import { deliver, eventually, rows } from "./support";
 import * as samples from "./samples";
+import { deliver, eventually, rows } from "./support";
 
 afterEach(() => vi.restoreAllMocks());
 

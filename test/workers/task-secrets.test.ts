@@ -3,7 +3,7 @@
 // not in the task log, its state, the D1 row, the thread comment, or the logs.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { TaskSpec } from "../../durable-objects/task-types";
+import type { TaskSpec } from "../../core/task-types";
 import { taskAgent } from "./agents";
 import { installFakeRunner } from "./fake-runner";
 import { eventually, rows } from "./support";

@@ -1,7 +1,7 @@
 // A task reports back in its GitHub thread: a tracking comment posted at start,
 // edited as it progresses, and a pull request opened for a pushed change.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { TaskSpec, TaskState } from "../../durable-objects/task-types";
+import type { TaskSpec, TaskState } from "../../core/task-types";
 import { taskAgent } from "./agents";
 import { installFakeRunner } from "./fake-runner";
 import { eventually } from "./support";

@@ -2,7 +2,7 @@
 // requests in order and fails the test on any other (or on one never sent), and the
 // settings, specs and progress the reporters render.
 import { afterEach, expect, vi } from "vitest";
-import type { TaskSpec } from "../../durable-objects/task-types";
+import type { TaskSpec } from "../../core/task-types";
 import { configSchema, type Config } from "../../workers/config";
 import { VendorApiError, type ThreadProgress } from "../../workers/threads/types";
 

@@ -3,45 +3,9 @@
 // A task counts on the UTC day it was created; its whole cost counts on that day too.
 // Percentiles are nearest-rank over finished tasks, ranked with window functions,
 // so no rows leave the database.
+import type { Analytics, AnalyticsSummary, DailyVendorRow, DayRange } from "../../core/api-types";
 
 export const DAY_MS = 86_400_000;
-
-export interface DayRange {
-  /** First UTC day, YYYY-MM-DD. */
-  from: string;
-  /** Last UTC day, inclusive. */
-  to: string;
-}
-
-export interface DailyVendorRow {
-  day: string;
-  vendor: string;
-  tasks: number;
-  succeeded: number;
-  failed: number;
-  costUsd: number;
-}
-
-export interface AnalyticsSummary {
-  tasks: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  timedOut: number;
-  /** succeeded / (succeeded + failed + timed out); cancelled tasks are the operator's call, not an outcome. */
-  successRate: number | null;
-  p50DurationMs: number | null;
-  p95DurationMs: number | null;
-  costUsd: number;
-}
-
-export interface Analytics extends DayRange {
-  daily: DailyVendorRow[];
-  summary: AnalyticsSummary;
-  costPerDay: { day: string; costUsd: number }[];
-  /** successRate as in the summary: over the repository's succeeded, failed and timed-out tasks. */
-  topRepositories: { repository: string; tasks: number; succeeded: number; successRate: number | null; costUsd: number }[];
-}
 
 export const TOP_REPOSITORIES = 10;
 

@@ -3,12 +3,13 @@
 // can be listed and replayed onto the events queue once.
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { DeadLetter } from "../../core/api-types";
 import { olderThan, type Cursor } from "./pagination";
 import { deadLetters } from "./schema";
 
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
 
-export async function listDeadLetters(db: D1Database, query: { cursor?: Cursor; limit: number }) {
+export async function listDeadLetters(db: D1Database, query: { cursor?: Cursor; limit: number }): Promise<DeadLetter[]> {
   return drizzle(db)
     .select()
     .from(deadLetters)

@@ -2,8 +2,10 @@
 // claim → decide → finish cycle that makes processing idempotent per delivery.
 import { and, desc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { describeSubject, type AgentEvent, type Vendor } from "../events/agent-event";
-import type { Decision, SignatureResult } from "../integrations/types";
+import { describeSubject, type AgentEvent } from "../../core/agent-event";
+import type { Delivery, SignatureResult } from "../../core/api-types";
+import type { Vendor } from "../../core/names";
+import type { Decision } from "../integrations/types";
 import { olderThan, type Cursor } from "./pagination";
 import { deliveries } from "./schema";
 
@@ -102,7 +104,7 @@ export interface DeliveryQuery {
   limit: number;
 }
 
-export async function listDeliveries(db: D1Database, query: DeliveryQuery) {
+export async function listDeliveries(db: D1Database, query: DeliveryQuery): Promise<Delivery[]> {
   return drizzle(db)
     .select()
     .from(deliveries)

@@ -2,6 +2,7 @@
 // being inserted, unlike offsets. The cursor is opaque to clients.
 import { and, eq, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Page } from "../../core/api-types";
 
 export interface Cursor {
   at: number;
@@ -30,7 +31,7 @@ export function olderThan(cursor: Cursor | undefined, at: SQLiteColumn, id: SQLi
 }
 
 /** Splits a page fetched with limit + 1 rows into the page and the next cursor. */
-export function page<T>(rows: T[], limit: number, key: (row: T) => Cursor): { items: T[]; nextCursor: string | null } {
+export function page<T>(rows: T[], limit: number, key: (row: T) => Cursor): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null };

@@ -1,5 +1,6 @@
 // The D1 schema, in one place. `npm run db:generate` turns it into migrations/.
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { TaskOrigin, TaskStatus } from "../../core/task-types";
 
 /**
  * The delivery ledger: every webhook the edge saw, accepted or rejected.
@@ -42,9 +43,10 @@ export const tasks = sqliteTable(
   {
     id: text("id").primaryKey(),
     deliveryId: text("delivery_id").notNull(),
-    vendor: text("vendor").notNull(),
+    // Typed only (no CHECK in SQL), so rows read as core/api-types.ts's TaskRow.
+    vendor: text("vendor").$type<TaskOrigin>().notNull(),
     eventType: text("event_type").notNull(),
-    status: text("status").notNull(),
+    status: text("status").$type<TaskStatus>().notNull(),
     actor: text("actor"),
     subject: text("subject"),
     repository: text("repository"),

@@ -1,7 +1,8 @@
 // The D1 `tasks` table: a listing copy of each TaskAgent's spec and status.
 import { and, desc, eq, gte, or, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { TaskSpec, TaskStatus } from "../../durable-objects/task-types";
+import type { TaskRow } from "../../core/api-types";
+import type { TaskOrigin, TaskSpec, TaskStatus } from "../../core/task-types";
 import { olderThan, type Cursor } from "./pagination";
 import { tasks } from "./schema";
 
@@ -53,8 +54,8 @@ export async function spentToday(db: D1Database, repository: string, now = Date.
 }
 
 export interface TaskQuery {
-  vendor?: string;
-  status?: string;
+  vendor?: TaskOrigin;
+  status?: TaskStatus;
   /** Exact `owner/name`. */
   repository?: string;
   /** Text found in the title, subject or id, ignoring (ASCII) case. */
@@ -73,7 +74,7 @@ function containsText(text: string): SQL {
   )!;
 }
 
-export async function listTasks(db: D1Database, query: TaskQuery) {
+export async function listTasks(db: D1Database, query: TaskQuery): Promise<TaskRow[]> {
   return drizzle(db)
     .select()
     .from(tasks)
@@ -90,7 +91,7 @@ export async function listTasks(db: D1Database, query: TaskQuery) {
     .limit(query.limit + 1);
 }
 
-export async function getTaskRow(db: D1Database, id: string) {
+export async function getTaskRow(db: D1Database, id: string): Promise<TaskRow | undefined> {
   const [row] = await drizzle(db).select().from(tasks).where(eq(tasks.id, id));
   return row;
 }

@@ -1,6 +1,6 @@
 // Entity and edge rows as the API returns them, and the one lookup every query starts
 // from: an entity by id or natural key.
-import type { EdgeType, EntityType } from "./graph-types";
+import type { EdgeType, EntityType, GraphEdge, GraphEntity } from "../../core/graph-types";
 
 const encoder = new TextEncoder();
 
@@ -12,29 +12,6 @@ export async function entityId(key: string): Promise<string> {
 
 /** An id when it looks like one, else the id derived from a natural key. */
 export const resolveId = async (idOrKey: string) => (idOrKey.startsWith("ge_") ? idOrKey : await entityId(idOrKey));
-
-export interface GraphEntity {
-  id: string;
-  type: EntityType;
-  key: string;
-  title: string | null;
-  url: string | null;
-  properties: Record<string, unknown>;
-  /** The searchable start of a body, description or message. */
-  text?: string | null;
-  firstSeen: number;
-  lastSeen: number;
-}
-
-export interface GraphEdge {
-  sourceId: string;
-  targetId: string;
-  type: EdgeType;
-  properties: Record<string, unknown>;
-  weight: number;
-  firstSeen: number;
-  lastSeen: number;
-}
 
 export interface EntityRow {
   id: string;

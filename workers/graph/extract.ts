@@ -2,7 +2,7 @@
 // rules are unit-tested on the real samples and the store only has to upsert.
 // Text references hang off the thing being discussed (the issue, PR, Jira issue,
 // Slack thread or Sentry issue), not off the comment, so cross-vendor links meet there.
-import type { AgentEvent } from "../events/agent-event";
+import type { AgentEvent } from "../../core/agent-event";
 import {
   keys,
   MAX_ENTITY_TEXT,
@@ -12,7 +12,7 @@ import {
   type Extraction,
   type GraphContext,
   type IdentityInput,
-} from "./graph-types";
+} from "../../core/graph-types";
 import { findClosingReferences, findReferences, findSlackMentions } from "./references";
 
 /** Collects an extraction, merging repeated entities and dropping repeated or self edges. */

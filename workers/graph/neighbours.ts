@@ -11,8 +11,8 @@
 // through unless `throughHubs` is set: the two-hop neighbourhood of an issue is what its
 // references, commits and people lead to, not the newest hundred items of its repository. The
 // start entity is always walked, hub or not.
-import { entityColumns, resolveId, toEdge, toEntity, type EdgeRow, type EntityRow, type GraphEdge, type GraphEntity } from "./entities";
-import { HUB_DEGREE, HUB_TYPES, type EdgeType, type EntityType } from "./graph-types";
+import { HUB_DEGREE, HUB_TYPES, type EdgeType, type EntityType, type GraphEdge, type GraphEntity, type Neighbourhood } from "../../core/graph-types";
+import { entityColumns, resolveId, toEdge, toEntity, type EdgeRow, type EntityRow } from "./entities";
 
 export interface NeighbourOptions {
   /** 1–3 hops, in either direction. */
@@ -24,13 +24,6 @@ export interface NeighbourOptions {
   limit: number;
   /** Walk through hubs too (the full neighbourhood); by default hubs are returned but not crossed. */
   throughHubs?: boolean;
-}
-
-export interface Neighbourhood {
-  entity: GraphEntity;
-  neighbours: (GraphEntity & { depth: number })[];
-  /** Edges among the entity and the neighbours returned. */
-  edges: GraphEdge[];
 }
 
 /** SQL: whether entity `e` may be walked through (?3 is 1 when every entity may). */

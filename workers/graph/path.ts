@@ -8,8 +8,8 @@
 // are not walked through unless `throughHubs` is set: "both are in the same repository" is no
 // connection worth showing, and expanding a hub reads thousands of edges. The answer is then a
 // shortest path among those whose inner entities are not hubs.
-import { getEntities, getEntity, resolveId, toEdge, type EdgeRow, type GraphEdge, type GraphEntity } from "./entities";
-import type { EdgeType } from "./graph-types";
+import type { EdgeType, GraphEdge, GraphEntity } from "../../core/graph-types";
+import { getEntities, getEntity, resolveId, toEdge, type EdgeRow } from "./entities";
 import { walkableSql } from "./neighbours";
 
 export const MAX_PATH_DEPTH = 6;

@@ -1,10 +1,11 @@
 // The queue consumer's graph step. Best effort: the graph enriches events, it
 // never decides them, so a failure here is logged and the event carries on.
+import type { AgentEvent } from "../../core/agent-event";
+import { errorMessage } from "../../core/error-message";
+import type { GraphContext } from "../../core/graph-types";
 import type { Config } from "../config";
-import type { AgentEvent } from "../events/agent-event";
-import { errorMessage, logLine } from "../observability/log";
+import { logLine } from "../observability/log";
 import { extractGraph } from "./extract";
-import type { GraphContext } from "./graph-types";
 import { upsertExtraction } from "./store";
 
 /** The configuration extraction reads: which repository a Sentry project's files are in, and who is who across vendors. */

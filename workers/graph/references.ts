@@ -1,7 +1,7 @@
 // Finds what a piece of text points at: Jira keys, GitHub `#N` and issue/PR URLs,
 // Sentry short ids and issue URLs, GitHub closing keywords, Slack user mentions.
 // Pure string functions, so every vendor's text goes through the same rules.
-import { keys, type EntityInput } from "./graph-types";
+import { keys, type EntityInput } from "../../core/graph-types";
 
 /**
  * `ABC-123`: an uppercase project key and a number. A suffix of digits and letters (`BACKEND-4Z`)

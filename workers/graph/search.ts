@@ -1,7 +1,7 @@
 // Full-text search over entity keys, titles and text (graph_entities_fts, FTS5), ranked by
 // bm25 with a title match worth most and a key match more than body text.
-import { entityColumns, toEntity, type EntityRow, type GraphEntity } from "./entities";
-import type { EntityType } from "./graph-types";
+import type { EntityType, GraphEntity } from "../../core/graph-types";
+import { entityColumns, toEntity, type EntityRow } from "./entities";
 
 export interface SearchOptions {
   types?: EntityType[];

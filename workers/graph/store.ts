@@ -11,11 +11,12 @@
 // Each kind of row is written by one INSERT … SELECT over a JSON array (json_each), so an event
 // costs at most five statements however many files or references it names: D1 counts
 // statements against a Worker invocation's limit, and one statement per row would not scale.
+import type { Extraction } from "../../core/graph-types";
 import { entityId } from "./entities";
-import type { Extraction } from "./graph-types";
 
-export { entityId, getEntities, getEntity, resolveId, toEdge, toEntity, type GraphEdge, type GraphEntity } from "./entities";
-export { neighbours, type NeighbourOptions, type Neighbourhood } from "./neighbours";
+export type { GraphEdge, GraphEntity, Neighbourhood } from "../../core/graph-types";
+export { entityId, getEntities, getEntity, resolveId, toEdge, toEntity } from "./entities";
+export { neighbours, type NeighbourOptions } from "./neighbours";
 export { findPath, type GraphPath, type PathOptions } from "./path";
 export { ftsQuery, searchEntities, type SearchOptions } from "./search";
 export { timeline, type TimelineItem, type TimelineOptions, type TimelinePage } from "./timeline";

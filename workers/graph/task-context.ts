@@ -2,19 +2,8 @@
 // requests, tickets, errors, threads and commits a few hops away, nearest and most
 // specific first. A breadth-first walk, one query per level, that never expands
 // hubs (a repository or project touches everything, so it would bring in noise).
-import { HUB_TYPES, type EntityType } from "./graph-types";
+import { HUB_TYPES, type EntityType, type RelatedEntity } from "../../core/graph-types";
 import { entityId } from "./store";
-
-export interface RelatedEntity {
-  type: EntityType;
-  key: string;
-  title?: string;
-  url?: string;
-  /** Hops from the task's subject. */
-  depth: number;
-  /** The relation it was reached by, and from what (a key, or the subject). */
-  via: { edge: string; from: string };
-}
 
 export interface ContextOptions {
   /** Most entities returned. */

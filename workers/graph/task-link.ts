@@ -1,9 +1,9 @@
 // Tasks in the graph: each task is an entity with a `task_for` edge to its subject,
 // which is how a later event about the same problem — from any vendor — finds the
 // open task it belongs to instead of starting a second one.
-import type { TaskStatus } from "../../durable-objects/task-types";
-import type { Subject } from "../events/agent-event";
-import { keys } from "./graph-types";
+import type { Subject } from "../../core/agent-event";
+import { keys } from "../../core/graph-types";
+import type { TaskStatus } from "../../core/task-types";
 import { entityId, upsertExtraction } from "./store";
 
 /** The graph key of what an event is about, or undefined for a bare repository or an API task. */

@@ -1,6 +1,7 @@
 // An entity's timeline: the deliveries that named it, newest first, from
 // graph_entity_events (one row per entity and delivery, written with the extraction).
-import { getEntity, type GraphEntity } from "./entities";
+import type { GraphEntity } from "../../core/graph-types";
+import { getEntity } from "./entities";
 
 export interface TimelineItem {
   deliveryId: string;

@@ -1,7 +1,7 @@
 // Shared helper for vendor parsers: a known event type whose payload does not
 // have the expected shape is still recorded, as not handled, with the reason.
 import type { z } from "zod";
-import type { ParsedEvent } from "../events/agent-event";
+import type { ParsedEvent } from "../../core/agent-event";
 
 export function unhandled(note?: string): ParsedEvent {
   return { handled: false, note, subject: {}, labels: [], assigneeIds: [], links: [] };

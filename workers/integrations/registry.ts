@@ -1,5 +1,5 @@
 // Every vendor agent-bot accepts webhooks from, by URL segment.
-import type { Vendor } from "../events/agent-event";
+import type { Vendor } from "../../core/names";
 import { github } from "./github";
 import { jira } from "./jira";
 import { sentry } from "./sentry";

@@ -1,7 +1,9 @@
 // The contract every vendor folder fulfils. Adding a vendor = adding a folder
 // that exports one WebhookIntegration and listing it in registry.ts.
+import type { AgentEvent, ParsedEvent } from "../../core/agent-event";
+import type { SignatureResult } from "../../core/api-types";
+import type { Vendor } from "../../core/names";
 import type { Config } from "../config";
-import type { AgentEvent, ParsedEvent, Vendor } from "../events/agent-event";
 
 export interface WebhookRequest {
   headers: Headers;
@@ -10,8 +12,6 @@ export interface WebhookRequest {
   /** Milliseconds since the epoch when the request arrived. */
   receivedAt: number;
 }
-
-export type SignatureResult = "valid" | "missing" | "invalid" | "stale";
 
 export type VerifyResult = { ok: true } | { ok: false; signature: Exclude<SignatureResult, "valid">; message: string };
 

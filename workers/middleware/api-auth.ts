@@ -9,11 +9,12 @@
 import { bearerAuth } from "hono/bearer-auth";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import { errorBody } from "../../core/error-codes";
 import type { AppEnv } from "../app-env";
 import { accessSettings, verifyAccessToken } from "../auth/access";
 import { TOKEN_USER } from "../auth/api-user";
 import { isTrustedOrigin } from "../auth/origins";
-import { AppError, errorBody } from "../errors";
+import { AppError } from "../errors";
 import { secretsEqual } from "../security/hmac";
 
 const challenge = 'Bearer realm="agent-bot"';

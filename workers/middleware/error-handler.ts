@@ -2,10 +2,12 @@
 // Hono's HTTP errors keep their status, anything else is a reported 500.
 import type { ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { errorBody, type ErrorCode } from "../../core/error-codes";
+import { errorMessage } from "../../core/error-message";
 import type { AppEnv } from "../app-env";
 import { getConfig } from "../config";
-import { AppError, errorBody, errorResponse, type ErrorCode } from "../errors";
-import { errorMessage, redact } from "../observability/log";
+import { AppError, errorResponse } from "../errors";
+import { redact } from "../observability/log";
 import { reportError } from "../observability/sentry";
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = { 400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large" };

@@ -1,6 +1,6 @@
 // Structured logs: one JSON object per line, so Workers Logs can index fields.
 // Callers pass ids and outcomes only; error text goes through redact() first.
-import { createRedactor, type Redactor } from "../../containers/runner/redact";
+import { createRedactor, type Redactor } from "../../core/redact";
 import type { Config } from "../config";
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -48,8 +48,4 @@ export function redact(text: string, config: Config): string {
 /** Redacts every string inside a JSON-like value. */
 export function redactDeep<T>(value: T, config: Config): T {
   return redactorFor(config).deep(value);
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

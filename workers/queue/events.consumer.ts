@@ -1,10 +1,11 @@
 // Consumer of the EVENTS queue. Each message is processed on its own: a
 // failure retries that message with exponential backoff and leaves the rest of
 // the batch alone; after max_retries the queue moves it to the dead-letter queue.
+import { agentEventSchema } from "../../core/agent-event";
+import { errorMessage } from "../../core/error-message";
 import { getConfig } from "../config";
 import { recordDeliveryError } from "../db/deliveries";
-import { agentEventSchema } from "../events/agent-event";
-import { errorMessage, logLine, redact } from "../observability/log";
+import { logLine, redact } from "../observability/log";
 import { incrementCounters, type Increment } from "../observability/metrics";
 import { storePayload } from "../webhooks/payloads";
 import { recordDeadLetter } from "./dead-letter.consumer";

@@ -2,9 +2,9 @@
 // rules, record the event in the knowledge graph, and start (or join) exactly one
 // task for a triggering delivery. Every step is idempotent, so a retry after a crash
 // at any point finishes the job without doubling it.
+import type { AgentEvent } from "../../core/agent-event";
 import { getConfig } from "../config";
 import { claimDelivery, finishDelivery } from "../db/deliveries";
-import type { AgentEvent } from "../events/agent-event";
 import { graphContext, recordEventGraph } from "../graph/record-event";
 import { integrations } from "../integrations/registry";
 import type { TriggerDecision } from "../integrations/types";

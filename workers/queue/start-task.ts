@@ -3,13 +3,14 @@
 // its own task, with the graph's view of its subject attached for the prompt.
 // Both paths are idempotent: a retried delivery joins or creates nothing new.
 import { getAgentByName } from "agents";
-import { dashboardUrl } from "../../durable-objects/task/thread-progress";
+import type { AgentEvent } from "../../core/agent-event";
+import { dashboardUrl } from "../../core/dashboard-url";
+import { errorMessage } from "../../core/error-message";
 import { getConfig } from "../config";
 import { insertTaskRow } from "../db/tasks";
-import type { AgentEvent } from "../events/agent-event";
 import { relatedEntities } from "../graph/task-context";
 import { findOpenLinkedTask, recordTaskEntity, subjectKeyFor, type LinkedTask } from "../graph/task-link";
-import { errorMessage, logLine } from "../observability/log";
+import { logLine } from "../observability/log";
 import type { Increment } from "../observability/metrics";
 import { taskIdFor, taskSpecFor } from "./task-spec";
 

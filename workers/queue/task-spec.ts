@@ -1,7 +1,7 @@
 // Turns a triggering event into the spec of the task it starts.
-import type { TaskSpec } from "../../durable-objects/task-types";
+import { describeSubject, type AgentEvent, type Subject } from "../../core/agent-event";
+import type { TaskSpec } from "../../core/task-types";
 import type { Config } from "../config";
-import { describeSubject, type AgentEvent, type Subject } from "../events/agent-event";
 
 /** Task ids derive from delivery ids, so one delivery can only ever name one task. */
 export function taskIdFor(deliveryId: string): string {

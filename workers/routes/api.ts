@@ -3,14 +3,15 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { getAgentByName } from "agents";
+import { agentEventSchema, vendorSchema } from "../../core/agent-event";
+import type { ReplayResult, TaskDetail } from "../../core/api-types";
+import { TASK_STATUSES } from "../../core/task-types";
 import type { AppEnv } from "../app-env";
-import { listDeliveries } from "../db/deliveries";
 import { claimReplay, getDeadLetter, listDeadLetters, releaseReplay } from "../db/dead-letters";
+import { listDeliveries } from "../db/deliveries";
 import { decodeCursor, page } from "../db/pagination";
 import { getTaskRow, listTasks } from "../db/tasks";
 import { AppError } from "../errors";
-import { agentEventSchema, vendorSchema } from "../events/agent-event";
-import { TASK_STATUSES } from "../../durable-objects/task-types";
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -72,7 +73,7 @@ export function apiRoutes() {
     if (!row) throw new AppError("not_found", `no task ${id}`);
     const agent = await getAgentByName(c.env.TASK_AGENT, id);
     const [state, log] = await Promise.all([agent.getTask(), agent.getLog()]);
-    return c.json({ task: row, state, log });
+    return c.json({ task: row, state, log } satisfies TaskDetail);
   });
 
   app.get("/events", async (c) => {
@@ -107,7 +108,7 @@ export function apiRoutes() {
       throw error;
     }
     Object.assign(c.get("log"), { outcome: "dead_letter_replayed", vendor: event.data.vendor, deliveryId: event.data.id });
-    return c.json({ id, deliveryId: event.data.id, replayedAt }, 202);
+    return c.json({ id, deliveryId: event.data.id, replayedAt } satisfies ReplayResult, 202);
   });
 
   return app;

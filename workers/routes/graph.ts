@@ -3,9 +3,9 @@
 // Mounted under /api, behind requireApiToken.
 import { Hono } from "hono";
 import { z } from "zod";
+import { EDGE_TYPES, ENTITY_TYPES } from "../../core/graph-types";
 import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
-import { EDGE_TYPES, ENTITY_TYPES } from "../graph/graph-types";
 import { MAX_PATH_DEPTH } from "../graph/path";
 import { findPath, getEntity, neighbours, searchEntities, timeline } from "../graph/store";
 

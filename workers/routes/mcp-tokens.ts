@@ -2,14 +2,15 @@
 // API_TOKEN guards it. The secret is in the POST answer only.
 import { Hono } from "hono";
 import { z } from "zod";
-import { issueToken, listTokens, revokeToken } from "../../mcp/auth/tokens";
-import { MCP_ACCESS, mcpServerSchema } from "../../mcp/auth/scopes";
+import { MCP_ACCESS } from "../../core/mcp-scopes";
 import type { AppEnv } from "../app-env";
+import { issueToken, listTokens, mcpServerSchema, revokeToken } from "../auth/mcp-tokens";
 import { AppError } from "../errors";
 
 const DAY_SECONDS = 86_400;
 
-const issueBody = z.object({
+/** The body IssueMcpTokenInput (core/api-types.ts) describes; test/node/api-types.test.ts holds them equal. */
+export const issueBody = z.object({
   name: z.string().trim().min(1).max(100),
   servers: z.array(mcpServerSchema).min(1),
   access: z.enum(MCP_ACCESS).default("read"),

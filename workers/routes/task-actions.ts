@@ -3,15 +3,15 @@
 import { getAgentByName } from "agents";
 import { Hono } from "hono";
 import { z } from "zod";
-import { CLI_NAMES } from "../../containers/protocol";
-import type { TaskAgent } from "../../durable-objects/task-agent";
-import type { TaskSpec } from "../../durable-objects/task-types";
+import { CLI_NAMES } from "../../core/names";
+import type { TaskSpec } from "../../core/task-types";
 import type { AppEnv } from "../app-env";
 import { getTaskRow, insertTaskRow } from "../db/tasks";
 import { AppError } from "../errors";
 import { sha256Hex } from "../security/hmac";
 
-const createTaskBody = z.object({
+/** The body CreateTaskInput (core/api-types.ts) describes; test/node/api-types.test.ts holds them equal. */
+export const createTaskBody = z.object({
   repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "owner/name"),
   prompt: z.string().min(1).max(16_000),
   title: z.string().min(1).max(200).optional(),
@@ -21,7 +21,7 @@ const createTaskBody = z.object({
 });
 
 async function agentFor(env: Env, id: string) {
-  return getAgentByName<Env, TaskAgent>(env.TASK_AGENT, id);
+  return getAgentByName(env.TASK_AGENT, id);
 }
 
 async function existingAgent(env: Env, id: string) {

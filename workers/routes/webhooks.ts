@@ -2,11 +2,12 @@
 // configuration, content type, size), then the ingest path, then 202.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { errorMessage } from "../../core/error-message";
 import type { AppEnv } from "../app-env";
 import { recordRejection } from "../db/deliveries";
 import { AppError } from "../errors";
 import { findIntegration } from "../integrations/registry";
-import { errorMessage, logLine } from "../observability/log";
+import { logLine } from "../observability/log";
 import { incrementCounters } from "../observability/metrics";
 import { ingestWebhook, type IngestEffects } from "../webhooks/ingest";
 

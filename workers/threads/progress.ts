@@ -1,7 +1,7 @@
 // Renders a task's progress as the text each vendor shows in its thread. Pure
 // functions: no I/O, the same input always gives the same text, so a reporter
 // can re-render on every transition and edit its one message in place.
-import type { TaskStatus } from "../../durable-objects/task-types";
+import type { TaskStatus } from "../../core/task-types";
 import type { StepState, ThreadProgress } from "./types";
 
 export const STATUS_EMOJI: Record<TaskStatus, string> = {

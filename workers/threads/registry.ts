@@ -1,7 +1,7 @@
 // Which reporter writes back to which vendor, and whether it can: a reporter
 // exists only when its vendor's credentials are configured.
+import type { Vendor } from "../../core/names";
 import type { Config } from "../config";
-import type { Vendor } from "../events/agent-event";
 import { GITHUB_REPORTER_SETTINGS, GitHubThreadReporter } from "../integrations/github/github.thread";
 import { JIRA_REPORTER_SETTINGS, JiraThreadReporter } from "../integrations/jira/jira.thread";
 import { SENTRY_REPORTER_SETTINGS, SentryThreadReporter } from "../integrations/sentry/sentry.thread";

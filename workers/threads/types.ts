@@ -1,6 +1,6 @@
 // How a task reports back in the thread it came from (GitHub issue/PR, Slack
 // thread, Jira ticket, Sentry issue). One reporter per vendor, one interface.
-import type { TaskSpec, TaskStatus } from "../../durable-objects/task-types";
+import type { TaskSpec, TaskStatus, ThreadRef } from "../../core/task-types";
 
 export type StepState = "done" | "active" | "pending" | "failed";
 
@@ -22,12 +22,6 @@ export interface ThreadProgress {
     inputTokens?: number;
     outputTokens?: number;
   };
-}
-
-/** What a reporter needs to find its message again: comment id, message ts… */
-export interface ThreadRef {
-  id: string;
-  url?: string;
 }
 
 export interface ThreadReporter {

@@ -1,14 +1,14 @@
 // The webhook path up to the queue: verify the raw body, parse it into an
 // AgentEvent and enqueue it. It never waits on D1 or a Durable Object; ledger
 // and metric writes for rejections go to waitUntil.
-import { AppError } from "../errors";
-import { agentEventSchema, MAX_INLINE_PAYLOAD, type AgentEvent } from "../events/agent-event";
-import { storePayload } from "./payloads";
-import { sha256Hex } from "../security/hmac";
+import { agentEventSchema, MAX_INLINE_PAYLOAD, type AgentEvent } from "../../core/agent-event";
 import type { Config } from "../config";
-import type { WebhookIntegration, WebhookRequest } from "../integrations/types";
 import type { Rejection } from "../db/deliveries";
+import { AppError } from "../errors";
+import type { WebhookIntegration, WebhookRequest } from "../integrations/types";
 import type { Increment } from "../observability/metrics";
+import { sha256Hex } from "../security/hmac";
+import { storePayload } from "./payloads";
 
 export type IngestResult =
   | { kind: "queued"; event: AgentEvent }

@@ -1,7 +1,7 @@
 // Shapes the /api/analytics answer for the charts. The numbers are computed by
 // the Worker over D1; here they are only arranged: one row per day (days with no
 // tasks included, as zeros) with one column per vendor.
-import type { Analytics } from "../api/types";
+import type { Analytics } from "../../../core/api-types";
 
 export const RANGES = [7, 30, 90] as const;
 export type RangeDays = (typeof RANGES)[number];

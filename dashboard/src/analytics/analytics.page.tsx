@@ -1,7 +1,7 @@
 // Analytics over a chosen range: tasks per day by vendor, success rate, p50/p95
 // duration, cost per day, top repositories. Lazy-loaded with its charts.
 import { useLocation, useSearch } from "wouter";
-import type { Analytics } from "../api/types";
+import type { Analytics } from "../../../core/api-types";
 import { useApi } from "../auth/session";
 import { Empty, ErrorMessage, Loading } from "../components/states";
 import { formatCount, formatDuration, formatPercent, formatUsd } from "../lib/format";

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import type { Analytics } from "../api/types";
+import type { Analytics } from "../../../core/api-types";
 import { fakeApi, json, renderWithApi, signedIn } from "../test/fake-api";
 import { costSeries, daysBetween, rangeFor, tasksPerDayByVendor } from "./analytics-data";
 

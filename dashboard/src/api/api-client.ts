@@ -3,21 +3,19 @@
 // return to sign-in. The WebSocket URL derives from the same base URL.
 import type {
   Analytics,
+  ApiUser,
   CreateTaskInput,
   DeadLetter,
   Delivery,
-  GraphEntity,
   IssueMcpTokenInput,
   McpToken,
-  Neighbourhood,
   Page,
   ReplayResult,
-  SessionUser,
   TaskDetail,
-  TaskLogEntry,
   TaskRow,
-  TaskState,
-} from "./types";
+} from "../../../core/api-types";
+import type { GraphEntity, Neighbourhood } from "../../../core/graph-types";
+import type { TaskLogEntry, TaskState } from "../../../core/task-types";
 
 export class ApiError extends Error {
   constructor(
@@ -135,7 +133,7 @@ export class ApiClient {
   // ---- endpoints -----------------------------------------------------------
 
   session(options: Pick<RequestOptions, "token" | "quietUnauthorized" | "signal"> = {}) {
-    return this.request<{ user: SessionUser }>("/api/session", options);
+    return this.request<{ user: ApiUser }>("/api/session", options);
   }
 
   listTasks(query: Query, signal?: AbortSignal) {

@@ -2,15 +2,15 @@
 // without one, in which case Cloudflare Access (a cookie the Worker verifies) may
 // still answer 200. Any 401 from any call clears the token and returns to sign-in.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import type { ApiUser } from "../../../core/api-types";
 import { ApiClient, ApiError } from "../api/api-client";
-import type { SessionUser } from "../api/types";
 import { API_BASE_URL } from "../config";
 import { tokenStore } from "./token-store";
 
 export type SessionState =
   | { status: "checking" }
   | { status: "signed-out"; message?: string }
-  | { status: "signed-in"; user: SessionUser };
+  | { status: "signed-in"; user: ApiUser };
 
 export interface SessionContextValue {
   session: SessionState;

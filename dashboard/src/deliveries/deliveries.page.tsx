@@ -2,9 +2,10 @@
 // and reason) and the dead letters, each with a Replay button.
 import { useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
+import type { DeadLetter, Delivery } from "../../../core/api-types";
+import { VENDORS } from "../../../core/names";
 import { ApiError } from "../api/api-client";
 import { useApi } from "../auth/session";
-import { VENDORS, type DeadLetter, type Delivery } from "../api/types";
 import { Empty, ErrorMessage, errorText, Loading } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { formatRelative, formatTime, humanize } from "../lib/format";

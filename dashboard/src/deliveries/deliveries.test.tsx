@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { DeadLetter, Delivery } from "../api/types";
+import type { DeadLetter, Delivery } from "../../../core/api-types";
 import { apiError, fakeApi, json, renderWithApi, signedIn, type Handler } from "../test/fake-api";
 import { DeliveriesPage } from "./deliveries.page";
 
@@ -11,6 +11,7 @@ function deadLetter(overrides: Partial<DeadLetter>): DeadLetter {
     deliveryId: "dlv_1",
     vendor: "github",
     eventType: "issue_comment",
+    body: "{}",
     lastError: "D1_ERROR: database is locked",
     attempts: 5,
     receivedAt: Date.now() - 60_000,
@@ -35,6 +36,7 @@ const delivery: Delivery = {
   duplicates: 2,
   attempts: 1,
   lastError: null,
+  payloadRef: null,
   receivedAt: Date.now() - 5_000,
   processedAt: Date.now() - 4_000,
 };

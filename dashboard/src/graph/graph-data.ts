@@ -1,6 +1,6 @@
+import type { GraphEdge, GraphEntity, Neighbourhood } from "../../../core/graph-types";
 // The explored part of the knowledge graph: every neighbourhood fetched so far,
 // merged, so expanding a node adds to the view instead of replacing it.
-import type { GraphEdge, GraphEntity, Neighbourhood } from "../api/types";
 
 export interface GraphModel {
   nodes: Map<string, GraphEntity>;

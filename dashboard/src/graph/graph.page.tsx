@@ -5,12 +5,11 @@
 import { lazy, Suspense, useMemo, useState, type FormEvent } from "react";
 import { useLocation, useSearch } from "wouter";
 import { useApi } from "../auth/session";
-import type { GraphEntity } from "../api/types";
 import { Empty, ErrorMessage, Loading } from "../components/states";
 import { formatTime, humanize } from "../lib/format";
 import { useAsync } from "../lib/use-async";
-// One vocabulary with the Worker: graph-types.ts has no imports, so it bundles as is.
-import { ENTITY_TYPES } from "../../../workers/graph/graph-types";
+// One vocabulary with the Worker: core/graph-types.ts imports nothing, so it bundles as is.
+import { ENTITY_TYPES, type GraphEntity } from "../../../core/graph-types";
 import { connections, emptyModel, entityLabel, mergeNeighbourhood, toElements, vendorOf, type GraphModel } from "./graph-data";
 
 const GraphCanvas = lazy(() => import("./graph-canvas"));

@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import type { GraphEntity, Neighbourhood } from "../api/types";
+import type { EntityType, GraphEntity, Neighbourhood } from "../../../core/graph-types";
 import { fakeApi, json, renderWithApi, signedIn } from "../test/fake-api";
 import type { CytoscapeElement } from "./graph-data";
 
@@ -22,7 +22,7 @@ vi.mock("./graph-canvas", () => ({
 
 const { GraphPage } = await import("./graph.page");
 
-function entity(id: string, type: string, title: string, url: string | null = null): GraphEntity {
+function entity(id: string, type: EntityType, title: string, url: string | null = null): GraphEntity {
   return { id, type, key: `${type}:${title}`, title, url, properties: { state: "open" }, firstSeen: 1, lastSeen: 2 };
 }
 

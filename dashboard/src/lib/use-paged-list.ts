@@ -1,7 +1,7 @@
 // A keyset-paginated list: the first page on load (and when the key changes),
 // further pages with loadMore(), items patched in place with update().
 import { useState } from "react";
-import type { Page } from "../api/types";
+import type { Page } from "../../../core/api-types";
 import { useAsync } from "./use-async";
 
 export interface PagedList<T> {

@@ -1,6 +1,6 @@
+import type { McpServerName } from "../../../core/mcp-scopes";
 // The lines a user pastes to connect a client to the MCP servers, as the
-// README's MCP section gives them.
-import type { McpServerName } from "../api/types";
+// docs/mcp.md gives them.
 
 /** The name a server is registered under in Claude Code. */
 export function clientServerName(server: McpServerName): string {

@@ -1,13 +1,14 @@
 // MCP tokens: issue one (the secret is shown once, with the `claude mcp add`
 // lines ready to copy), list them, revoke them.
 import { useState, type FormEvent } from "react";
+import type { McpToken } from "../../../core/api-types";
+import { MCP_SERVERS, type McpAccess, type McpServerName } from "../../../core/mcp-scopes";
 import { useApi } from "../auth/session";
-import { MCP_SERVERS, type McpAccess, type McpServerName, type McpToken } from "../api/types";
 import { CopyButton } from "../components/copy-button";
 import { Empty, ErrorMessage, errorText, Loading } from "../components/states";
+import { API_BASE_URL } from "../config";
 import { formatTime } from "../lib/format";
 import { useAsync } from "../lib/use-async";
-import { API_BASE_URL } from "../config";
 import { claudeMcpAddLines, cursorConfig } from "./mcp-commands";
 
 const DAY = 86_400;

@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { McpToken } from "../api/types";
+import type { McpToken } from "../../../core/api-types";
 import { fakeApi, json, renderWithApi, signedIn } from "../test/fake-api";
 import { claudeMcpAddLines } from "./mcp-commands";
 import { McpTokensPage } from "./mcp-tokens.page";
@@ -18,7 +18,7 @@ const existing: McpToken = {
 };
 
 describe("MCP commands", () => {
-  it("builds the README's claude mcp add lines", () => {
+  it("builds the claude mcp add lines docs/mcp.md gives", () => {
     expect(claudeMcpAddLines("http://127.0.0.1:8787", ["github", "agent-bot"], "mcp_x")).toEqual([
       'claude mcp add --transport http agent-bot-github http://127.0.0.1:8787/mcp/github --header "Authorization: Bearer mcp_x"',
       'claude mcp add --transport http agent-bot http://127.0.0.1:8787/mcp/agent-bot --header "Authorization: Bearer mcp_x"',

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { TaskLogEntry } from "../api/types";
-import { logEntry, taskState } from "../test/fixtures";
+import type { TaskLogEntry } from "../../../core/task-types";
 import { socketFactory } from "../test/fake-socket";
+import { logEntry, taskState } from "../test/fixtures";
 import { LiveLogConnection, type LiveLogOptions } from "./live-log-connection";
 
 function setup(overrides: Partial<LiveLogOptions> = {}) {

@@ -1,3 +1,4 @@
+import type { TaskLogEntry, TaskState } from "../../../core/task-types";
 // The task's live feed over the TaskAgent's WebSocket. The socket first sends
 // the log after `?after=`, then every new entry as `{ type: "log", entry }`, and
 // state changes as the agents SDK's `{ type: "cf_agent_state", state }`.
@@ -6,7 +7,6 @@
 // highest one seen, drops anything at or below it (a duplicate), and on a drop
 // reconnects with backoff asking for `after=<last seen>`: the backlog then starts
 // exactly where the screen stopped, so nothing is missed or shown twice.
-import type { TaskLogEntry, TaskState } from "../api/types";
 
 export type LiveStatus = "connecting" | "open" | "reconnecting" | "closed";
 

@@ -2,7 +2,7 @@
 // it. It follows the end while the reader is at the bottom; scrolling up pauses
 // that, and "Jump to latest" resumes it.
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
-import type { TaskLogEntry, TaskState } from "../api/types";
+import type { TaskLogEntry, TaskState } from "../../../core/task-types";
 import { useApi } from "../auth/session";
 import { formatClock } from "../lib/format";
 import { LiveLogConnection, type LiveStatus, type SocketLike } from "./live-log-connection";

@@ -2,8 +2,8 @@
 // submit or a retried request creates one task.
 import { useState, type FormEvent } from "react";
 import { useLocation } from "wouter";
+import { CLI_NAMES, type CliName } from "../../../core/names";
 import { useApi } from "../auth/session";
-import { CLI_NAMES, type CliName } from "../api/types";
 import { errorText } from "../components/states";
 
 /** The skills shipped in skills/; the field accepts any other name the Worker knows. */

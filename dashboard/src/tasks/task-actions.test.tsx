@@ -1,9 +1,9 @@
 import { act, fireEvent, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import type { TaskStatus } from "../api/types";
+import type { TaskStatus } from "../../../core/task-types";
 import { apiError, fakeApi, json, renderWithApi, signedIn } from "../test/fake-api";
-import { taskRow, taskState } from "../test/fixtures";
 import { socketFactory, type FakeSocket } from "../test/fake-socket";
+import { taskRow, taskState } from "../test/fixtures";
 import { TaskActions } from "./task-actions";
 import { TaskPage } from "./task.page";
 

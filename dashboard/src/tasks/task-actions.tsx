@@ -1,8 +1,8 @@
 // Cancel and Retry. Each is enabled only when the task allows it (the Worker
 // answers 409 otherwise), and an error from the Worker is shown beside them.
 import { useState } from "react";
+import { FINAL_STATUSES, RETRYABLE_STATUSES, type TaskState, type TaskStatus } from "../../../core/task-types";
 import { useApi } from "../auth/session";
-import { FINAL_STATUSES, RETRYABLE_STATUSES, type TaskState, type TaskStatus } from "../api/types";
 import { errorText } from "../components/states";
 
 export function canCancel(status: TaskStatus | null): boolean {

@@ -1,6 +1,6 @@
 // The tasks list's filters live in the URL query (shareable, survive a reload):
 // ?vendor=&status=&repository=&q=. Empty filters are left out.
-import type { Page, TaskRow } from "../api/types";
+import type { Page, TaskRow } from "../../../core/api-types";
 
 export const FILTER_KEYS = ["vendor", "status", "repository", "q"] as const;
 export type TaskFilters = Record<(typeof FILTER_KEYS)[number], string>;

@@ -3,9 +3,10 @@
 // The socket also carries the TaskAgent's state, so the page follows it live.
 import { useCallback, useState } from "react";
 import { Link } from "wouter";
-import { useApi } from "../auth/session";
-import type { TaskDetail, TaskState } from "../api/types";
+import type { TaskDetail } from "../../../core/api-types";
+import type { TaskState } from "../../../core/task-types";
 import { ApiError } from "../api/api-client";
+import { useApi } from "../auth/session";
 import { ErrorMessage, Loading } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { formatCount, formatDuration, formatTime, formatUsd, humanize } from "../lib/format";

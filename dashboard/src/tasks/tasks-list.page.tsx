@@ -3,9 +3,10 @@
 // without a reload.
 import { useEffect, useRef, useState } from "react";
 import { Link, useLocation, useSearch } from "wouter";
+import type { Page, TaskRow } from "../../../core/api-types";
+import { VENDORS } from "../../../core/names";
+import { TASK_STATUSES } from "../../../core/task-types";
 import { useApi } from "../auth/session";
-import type { Page, TaskRow } from "../api/types";
-import { TASK_STATUSES, VENDORS } from "../api/types";
 import { Empty, ErrorMessage, Loading } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { formatDuration, formatRelative, formatTime, formatUsd, humanize } from "../lib/format";

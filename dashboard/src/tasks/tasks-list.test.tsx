@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, onTestFinished } from "vitest";
-import type { TaskRow } from "../api/types";
+import type { TaskRow } from "../../../core/api-types";
 import { fakeApi, json, renderWithApi, signedIn, type RecordedRequest } from "../test/fake-api";
 import { taskRow } from "../test/fixtures";
 import { filtersFromSearch, mergeHead, searchFromFilters } from "./task-filters";

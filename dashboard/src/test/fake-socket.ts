@@ -1,6 +1,6 @@
 // A WebSocket stand-in the test drives: open it, push server messages, drop it.
+import type { TaskLogEntry, TaskState } from "../../../core/task-types";
 import type { SocketLike } from "../tasks/live-log-connection";
-import type { TaskLogEntry, TaskState } from "../api/types";
 
 export class FakeSocket implements SocketLike {
   onopen: ((event: Event) => void) | null = null;

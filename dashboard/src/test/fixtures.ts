@@ -1,5 +1,6 @@
 // Sample API payloads, shaped like the Worker's answers.
-import type { TaskLogEntry, TaskRow, TaskState } from "../api/types";
+import type { TaskRow } from "../../../core/api-types";
+import type { TaskLogEntry, TaskState } from "../../../core/task-types";
 
 export function taskRow(overrides: Partial<TaskRow> = {}): TaskRow {
   return {
@@ -41,6 +42,7 @@ export function taskState(overrides: Partial<TaskState> = {}): TaskState {
       prompt: "please fix the typo",
       links: ["https://github.com/Codertocat/Hello-World/issues/1"],
       reason: "mentioned by the repo owner",
+      payloadRef: "",
       createdAt: 1_700_000_000_000,
     },
     status: "running",

@@ -5,10 +5,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
-import { runnerEventSchema, type RunnerEvent } from "../../../containers/protocol";
 import { loadConfig } from "../../../containers/runner/config";
 import { silentLogger } from "../../../containers/runner/log";
 import { createRunnerServer, type RunnerServer } from "../../../containers/runner/server";
+import { runnerEventSchema, type RunnerEvent } from "../../../core/runner-protocol";
 
 export const FAKE_CLI_DIR = resolve("test/fixtures/fake-cli");
 /** The real Claude Code CLI, a pinned dev dependency (its native binary comes as an optional one). */

@@ -1,6 +1,6 @@
 // GitHub payloads → ParsedEvent, for the event types agent-bot understands.
 import { z } from "zod";
-import { boundFiles, MAX_EVENT_ASSIGNEES, truncateText, type ChangedFile, type ParsedEvent } from "../../events/agent-event";
+import { boundFiles, MAX_EVENT_ASSIGNEES, truncateText, type ChangedFile, type ParsedEvent } from "../../../core/agent-event";
 import { parseWith, unhandled } from "../parse";
 
 const user = z.object({ login: z.string(), id: z.number(), type: z.string().optional() });

@@ -1,10 +1,10 @@
 // Reports a task's progress as one comment on the GitHub issue or pull request
 // it came from, edited in place. The comment starts with the task's hidden
 // marker, so parallel tasks on one issue each keep to their own comment.
-import type { TaskSpec } from "../../../durable-objects/task-types";
-import { renderGitHubComment } from "../../threads/progress";
+import type { TaskSpec, ThreadRef } from "../../../core/task-types";
 import { unusableRequest } from "../../threads/errors";
-import type { ThreadProgress, ThreadRef, ThreadReporter } from "../../threads/types";
+import { renderGitHubComment } from "../../threads/progress";
+import type { ThreadProgress, ThreadReporter } from "../../threads/types";
 import { createGitHubClient, githubCall, splitRepository, type GitHubSettings } from "./github.client";
 
 /** Settings the reporter cannot work without (the API URL has a default). */

@@ -1,6 +1,6 @@
 // When a GitHub event asks for agent work, and whether its actor may ask.
+import type { AgentEvent } from "../../../core/agent-event";
 import type { Config } from "../../config";
-import type { AgentEvent } from "../../events/agent-event";
 import { mentionsHandle } from "../mentions";
 import type { TriggerDecision } from "../types";
 

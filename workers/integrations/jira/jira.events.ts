@@ -1,6 +1,6 @@
 // Jira Cloud payloads → ParsedEvent.
 import { z } from "zod";
-import { truncateText, type ParsedEvent } from "../../events/agent-event";
+import { truncateText, type ParsedEvent } from "../../../core/agent-event";
 import { parseWith, unhandled } from "../parse";
 
 const user = z.object({

@@ -2,10 +2,10 @@
 // edited in place. The v2 comment API takes wiki markup on Jira Cloud and Data
 // Center alike (v3 wants ADF and exists only on Cloud).
 import type { Client } from "jira.js/core";
-import { isFinal, type TaskSpec } from "../../../durable-objects/task-types";
+import { isFinal, type TaskSpec, type ThreadRef } from "../../../core/task-types";
 import { unusableRequest } from "../../threads/errors";
 import { renderJiraComment } from "../../threads/progress";
-import type { ThreadProgress, ThreadRef, ThreadReporter } from "../../threads/types";
+import type { ThreadProgress, ThreadReporter } from "../../threads/types";
 import { createJiraClient, jiraCall, type JiraSettings } from "./jira.client";
 
 export const JIRA_REPORTER_SETTINGS = ["JIRA_BASE_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"] as const;

@@ -1,7 +1,7 @@
 // When a Jira event asks for agent work: the ticket is assigned to the bot
 // account or labelled, or a comment mentions the bot; only in allowed projects.
+import type { AgentEvent } from "../../../core/agent-event";
 import type { Config } from "../../config";
-import type { AgentEvent } from "../../events/agent-event";
 import { mentionsHandle } from "../mentions";
 import type { TriggerDecision } from "../types";
 

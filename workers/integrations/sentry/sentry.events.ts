@@ -1,7 +1,7 @@
 // Sentry integration-platform payloads → ParsedEvent. The resource comes from
 // the Sentry-Hook-Resource header; the action from the body.
 import { z } from "zod";
-import { boundFrames, truncateText, type ParsedEvent, type StackFrame } from "../../events/agent-event";
+import { boundFrames, truncateText, type ParsedEvent, type StackFrame } from "../../../core/agent-event";
 import { parseWith, unhandled } from "../parse";
 
 const installation = z.object({ uuid: z.string() }).optional();

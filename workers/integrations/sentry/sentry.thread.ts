@@ -1,9 +1,9 @@
 // Reports a task's progress as one comment (a "note") on the Sentry issue it
 // came from, edited in place through the issue comments API.
-import type { TaskSpec } from "../../../durable-objects/task-types";
+import type { TaskSpec, ThreadRef } from "../../../core/task-types";
 import { unusableRequest } from "../../threads/errors";
 import { renderSentryComment } from "../../threads/progress";
-import type { ThreadProgress, ThreadRef, ThreadReporter } from "../../threads/types";
+import type { ThreadProgress, ThreadReporter } from "../../threads/types";
 import { sentryRequest, type SentrySettings } from "./sentry.client";
 
 export const SENTRY_REPORTER_SETTINGS = ["SENTRY_AUTH_TOKEN"] as const;

@@ -1,7 +1,7 @@
 // A new Sentry issue in a configured project asks for agent work; alerts and
 // comments are recorded for context only.
+import type { AgentEvent } from "../../../core/agent-event";
 import type { Config } from "../../config";
-import type { AgentEvent } from "../../events/agent-event";
 import type { TriggerDecision } from "../types";
 
 export function decideSentry(event: AgentEvent, config: Config): TriggerDecision {

@@ -1,6 +1,6 @@
 // Slack Events API envelopes → ParsedEvent.
 import { z } from "zod";
-import { truncateText, type ParsedEvent } from "../../events/agent-event";
+import { truncateText, type ParsedEvent } from "../../../core/agent-event";
 import { parseWith, unhandled } from "../parse";
 
 const envelope = <E extends z.ZodType>(event: E) =>

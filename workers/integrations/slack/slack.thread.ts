@@ -1,9 +1,9 @@
 // Reports a task's progress as one reply in the Slack thread that asked for it,
 // edited in place with chat.update.
-import type { TaskSpec } from "../../../durable-objects/task-types";
+import type { TaskSpec, ThreadRef } from "../../../core/task-types";
 import { unusableRequest } from "../../threads/errors";
 import { renderSlackText } from "../../threads/progress";
-import type { ThreadProgress, ThreadRef, ThreadReporter } from "../../threads/types";
+import type { ThreadProgress, ThreadReporter } from "../../threads/types";
 import { createSlackClient, slackCall, type SlackSettings } from "./slack.client";
 
 /** Settings the reporter cannot work without (the API URL has a default). */

@@ -1,6 +1,6 @@
 // A Slack app_mention asks for agent work, in allowed workspaces and channels.
+import type { AgentEvent } from "../../../core/agent-event";
 import type { Config } from "../../config";
-import type { AgentEvent } from "../../events/agent-event";
 import type { TriggerDecision } from "../types";
 
 export function decideSlack(event: AgentEvent, config: Config): TriggerDecision {

@@ -1,5 +1,5 @@
-// One redaction step for everything the runner emits: events, log lines and
-// error reasons. Known secret values are replaced first (longest first, so a
+// One redaction step for everything the runner emits (events, log lines, error
+// reasons) and everything the Worker logs. Known secret values are replaced first (longest first, so a
 // secret that contains another is not half-replaced), then token shapes that a
 // CLI may print even though nobody told us about them.
 import { Buffer } from "node:buffer";

@@ -7,10 +7,9 @@
 //   POST /runs/:taskId/cancel        → 200 { cancelled: boolean }
 //   GET  /health                     → 200 { status: "ok", runs: number }
 import { z } from "zod";
+import { CLI_NAMES } from "./names";
 
-export const CLI_NAMES = ["claude", "cursor"] as const;
 export const cliSchema = z.enum(CLI_NAMES);
-export type CliName = z.infer<typeof cliSchema>;
 
 export const mcpServerSchema = z.object({
   name: z.string(),

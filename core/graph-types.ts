@@ -1,5 +1,5 @@
-// The graph's vocabulary: what an extraction produces and the natural keys that
-// make the same thing, named by different events and vendors, one node.
+// The graph's vocabulary: entity and edge types, what an extraction produces, the natural keys that
+// make the same thing named by different events and vendors one node, and the shapes the API serves.
 export const ENTITY_TYPES = [
   "repository",
   "issue",
@@ -57,6 +57,50 @@ export const EDGE_TYPES = [
   "task_for",
 ] as const;
 export type EdgeType = (typeof EDGE_TYPES)[number];
+
+/** An entity as the API and the MCP tools return it. */
+export interface GraphEntity {
+  id: string;
+  type: EntityType;
+  key: string;
+  title: string | null;
+  url: string | null;
+  properties: Record<string, unknown>;
+  /** The searchable start of a body, description or message. */
+  text?: string | null;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface GraphEdge {
+  sourceId: string;
+  targetId: string;
+  type: EdgeType;
+  properties: Record<string, unknown>;
+  weight: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** An entity, its neighbours within a few hops, and the edges among them. */
+export interface Neighbourhood {
+  entity: GraphEntity;
+  neighbours: (GraphEntity & { depth: number })[];
+  /** Edges among the entity and the neighbours returned. */
+  edges: GraphEdge[];
+}
+
+/** What the graph knew around a task's subject when the task was created; rendered into its prompt. */
+export interface RelatedEntity {
+  type: EntityType;
+  key: string;
+  title?: string;
+  url?: string;
+  /** Hops from the task's subject. */
+  depth: number;
+  /** The relation it was reached by, and from what (a key, or the subject). */
+  via: { edge: string; from: string };
+}
 
 export interface EntityInput {
   /** Vendor-scoped natural key, e.g. `github:issue:owner/name#12`; the entity id is derived from it. */

@@ -1,4 +1,5 @@
-// Splits a text stream into lines. A chunk may end mid-line; the tail is kept
+// Splits a text stream into lines: the runner's reading of CLI output, the TaskAgent's
+// reading of the runner's event stream. A chunk may end mid-line; the tail is kept
 // until its newline arrives (or the stream ends). A runaway line without a
 // newline is cut at `maxLineChars`, so a misbehaving CLI cannot grow memory
 // without bound.

@@ -1,10 +1,7 @@
 // What an MCP token may do: which servers it reaches, and whether it may write.
-// A token with `write` access may also read.
-import { z } from "zod";
-
+// A token with `write` access may also read. No zod here: the dashboard imports the lists.
 export const MCP_SERVERS = ["github", "jira", "slack", "sentry", "agent-bot"] as const;
 export type McpServerName = (typeof MCP_SERVERS)[number];
-export const mcpServerSchema = z.enum(MCP_SERVERS);
 
 export const MCP_ACCESS = ["read", "write"] as const;
 export type McpAccess = (typeof MCP_ACCESS)[number];

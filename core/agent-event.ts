@@ -2,10 +2,9 @@
 // EVENTS queue, so it is validated again by the consumer and kept well under
 // the 128 KB message limit (long text is truncated; the full payload is in R2).
 import { z } from "zod";
+import { VENDORS } from "./names";
 
-export const VENDORS = ["github", "jira", "slack", "sentry"] as const;
 export const vendorSchema = z.enum(VENDORS);
-export type Vendor = z.infer<typeof vendorSchema>;
 
 /** Longest text carried on the queue; the raw payload keeps the rest. */
 export const MAX_EVENT_TEXT = 16_000;

@@ -1,13 +1,18 @@
 // MCP bearer tokens in D1. A token is `mcp_` + 32 random bytes (base64url); only
 // its SHA-256 is stored, so a database read never yields a usable token.
+// Below mcp/ and durable-objects/: the API issues and revokes tokens, the MCP route
+// verifies them, and the TaskAgent mints one per attempt.
 import { desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { z } from "zod";
-import { mcpTokens } from "../../workers/db/schema";
-import { sha256Hex } from "../../workers/security/hmac";
-import { mcpServerSchema, type McpAccess, type McpPrincipal, type McpServerName } from "./scopes";
+import type { McpToken } from "../../core/api-types";
+import { MCP_SERVERS, type McpAccess, type McpPrincipal, type McpServerName } from "../../core/mcp-scopes";
+import { mcpTokens } from "../db/schema";
+import { sha256Hex } from "../security/hmac";
 
 export const TOKEN_PREFIX = "mcp_";
+
+export const mcpServerSchema = z.enum(MCP_SERVERS);
 
 export interface IssueTokenInput {
   name: string;
@@ -19,18 +24,6 @@ export interface IssueTokenInput {
   taskId?: string;
 }
 
-export interface TokenRecord {
-  id: string;
-  name: string;
-  servers: McpServerName[];
-  access: McpAccess;
-  rateLimitPerSecond: number | null;
-  taskId: string | null;
-  createdAt: number;
-  expiresAt: number;
-  revokedAt: number | null;
-}
-
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return TOKEN_PREFIX + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -38,7 +31,7 @@ function randomToken(): string {
 
 const serversColumn = z.array(mcpServerSchema);
 
-function toRecord(row: typeof mcpTokens.$inferSelect): TokenRecord {
+function toRecord(row: typeof mcpTokens.$inferSelect): McpToken {
   return {
     id: row.id,
     name: row.name,
@@ -53,7 +46,7 @@ function toRecord(row: typeof mcpTokens.$inferSelect): TokenRecord {
 }
 
 /** Creates a token; the returned `token` is the only time the secret exists outside the caller. */
-export async function issueToken(db: D1Database, input: IssueTokenInput, now = Date.now()): Promise<TokenRecord & { token: string }> {
+export async function issueToken(db: D1Database, input: IssueTokenInput, now = Date.now()): Promise<McpToken & { token: string }> {
   const token = randomToken();
   const row = {
     id: `mtk_${crypto.randomUUID().replace(/-/g, "")}`,
@@ -71,13 +64,13 @@ export async function issueToken(db: D1Database, input: IssueTokenInput, now = D
   return { ...toRecord(row), token };
 }
 
-export async function listTokens(db: D1Database): Promise<TokenRecord[]> {
+export async function listTokens(db: D1Database): Promise<McpToken[]> {
   const rows = await drizzle(db).select().from(mcpTokens).orderBy(desc(mcpTokens.createdAt), desc(mcpTokens.id));
   return rows.map(toRecord);
 }
 
 /** Marks the token revoked; false when there is no such token. Revoking twice keeps the first time. */
-export async function revokeToken(db: D1Database, id: string, now = Date.now()): Promise<TokenRecord | undefined> {
+export async function revokeToken(db: D1Database, id: string, now = Date.now()): Promise<McpToken | undefined> {
   const [row] = await drizzle(db).select().from(mcpTokens).where(eq(mcpTokens.id, id));
   if (!row) return undefined;
   if (row.revokedAt === null) await drizzle(db).update(mcpTokens).set({ revokedAt: now }).where(eq(mcpTokens.id, id));

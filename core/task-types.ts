@@ -1,16 +1,23 @@
-// Types shared by the TaskAgent and the Worker that creates and lists tasks.
-import type { CliName } from "../containers/protocol";
-import type { Subject, Vendor } from "../workers/events/agent-event";
-import type { RelatedEntity } from "../workers/graph/task-context";
-import type { ThreadRef } from "../workers/threads/types";
+// Types shared by the TaskAgent, the Worker that creates and lists tasks, and the dashboard.
+import type { Subject } from "./agent-event";
+import type { RelatedEntity } from "./graph-types";
+import type { CliName, Vendor } from "./names";
 
 export const TASK_STATUSES = ["queued", "preparing", "running", "succeeded", "failed", "cancelled", "timed_out"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const FINAL_STATUSES: readonly TaskStatus[] = ["succeeded", "failed", "cancelled", "timed_out"];
 export const isFinal = (status: TaskStatus | null): boolean => status !== null && FINAL_STATUSES.includes(status);
+/** Statuses a task can be retried from (TaskAgent.retryTask). */
+export const RETRYABLE_STATUSES: readonly TaskStatus[] = ["failed", "cancelled", "timed_out"];
 
 /** Where a task came from: a vendor thread, or the API (a task created by hand). */
 export type TaskOrigin = Vendor | "api";
+
+/** What a thread reporter needs to find its message again: comment id, message ts… */
+export interface ThreadRef {
+  id: string;
+  url?: string;
+}
 
 /** What a task was asked to do, fixed at creation. */
 export interface TaskSpec {
@@ -105,4 +112,17 @@ export interface TaskState {
   joined?: JoinedThread[];
   /** The task-scoped MCP token of the current attempt (its id; the secret is never stored). */
   mcpTokenId?: string | null;
+}
+
+/** One line of a task's log: a runner event or the TaskAgent's own note. */
+export interface TaskLogEntry {
+  seq: number;
+  at: number;
+  attempt: number;
+  /** A runner event type (`assistant_text`, `tool_call`, `result`…) or `note` for the agent's own lines. */
+  type: string;
+  level: "info" | "warn" | "error";
+  message: string;
+  /** The runner event as received, as JSON text (a RunnerEvent); null for the agent's own notes. */
+  data: string | null;
 }
