@@ -135,9 +135,20 @@ if (process.getuid?.() === 0 && process.env.IS_SANDBOX !== "1") {
   claudeSays += "; running as root, so the runner sets IS_SANDBOX=1 for it";
 }
 if (!realCursor) runnerEnv.CURSOR_BIN = join(fakeCliDir, "cursor-agent");
-console.log(`agent runner on http://127.0.0.1:${runnerPort} — claude: ${claudeSays}, cursor: ${realCursor ? "real CLI" : "replaying fake CLI"}`);
-children.push(spawn(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "containers/runner/main.ts")], { stdio: "inherit", env: runnerEnv }));
-vars.RUNNER_URL = `http://127.0.0.1:${runnerPort}`;
+// RUNNER_URL in the environment: a runner started elsewhere (the runner image under podman,
+// containers/image/README.md) takes the local one's place; the scripted model above is still
+// started for it (MODEL_PORT fixes its port, for the runner's ANTHROPIC_BASE_URL).
+const externalRunner = process.env.RUNNER_URL;
+let runnerChild;
+if (externalRunner) {
+  console.log(`agent runner at ${externalRunner} (RUNNER_URL; none started here)${model ? ` — scripted model on ${model.url}` : ""}`);
+  vars.RUNNER_URL = externalRunner;
+} else {
+  console.log(`agent runner on http://127.0.0.1:${runnerPort} — claude: ${claudeSays}, cursor: ${realCursor ? "real CLI" : "replaying fake CLI"}`);
+  runnerChild = spawn(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "containers/runner/main.ts")], { stdio: "inherit", env: runnerEnv });
+  children.push(runnerChild);
+  vars.RUNNER_URL = `http://127.0.0.1:${runnerPort}`;
+}
 
 // Fake vendor APIs for every vendor without credentials.
 const needsFake = {
@@ -241,7 +252,7 @@ async function stop(code) {
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(0));
 dev.on("exit", (code, signal) => stop(code ?? (signal ? 1 : 0)));
-children[0].on("exit", (code) => {
+runnerChild?.on("exit", (code) => {
   if (!stopping) {
     console.error(`the agent runner exited (${code}); stopping`);
     stop(1);
