@@ -32,7 +32,7 @@ import { chromium } from "playwright-core";
 import { loadSample, makeTriggering } from "../scripts/samples.mjs";
 import { signDelivery } from "../scripts/webhook-signer.mjs";
 import { devVars, startDevServer } from "../test/support/dev-server.mjs";
-import { percentiles } from "./ingest.mjs";
+import { percentiles } from "./percentiles.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const BUDGET_INITIAL_GZIP = 200 * 1024;

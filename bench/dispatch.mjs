@@ -42,7 +42,7 @@ import { loadSample, makeTriggering } from "../scripts/samples.mjs";
 import { signDelivery } from "../scripts/webhook-signer.mjs";
 import { devVars, freePort } from "../test/support/dev-server.mjs";
 import { startScriptedModel, workingDirectory } from "../test/support/scripted-model.mjs";
-import { percentiles } from "./ingest.mjs";
+import { percentiles } from "./percentiles.mjs";
 
 const FINAL = new Set(["succeeded", "failed", "cancelled", "timed_out"]);
 const FAKE_CLAUDE = fileURLToPath(new URL("../test/fixtures/fake-cli/claude", import.meta.url));

@@ -19,6 +19,7 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 import { loadSample } from "../scripts/samples.mjs";
 import { signDelivery } from "../scripts/webhook-signer.mjs";
 import { devVars, startDevServer } from "../test/support/dev-server.mjs";
+import { percentiles } from "./percentiles.mjs";
 
 const FLOOD_BUDGET_MS = 60_000; // a flood stops at N requests or after this, whichever is first
 // A slow consumer is not a lossy one: keep reading the ledger while it still grows,
@@ -205,12 +206,6 @@ async function flood(target, { n, concurrency, body, headers, method = "POST" },
   await Promise.all(Array.from({ length: concurrency }, lane));
   const seconds = (performance.now() - started) / 1000;
   return { sent: next, accepted, statuses, errors, seconds, throughput: accepted.length / seconds, latency: percentiles(latencies) };
-}
-
-export function percentiles(samples) {
-  const sorted = samples.toSorted((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? NaN };
 }
 
 function report(name, r, okStatus = 202) {

@@ -25,6 +25,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { devVars, freePort, startDevServer } from "../test/support/dev-server.mjs";
+import { percentiles } from "./percentiles.mjs";
 
 const { values } = parseArgs({
   options: { n: { type: "string", default: "200" }, seconds: { type: "string", default: "10" }, json: { type: "boolean", default: false } },
@@ -47,12 +48,6 @@ async function issue(body) {
   });
   if (res.status !== 201) throw new Error(`issuing a token failed: ${res.status} ${await res.text()}`);
   return (await res.json()).token;
-}
-
-function percentiles(samples) {
-  const sorted = samples.toSorted((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-  return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN };
 }
 
 async function timed(fn) {

@@ -167,7 +167,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
         return;
       }
     }
-    const scheduler = this.env.TASK_SCHEDULER.get(this.env.TASK_SCHEDULER.idFromName(SCHEDULER_NAME));
+    const scheduler = this.env.TASK_SCHEDULER.getByName(SCHEDULER_NAME);
     const grant = await scheduler.acquire(this.name, this.state.spec.subject.repository ?? "(none)");
     if (!grant.granted) {
       const position = grant.position ?? 0;
@@ -300,7 +300,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
       result: { summary: result?.summary ?? reason ?? status, reason, change: result?.change, pullRequestUrl },
     });
     this.log(status === "succeeded" ? "info" : "warn", `task ${status}${reason ? `: ${reason}` : ""}`);
-    const scheduler = this.env.TASK_SCHEDULER.get(this.env.TASK_SCHEDULER.idFromName(SCHEDULER_NAME));
+    const scheduler = this.env.TASK_SCHEDULER.getByName(SCHEDULER_NAME);
     this.ctx.waitUntil(scheduler.release(this.name).catch((error) => this.log("error", `could not free the slot: ${errorMessage(error)}`)));
     const tokenId = this.state.mcpTokenId;
     if (tokenId) {

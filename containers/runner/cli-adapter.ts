@@ -1,9 +1,9 @@
 // What the runner needs to know about one coding-agent CLI: its binary, the
 // argv of a non-interactive run, where it reads MCP servers from, and which
-// stream-json dialect it prints.
+// stream-json dialect it prints (its parser, in `cli-<name>.stream.ts`).
 import type { CliName } from "../../core/names";
 import type { RunRequest } from "../../core/runner-protocol";
-import type { StreamFormat } from "./stream-json";
+import type { LineParser } from "./stream-json";
 
 export type McpServer = RunRequest["mcpServers"][number];
 
@@ -16,7 +16,8 @@ export type CliAdapter = {
   /** Looked up on PATH unless `binaryEnv` names a path or another name. */
   binary: string;
   binaryEnv: string;
-  format: StreamFormat;
+  /** Its stream-json dialect: one stdout line → events (`createStreamParser` in stream-json.ts splits the lines). */
+  parseLine: LineParser;
   /**
    * Writes the MCP servers where the CLI reads them. Returns the file's path,
    * or undefined when there are no servers and nothing was written.

@@ -13,13 +13,14 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { mcpServersMap, type CliAdapter } from "./cli-adapter";
+import { parseClaudeLine } from "./cli-claude.stream";
 
 export const claudeCli: CliAdapter = {
   name: "claude",
   displayName: "Claude Code",
   binary: "claude",
   binaryEnv: "CLAUDE_BIN",
-  format: "claude",
+  parseLine: parseClaudeLine,
 
   async writeMcpConfig(servers, { privateDir }) {
     if (servers.length === 0) return undefined;

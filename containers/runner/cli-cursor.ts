@@ -10,6 +10,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { mcpServersMap, type CliAdapter } from "./cli-adapter";
+import { parseCursorLine } from "./cli-cursor.stream";
 
 /** Linux caps one argv string at 128 KiB (MAX_ARG_STRLEN); stay clear of it. */
 const MAX_PROMPT_BYTES = 120 * 1024;
@@ -19,7 +20,7 @@ export const cursorCli: CliAdapter = {
   displayName: "Cursor CLI",
   binary: "cursor-agent",
   binaryEnv: "CURSOR_BIN",
-  format: "cursor",
+  parseLine: parseCursorLine,
 
   async writeMcpConfig(servers, { workspace }) {
     if (servers.length === 0) return undefined;

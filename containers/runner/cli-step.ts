@@ -20,7 +20,7 @@ export async function runCli(options: {
   emit: (event: RunnerEventInput) => void;
 }): Promise<CliRun> {
   const { adapter, emit } = options;
-  const parser = createStreamParser(adapter.format);
+  const parser = createStreamParser(adapter.parseLine);
   const stderr = new LineSplitter(64 * 1024);
   let final: CliFinal | undefined;
   let lastStderr: string | undefined;

@@ -3,30 +3,13 @@
 // not JSON becomes a `log` event, and an unknown `type` is skipped, so a new
 // CLI release that adds events does not break a run.
 //
-// Claude Code (`claude -p --output-format stream-json --verbose`), from the
-// headless-mode / Agent SDK docs (docs.anthropic.com/en/docs/claude-code/sdk,
-// "Streaming JSON output"; SDKMessage types):
-//   {"type":"system","subtype":"init","session_id","model","cwd","tools":[…],"mcp_servers":[{"name","status"}],"permissionMode"}
-//   {"type":"assistant","message":{"content":[{"type":"text","text"} | {"type":"tool_use","id","name","input"} | {"type":"thinking",…}]},"parent_tool_use_id","session_id"}
-//   {"type":"user","message":{"content":[{"type":"tool_result","tool_use_id","content": string | [{"type":"text","text"}],"is_error"}]}}
-//   {"type":"result","subtype":"success" | "error_max_turns" | "error_during_execution","is_error","result","duration_ms",
-//    "num_turns","total_cost_usd","usage":{"input_tokens","output_tokens",…},"session_id"}
-//
-// Cursor (`cursor-agent -p --output-format stream-json`), from Cursor's CLI
-// "Output format" reference (cursor.com/docs/cli/reference/output-format):
-//   {"type":"system","subtype":"init","apiKeySource","cwd","session_id","model","permissionMode"}
-//   {"type":"user","message":{"role":"user","content":[{"type":"text","text"}]}}
-//   {"type":"assistant","message":{"role":"assistant","content":[{"type":"text","text"}]},"session_id"}   one line per message
-//   {"type":"tool_call","subtype":"started","call_id","tool_call":{"readToolCall":{"args":{"path"}}}}
-//   {"type":"tool_call","subtype":"completed","call_id","tool_call":{"readToolCall":{"args":{…},"result":{"success":{"content",…}}}}}
-//     other tools: writeToolCall, shellToolCall, lsToolCall, …, or {"function":{"name","arguments"}}
-//   {"type":"result","subtype":"success","is_error","duration_ms","duration_api_ms","result","session_id"}
-//   On failure Cursor exits non-zero and writes to stderr, possibly with no result line.
+// This file holds what every dialect shares: line handling, the `system` and
+// `result` lines both CLIs print, and content helpers. Each CLI's own dialect,
+// and where it is documented, is beside its adapter: `cli-claude.stream.ts`,
+// `cli-cursor.stream.ts`; the adapter carries it as `parseLine`.
 import { z } from "zod";
 import { LineSplitter } from "../../core/line-splitter";
 import type { RunnerEventInput } from "../../core/runner-protocol";
-
-export type StreamFormat = "claude" | "cursor";
 
 /** What the CLI's terminal `result` line says about the run. */
 export type CliFinal = {
@@ -45,15 +28,11 @@ export type CliFinal = {
 
 export type Parsed = { events: RunnerEventInput[]; final?: CliFinal };
 
+/** One CLI's dialect: one stdout line (without its newline) → events, and the final result if it is the `result` line. */
+export type LineParser = (line: string) => Parsed;
+
 const block = z.looseObject({ type: z.string() });
-const textBlock = z.object({ type: z.literal("text"), text: z.string() });
-const toolUseBlock = z.object({ type: z.literal("tool_use"), id: z.string().optional(), name: z.string(), input: z.unknown() });
-const toolResultBlock = z.object({
-  type: z.literal("tool_result"),
-  tool_use_id: z.string().optional(),
-  content: z.unknown(),
-  is_error: z.boolean().optional(),
-});
+export const textBlock = z.object({ type: z.literal("text"), text: z.string() });
 const message = z.looseObject({ content: z.union([z.string(), z.array(block)]) });
 const usage = z
   .looseObject({
@@ -79,7 +58,7 @@ const systemLine = z.looseObject({
   error_status: z.number().nullable().optional(),
   error: z.string().optional(),
 });
-const messageLine = z.looseObject({ type: z.enum(["assistant", "user"]), message });
+export const messageLine = z.looseObject({ type: z.enum(["assistant", "user"]), message });
 const resultLine = z.looseObject({
   type: z.literal("result"),
   subtype: z.string().optional(),
@@ -92,24 +71,10 @@ const resultLine = z.looseObject({
   api_error_status: z.number().nullable().optional(),
   usage,
 });
-const cursorToolLine = z.looseObject({
-  type: z.literal("tool_call"),
-  subtype: z.string(),
-  call_id: z.string().optional(),
-  tool_call: z.record(z.string(), z.looseObject({ args: z.unknown().optional(), result: z.unknown().optional() })),
-});
-const cursorFunction = z.looseObject({ name: z.string(), arguments: z.unknown().optional() });
-const cursorOutcome = z.looseObject({
-  success: z.unknown().optional(),
-  error: z.unknown().optional(),
-  rejected: z.unknown().optional(),
-  failure: z.unknown().optional(),
-});
 
 /** Streams stdout chunks in and events out; the parser keeps partial lines between chunks. */
-export function createStreamParser(format: StreamFormat) {
+export function createStreamParser(parseLine: LineParser) {
   const splitter = new LineSplitter();
-  const parseLine = format === "claude" ? parseClaudeLine : parseCursorLine;
   const collect = (lines: string[]): Parsed => {
     const out: Parsed = { events: [] };
     for (const line of lines) {
@@ -125,7 +90,7 @@ export function createStreamParser(format: StreamFormat) {
   };
 }
 
-function decode(line: string): { value: unknown } | { events: RunnerEventInput[] } {
+export function decode(line: string): { value: unknown } | { events: RunnerEventInput[] } {
   const trimmed = line.trim();
   if (trimmed === "") return { events: [] };
   try {
@@ -135,55 +100,11 @@ function decode(line: string): { value: unknown } | { events: RunnerEventInput[]
   }
 }
 
-function typeOf(value: unknown): string | undefined {
+export function typeOf(value: unknown): string | undefined {
   return value && typeof value === "object" && "type" in value && typeof value.type === "string" ? value.type : undefined;
 }
 
-export function parseClaudeLine(line: string): Parsed {
-  const decoded = decode(line);
-  if ("events" in decoded) return decoded;
-  const value = decoded.value;
-  switch (typeOf(value)) {
-    case "system":
-      return { events: systemEvents("claude", value) };
-    case "assistant":
-    case "user":
-      return { events: claudeMessageEvents(value) };
-    case "result":
-      return resultOf(value);
-    case undefined:
-      return { events: [{ type: "log", level: "info", message: line.trim() }] };
-    default:
-      return { events: [] };
-  }
-}
-
-export function parseCursorLine(line: string): Parsed {
-  const decoded = decode(line);
-  if ("events" in decoded) return decoded;
-  const value = decoded.value;
-  switch (typeOf(value)) {
-    case "system":
-      return { events: systemEvents("cursor", value) };
-    case "assistant": {
-      const parsed = messageLine.safeParse(value);
-      if (!parsed.success) return { events: [] };
-      const text = textOf(parsed.data.message.content);
-      return { events: text ? [{ type: "assistant_text", text }] : [] };
-    }
-    case "tool_call":
-      return { events: cursorToolEvents(value) };
-    case "result":
-      return resultOf(value);
-    case undefined:
-      return { events: [{ type: "log", level: "info", message: line.trim() }] };
-    default:
-      // `user` echoes the prompt; `thinking` deltas are the model's scratchpad.
-      return { events: [] };
-  }
-}
-
-function systemEvents(cli: StreamFormat, value: unknown): RunnerEventInput[] {
+export function systemEvents(cli: string, value: unknown): RunnerEventInput[] {
   const parsed = systemLine.safeParse(value);
   if (parsed.success && parsed.data.subtype === "api_retry") return [apiRetryEvent(parsed.data)];
   if (!parsed.success || parsed.data.subtype !== "init") return [];
@@ -203,81 +124,7 @@ function apiRetryEvent(line: z.infer<typeof systemLine>): RunnerEventInput {
   return { type: "log", level: "warn", message: `model API request failed: ${status}${attempt}${wait}` };
 }
 
-function claudeMessageEvents(value: unknown): RunnerEventInput[] {
-  const parsed = messageLine.safeParse(value);
-  if (!parsed.success || typeof parsed.data.message.content === "string") return [];
-  const events: RunnerEventInput[] = [];
-  for (const raw of parsed.data.message.content) {
-    const text = textBlock.safeParse(raw);
-    if (text.success && parsed.data.type === "assistant") {
-      if (text.data.text.trim()) events.push({ type: "assistant_text", text: text.data.text });
-      continue;
-    }
-    const use = toolUseBlock.safeParse(raw);
-    if (use.success) {
-      events.push({ type: "tool_call", id: use.data.id, name: use.data.name, input: use.data.input ?? {} });
-      continue;
-    }
-    const result = toolResultBlock.safeParse(raw);
-    if (result.success) {
-      events.push({
-        type: "tool_result",
-        id: result.data.tool_use_id,
-        output: stringifyContent(result.data.content),
-        isError: result.data.is_error ?? false,
-      });
-    }
-  }
-  return events;
-}
-
-function cursorToolEvents(value: unknown): RunnerEventInput[] {
-  const parsed = cursorToolLine.safeParse(value);
-  if (!parsed.success) return [];
-  const entry = Object.entries(parsed.data.tool_call)[0];
-  if (!entry) return [];
-  const [key, call] = entry;
-  const id = parsed.data.call_id;
-  const fn = key === "function" ? cursorFunction.safeParse(call) : undefined;
-  const name = fn?.success ? fn.data.name : cursorToolName(key, call.args);
-  if (parsed.data.subtype === "started") {
-    const input = fn?.success ? parseMaybeJson(fn.data.arguments) : (call.args ?? {});
-    return [{ type: "tool_call", id, name, input }];
-  }
-  if (parsed.data.subtype === "completed") {
-    const outcome = cursorOutcome.safeParse(call.result);
-    if (!outcome.success) return [{ type: "tool_result", id, output: stringifyContent(call.result), isError: false }];
-    const { success, error, rejected, failure } = outcome.data;
-    if (success !== undefined) return [{ type: "tool_result", id, output: cursorSuccessText(success), isError: false }];
-    return [{ type: "tool_result", id, output: stringifyContent(error ?? rejected ?? failure ?? outcome.data), isError: true }];
-  }
-  return [];
-}
-
-/** `readToolCall` → `read`; MCP calls are named after their server and tool. */
-function cursorToolName(key: string, args: unknown): string {
-  if (key === "mcpToolCall" && args && typeof args === "object") {
-    const a = args as Record<string, unknown>;
-    const tool = typeof a.toolName === "string" ? a.toolName : typeof a.name === "string" ? a.name : undefined;
-    const server = typeof a.providerIdentifier === "string" ? a.providerIdentifier : undefined;
-    if (tool) return server ? `mcp:${server}/${tool}` : `mcp:${tool}`;
-  }
-  return key.endsWith("ToolCall") ? key.slice(0, -"ToolCall".length) : key;
-}
-
-function cursorSuccessText(success: unknown): string {
-  if (success && typeof success === "object") {
-    const s = success as Record<string, unknown>;
-    if (typeof s.content === "string") return s.content;
-    if (typeof s.stdout === "string" || typeof s.stderr === "string") {
-      const out = [s.stdout, s.stderr].filter((part) => typeof part === "string" && part !== "").join("\n");
-      return typeof s.exitCode === "number" ? `${out}${out ? "\n" : ""}(exit ${s.exitCode})` : out;
-    }
-  }
-  return stringifyContent(success);
-}
-
-function resultOf(value: unknown): Parsed {
+export function resultOf(value: unknown): Parsed {
   const parsed = resultLine.safeParse(value);
   if (!parsed.success) return { events: [{ type: "log", level: "warn", message: "unreadable result line from the CLI" }] };
   const r = parsed.data;
@@ -306,7 +153,7 @@ function inputTokens(usage: z.infer<typeof resultLine>["usage"]): number | undef
   return fresh + (usage?.cache_creation_input_tokens ?? 0) + (usage?.cache_read_input_tokens ?? 0);
 }
 
-function textOf(content: string | z.infer<typeof block>[]): string {
+export function textOf(content: string | z.infer<typeof block>[]): string {
   if (typeof content === "string") return content;
   return content
     .map((b) => textBlock.safeParse(b))
@@ -316,7 +163,7 @@ function textOf(content: string | z.infer<typeof block>[]): string {
 }
 
 /** Tool output as text: strings as they are, text blocks joined, anything else as JSON. */
-function stringifyContent(content: unknown): string {
+export function stringifyContent(content: unknown): string {
   if (typeof content === "string") return content;
   if (Array.isArray(content)) {
     return content
@@ -331,7 +178,7 @@ function stringifyContent(content: unknown): string {
   return JSON.stringify(content);
 }
 
-function parseMaybeJson(value: unknown): unknown {
+export function parseMaybeJson(value: unknown): unknown {
   if (typeof value !== "string") return value ?? {};
   try {
     return JSON.parse(value) as unknown;

@@ -3,14 +3,17 @@
 import { dashboardUrl } from "../../core/dashboard-url";
 import type { TaskOrigin, TaskState, TaskStatus } from "../../core/task-types";
 import type { Config } from "../../workers/config";
+import { integrations } from "../../workers/integrations/registry";
 import type { StepState, ThreadProgress } from "../../workers/threads/types";
 
-const VENDOR_NAME: Record<TaskOrigin, string> = { github: "GitHub", jira: "Jira", slack: "Slack", sentry: "Sentry", api: "API" };
+function originName(origin: TaskOrigin): string {
+  return origin === "api" ? "API" : integrations[origin].displayName;
+}
 
 /** `Sentry BACKEND-4Z`, `Jira PAY-142`, `GitHub acme/api#12`, `Slack thread`. */
 export function threadLabel(vendor: TaskOrigin, subjectText: string | undefined): string {
   if (vendor === "slack") return "Slack thread";
-  return `${VENDOR_NAME[vendor]} ${subjectText?.replace(/^sentry:/, "") ?? "thread"}`;
+  return `${originName(vendor)} ${subjectText?.replace(/^sentry:/, "") ?? "thread"}`;
 }
 
 /** The task's threads other than `except` (the origin's delivery id, or a joined one's). */

@@ -1,14 +1,14 @@
 // agent-bot's own tasks as tools: the same D1 rows and TaskAgent RPC methods
-// the JSON API (workers/routes/api.ts, task-actions.ts) uses.
+// the JSON API (workers/routes/api.ts, task-actions.ts) uses; create_task is
+// the API's createManualTask (workers/tasks/manual-task.ts).
 import type { McpServer } from "@modelcontextprotocol/server";
 import { getAgentByName } from "agents";
 import { z } from "zod";
 import { vendorSchema } from "../../core/agent-event";
-import { CLI_NAMES } from "../../core/names";
-import { TASK_STATUSES, type TaskSpec } from "../../core/task-types";
+import { TASK_STATUSES } from "../../core/task-types";
 import { decodeCursor, page } from "../../workers/db/pagination";
-import { getTaskRow, insertTaskRow, listTasks } from "../../workers/db/tasks";
-import { sha256Hex } from "../../workers/security/hmac";
+import { getTaskRow, listTasks } from "../../workers/db/tasks";
+import { createManualTask, manualTaskInput } from "../../workers/tasks/manual-task";
 import { registerTools, tool, ToolError, type ToolContext } from "./define";
 
 const taskId = z.string().min(1).max(100).describe("Task id, e.g. task_…");
@@ -76,43 +76,19 @@ export const agentBotTools = [
     description:
       "Start a coding-agent task on a repository. The same idempotency_key returns the same task instead of starting another.",
     write: true,
-    input: z.object({
-      repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "owner/name").describe("owner/name"),
-      prompt: z.string().min(1).max(16_000).describe("What the agent should do"),
-      title: z.string().min(1).max(200).optional(),
-      cli: z.enum(CLI_NAMES).optional().describe("Agent CLI; the configured default when omitted"),
-      skill: z.string().regex(/^[a-z0-9-]+$/).optional().describe("A skill to load, by name"),
-      ref: z.string().optional().describe("Branch or commit to start from"),
-      idempotency_key: z.string().min(1).max(200).optional(),
-    }),
-    run: async (a, ctx) => {
-      const key = `mcp:${ctx.principal.tokenId}:${a.idempotency_key ?? crypto.randomUUID()}`;
-      const id = `task_${(await sha256Hex(key)).slice(0, 32)}`;
-      const spec: TaskSpec = {
-        id,
-        deliveryId: key,
-        vendor: "api",
+    input: manualTaskInput.extend({ idempotency_key: z.string().min(1).max(200).optional() }),
+    run: async ({ idempotency_key, ...input }, ctx) => {
+      const { id, created, state } = await createManualTask(ctx.env, input, {
+        deliveryId: `mcp:${ctx.principal.tokenId}:${idempotency_key ?? crypto.randomUUID()}`,
         eventType: "mcp",
         actor: ctx.principal.name,
-        subject: { repository: a.repository, ref: a.ref },
-        subjectText: a.repository,
-        title: a.title ?? a.prompt.split("\n")[0]!.slice(0, 120),
-        prompt: a.prompt,
-        links: [],
         reason: `created through MCP by token ${ctx.principal.name}`,
-        payloadRef: "",
-        cli: a.cli,
-        skills: a.skill ? [a.skill] : [],
-        createdAt: Date.now(),
-      };
-      const agent = await getAgentByName(ctx.env.TASK_AGENT, id);
-      const { created, state } = await agent.createTask(spec);
-      await insertTaskRow(ctx.env.DB, state.spec ?? spec, "queued");
+      });
       return { id, created, status: state.status };
     },
   }),
 ];
 
 export function registerAgentBotTools(server: McpServer, ctx: ToolContext): void {
-  registerTools(server, ctx, agentBotTools as never);
+  registerTools(server, ctx, agentBotTools);
 }

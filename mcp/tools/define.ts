@@ -24,7 +24,11 @@ export interface ToolDefinition<S extends z.ZodObject = z.ZodObject> {
   input: S;
   /** Write tools need the token's `write` access. */
   write?: boolean;
-  run: (args: z.output<S>, ctx: ToolContext) => Promise<unknown>;
+  /**
+   * Gets the arguments as `input` parsed them. A method, so that a list of tools with
+   * different schemas is a `ToolDefinition[]`; `tool()` types each one's arguments.
+   */
+  run(args: z.output<S>, ctx: ToolContext): Promise<unknown>;
 }
 
 /** Keeps each definition's argument type tied to its own schema. */
@@ -71,28 +75,30 @@ export function toErrorResult(error: unknown, ctx: ToolContext, toolName: string
 }
 
 export function registerTools(server: McpServer, ctx: ToolContext, tools: readonly ToolDefinition[]): void {
-  for (const definition of tools) {
-    server.registerTool(
-      definition.name,
-      {
-        title: definition.title,
-        description: definition.write ? `${definition.description} Needs the "${ctx.server}:write" scope.` : definition.description,
-        inputSchema: definition.input,
-        annotations: { readOnlyHint: !definition.write, openWorldHint: ctx.server !== "agent-bot" },
-      },
-      async (args: unknown) => {
-        if (definition.write && ctx.principal.access !== "write") {
-          return errorResult(`${definition.name} needs the "${ctx.server}:write" scope; this token has "${ctx.server}:read" only.`, {
-            requiredScope: `${ctx.server}:write`,
-            retryable: false,
-          });
-        }
-        try {
-          return textResult(await definition.run(args as never, ctx));
-        } catch (error) {
-          return toErrorResult(error, ctx, definition.name);
-        }
-      },
-    );
-  }
+  for (const definition of tools) registerTool(server, ctx, definition);
+}
+
+function registerTool(server: McpServer, ctx: ToolContext, definition: ToolDefinition): void {
+  server.registerTool(
+    definition.name,
+    {
+      title: definition.title,
+      description: definition.write ? `${definition.description} Needs the "${ctx.server}:write" scope.` : definition.description,
+      inputSchema: definition.input,
+      annotations: { readOnlyHint: !definition.write, openWorldHint: ctx.server !== "agent-bot" },
+    },
+    async (args) => {
+      if (definition.write && ctx.principal.access !== "write") {
+        return errorResult(`${definition.name} needs the "${ctx.server}:write" scope; this token has "${ctx.server}:read" only.`, {
+          requiredScope: `${ctx.server}:write`,
+          retryable: false,
+        });
+      }
+      try {
+        return textResult(await definition.run(args, ctx));
+      } catch (error) {
+        return toErrorResult(error, ctx, definition.name);
+      }
+    },
+  );
 }

@@ -208,5 +208,5 @@ export const githubTools = [
 ];
 
 export function registerGitHubTools(server: McpServer, ctx: ToolContext): void {
-  registerTools(server, ctx, githubTools as never);
+  registerTools(server, ctx, githubTools);
 }

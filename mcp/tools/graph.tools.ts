@@ -98,5 +98,5 @@ export const graphTools = [
 ];
 
 export function registerGraphTools(server: McpServer, ctx: ToolContext): void {
-  registerTools(server, ctx, graphTools as never);
+  registerTools(server, ctx, graphTools);
 }

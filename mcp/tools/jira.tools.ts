@@ -122,5 +122,5 @@ export const jiraTools = [
 ];
 
 export function registerJiraTools(server: McpServer, ctx: ToolContext): void {
-  registerTools(server, ctx, jiraTools as never);
+  registerTools(server, ctx, jiraTools);
 }

@@ -120,5 +120,5 @@ export const sentryTools = [
 ];
 
 export function registerSentryTools(server: McpServer, ctx: ToolContext): void {
-  registerTools(server, ctx, sentryTools as never);
+  registerTools(server, ctx, sentryTools);
 }

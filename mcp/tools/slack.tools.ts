@@ -85,5 +85,5 @@ export const slackTools = [
 ];
 
 export function registerSlackTools(server: McpServer, ctx: ToolContext): void {
-  registerTools(server, ctx, slackTools as never);
+  registerTools(server, ctx, slackTools);
 }

@@ -7,7 +7,10 @@ import type { TaskSpec } from "../../core/task-types";
 import { startFakeVendors, type FakeVendors } from "../../scripts/fake-vendors.mjs";
 import { configSchema } from "../../workers/config";
 import { openPullRequest } from "../../workers/integrations/github/github.client";
-import { renderGitHubComment, renderJiraComment, renderSentryComment, renderSlackText } from "../../workers/threads/progress";
+import { renderGitHubComment } from "../../workers/integrations/github/github.progress";
+import { renderJiraComment } from "../../workers/integrations/jira/jira.progress";
+import { renderSentryComment } from "../../workers/integrations/sentry/sentry.progress";
+import { renderSlackText } from "../../workers/integrations/slack/slack.progress";
 import { reporterFor } from "../../workers/threads/registry";
 import type { ThreadProgress } from "../../workers/threads/types";
 

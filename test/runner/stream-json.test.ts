@@ -3,7 +3,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createStreamParser, parseClaudeLine, parseCursorLine, type CliFinal, type StreamFormat } from "../../containers/runner/stream-json";
+import { parseClaudeLine } from "../../containers/runner/cli-claude.stream";
+import { parseCursorLine } from "../../containers/runner/cli-cursor.stream";
+import { createStreamParser, type CliFinal } from "../../containers/runner/stream-json";
 import { LineSplitter } from "../../core/line-splitter";
 import type { RunnerEventInput } from "../../core/runner-protocol";
 
@@ -28,8 +30,10 @@ function traceText(name: string): string {
     .join("");
 }
 
-function parseAll(format: StreamFormat, chunks: string[]): { events: RunnerEventInput[]; final?: CliFinal } {
-  const parser = createStreamParser(format);
+const DIALECTS = { claude: parseClaudeLine, cursor: parseCursorLine };
+
+function parseAll(format: keyof typeof DIALECTS, chunks: string[]): { events: RunnerEventInput[]; final?: CliFinal } {
+  const parser = createStreamParser(DIALECTS[format]);
   const events: RunnerEventInput[] = [];
   let final: CliFinal | undefined;
   for (const chunk of [...chunks.map((c) => parser.push(c)), parser.end()]) {
@@ -121,10 +125,10 @@ describe("Claude Code stream-json", () => {
   });
 
   it("keeps an unterminated last line and reports it at the end", () => {
-    const parser = createStreamParser("claude");
+    const parser = createStreamParser(parseClaudeLine);
     expect(parser.push('{"type":"assistant","message":{"content":[{"type":"text","text":"hi"}]}}').events).toEqual([]);
     expect(parser.end().events).toEqual([{ type: "assistant_text", text: "hi" }]);
-    const crash = createStreamParser("claude");
+    const crash = createStreamParser(parseClaudeLine);
     crash.push('{"type":"assistant","mess');
     expect(crash.end().events).toEqual([{ type: "log", level: "info", message: '{"type":"assistant","mess' }]);
   });

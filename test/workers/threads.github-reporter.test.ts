@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { openPullRequest } from "../../workers/integrations/github/github.client";
 import { GitHubThreadReporter } from "../../workers/integrations/github/github.thread";
-import { parseTaskMarker, renderGitHubComment } from "../../workers/threads/progress";
+import { parseTaskMarker, renderGitHubComment } from "../../workers/integrations/github/github.progress";
 import { vendorApi, reply, networkDown, failure, SECRETS, config, spec, running, succeeded, expectNoSecret } from "./thread-reporters.support";
 
 describe("GitHub reporter", () => {

@@ -1,20 +1,10 @@
 // Progress rendering per vendor: pure functions, so exact text is asserted.
 import { describe, expect, it } from "vitest";
-import {
-  SUMMARY_LIMIT,
-  escapeJira,
-  escapeSlack,
-  formatCost,
-  formatDuration,
-  formatTokens,
-  neutralizeMentions,
-  parseTaskMarker,
-  renderGitHubComment,
-  renderJiraComment,
-  renderSentryComment,
-  renderSlackText,
-  taskMarker,
-} from "../../workers/threads/progress";
+import { GITHUB_SUMMARY_LIMIT, parseTaskMarker, renderGitHubComment, taskMarker } from "../../workers/integrations/github/github.progress";
+import { escapeJira, renderJiraComment } from "../../workers/integrations/jira/jira.progress";
+import { renderSentryComment } from "../../workers/integrations/sentry/sentry.progress";
+import { escapeSlack, renderSlackText, SLACK_SUMMARY_LIMIT } from "../../workers/integrations/slack/slack.progress";
+import { formatCost, formatDuration, formatTokens, neutralizeMentions } from "../../workers/threads/progress";
 import type { ThreadProgress } from "../../workers/threads/types";
 
 const WJ = "\u2060";
@@ -125,7 +115,7 @@ describe("GitHub comment", () => {
 
   it("truncates a huge summary and points at the live log", () => {
     const text = renderGitHubComment({ ...succeeded, outcome: { summary: "x".repeat(100_000) } });
-    expect(text.length).toBeLessThan(SUMMARY_LIMIT.github + 1_000);
+    expect(text.length).toBeLessThan(GITHUB_SUMMARY_LIMIT + 1_000);
     expect(text).toContain("… (truncated, the live log has the rest)");
   });
 });
@@ -176,7 +166,7 @@ describe("Slack text", () => {
 
   it("keeps the summary short", () => {
     const text = renderSlackText({ ...succeeded, outcome: { summary: "y".repeat(10_000) } });
-    expect(text.length).toBeLessThan(SUMMARY_LIMIT.slack + 500);
+    expect(text.length).toBeLessThan(SLACK_SUMMARY_LIMIT + 500);
   });
 });
 

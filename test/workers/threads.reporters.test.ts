@@ -8,7 +8,9 @@ import { GitHubThreadReporter } from "../../workers/integrations/github/github.t
 import { JiraThreadReporter } from "../../workers/integrations/jira/jira.thread";
 import { SentryThreadReporter } from "../../workers/integrations/sentry/sentry.thread";
 import { SlackThreadReporter } from "../../workers/integrations/slack/slack.thread";
-import { renderJiraComment, renderSentryComment, renderSlackText } from "../../workers/threads/progress";
+import { renderJiraComment } from "../../workers/integrations/jira/jira.progress";
+import { renderSentryComment } from "../../workers/integrations/sentry/sentry.progress";
+import { renderSlackText } from "../../workers/integrations/slack/slack.progress";
 import { parseRetryAfter, redact } from "../../workers/threads/errors";
 import { missingReporterSettings, reporterFor } from "../../workers/threads/registry";
 import { VendorApiError } from "../../workers/threads/types";

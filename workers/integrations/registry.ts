@@ -1,4 +1,5 @@
-// Every vendor agent-bot accepts webhooks from, by URL segment.
+// Every vendor agent-bot works with, by URL segment: one line each. Its integration carries its
+// webhooks, graph extractor and thread reporter (workers/integrations/types.ts).
 import type { Vendor } from "../../core/names";
 import { github } from "./github";
 import { jira } from "./jira";

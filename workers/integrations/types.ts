@@ -1,9 +1,12 @@
-// The contract every vendor folder fulfils. Adding a vendor = adding a folder
-// that exports one WebhookIntegration and listing it in registry.ts.
+// The contract every vendor folder fulfils: its webhooks, its graph extraction and its thread
+// reporter. Adding a vendor = adding a folder whose index.ts exports one WebhookIntegration, and
+// listing it in registry.ts.
 import type { AgentEvent, ParsedEvent } from "../../core/agent-event";
 import type { SignatureResult } from "../../core/api-types";
 import type { Vendor } from "../../core/names";
 import type { Config } from "../config";
+import type { GraphExtractor } from "../graph/builder";
+import type { ReporterEntry } from "../threads/types";
 
 export interface WebhookRequest {
   headers: Headers;
@@ -24,6 +27,8 @@ export interface TriggerDecision {
 
 export interface WebhookIntegration {
   vendor: Vendor;
+  /** How threads and the dashboard name the vendor: `GitHub`, `Jira`. */
+  displayName: string;
   /** Settings that must be set before this vendor's webhooks can be verified; empty when ready. */
   missingSettings(config: Config): string[];
   verify(request: WebhookRequest, config: Config): Promise<VerifyResult>;
@@ -34,4 +39,8 @@ export interface WebhookIntegration {
   parse(type: string, payload: unknown): ParsedEvent;
   /** Does this event ask for agent work, and may its actor ask? */
   decide(event: AgentEvent, config: Config): TriggerDecision;
+  /** What one of its events adds to the knowledge graph (`<vendor>.graph.ts`, run by workers/graph/extract.ts). */
+  graph: GraphExtractor;
+  /** How a task reports back in its threads (`<vendor>.thread.ts`, through workers/threads/registry.ts). */
+  reporter: ReporterEntry;
 }

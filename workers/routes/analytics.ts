@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { DAY_MS, dayStart, taskAnalytics } from "../db/analytics";
 import { AppError } from "../errors";
+import { validate } from "../middleware/validate";
 
 export const DEFAULT_RANGE_DAYS = 7;
 export const MAX_RANGE_DAYS = 90;
@@ -28,14 +29,10 @@ function formatDay(ms: number): string {
 export function analyticsRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/analytics", async (c) => {
-    const parsed = rangeQuery.safeParse(c.req.query());
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new AppError("bad_request", `invalid query parameter ${issue?.path.join(".")}: ${issue?.message}`);
-    }
-    const to = parsed.data.to ?? formatDay(Date.now());
-    const from = parsed.data.from ?? formatDay(dayStart(to) - (DEFAULT_RANGE_DAYS - 1) * DAY_MS);
+  app.get("/analytics", validate("query", rangeQuery), async (c) => {
+    const query = c.req.valid("query");
+    const to = query.to ?? formatDay(Date.now());
+    const from = query.from ?? formatDay(dayStart(to) - (DEFAULT_RANGE_DAYS - 1) * DAY_MS);
     const days = (dayStart(to) - dayStart(from)) / DAY_MS + 1;
     if (days < 1) throw new AppError("bad_request", `from (${from}) is after to (${to})`);
     if (days > MAX_RANGE_DAYS) throw new AppError("bad_request", `the range is ${days} days; at most ${MAX_RANGE_DAYS} are allowed`);

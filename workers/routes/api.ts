@@ -12,6 +12,7 @@ import { listDeliveries } from "../db/deliveries";
 import { decodeCursor, page } from "../db/pagination";
 import { getTaskRow, listTasks } from "../db/tasks";
 import { AppError } from "../errors";
+import { validate } from "../middleware/validate";
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -26,14 +27,13 @@ const optionalText = z
   .optional()
   .transform((value) => value || undefined);
 
-function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
-  const result = schema.safeParse(query);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new AppError("bad_request", `invalid query parameter ${issue?.path.join(".")}: ${issue?.message}`);
-  }
-  return result.data;
-}
+const tasksQuery = pageQuery.extend({
+  vendor: vendorSchema.optional(),
+  status: z.enum(TASK_STATUSES).optional(),
+  repository: optionalText,
+  q: optionalText,
+});
+const eventsQuery = pageQuery.extend({ vendor: vendorSchema.optional() });
 
 function parseJson(text: string): unknown {
   try {
@@ -53,16 +53,8 @@ function cursorOf(text: string | undefined) {
 export function apiRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.get("/tasks", async (c) => {
-    const query = parseQuery(
-      pageQuery.extend({
-        vendor: vendorSchema.optional(),
-        status: z.enum(TASK_STATUSES).optional(),
-        repository: optionalText,
-        q: optionalText,
-      }),
-      c.req.query(),
-    );
+  app.get("/tasks", validate("query", tasksQuery), async (c) => {
+    const query = c.req.valid("query");
     const rows = await listTasks(c.env.DB, { ...query, cursor: cursorOf(query.cursor) });
     return c.json(page(rows, query.limit, (row) => ({ at: row.createdAt, id: row.id })));
   });
@@ -76,14 +68,14 @@ export function apiRoutes() {
     return c.json({ task: row, state, log } satisfies TaskDetail);
   });
 
-  app.get("/events", async (c) => {
-    const query = parseQuery(pageQuery.extend({ vendor: vendorSchema.optional() }), c.req.query());
+  app.get("/events", validate("query", eventsQuery), async (c) => {
+    const query = c.req.valid("query");
     const rows = await listDeliveries(c.env.DB, { ...query, cursor: cursorOf(query.cursor) });
     return c.json(page(rows, query.limit, (row) => ({ at: row.receivedAt, id: row.id })));
   });
 
-  app.get("/dead-letters", async (c) => {
-    const query = parseQuery(pageQuery, c.req.query());
+  app.get("/dead-letters", validate("query", pageQuery), async (c) => {
+    const query = c.req.valid("query");
     const rows = await listDeadLetters(c.env.DB, { ...query, cursor: cursorOf(query.cursor) });
     return c.json(page(rows, query.limit, (row) => ({ at: row.receivedAt, id: row.id })));
   });

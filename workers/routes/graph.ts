@@ -8,6 +8,7 @@ import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
 import { MAX_PATH_DEPTH } from "../graph/path";
 import { findPath, getEntity, neighbours, searchEntities, timeline } from "../graph/store";
+import { validate } from "../middleware/validate";
 
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -53,15 +54,6 @@ const timelineQuery = z.object({
   before: z.coerce.number().int().positive().optional(),
 });
 
-function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
-  const result = schema.safeParse(query);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new AppError("bad_request", `invalid query parameter ${issue?.path.join(".")}: ${issue?.message}`);
-  }
-  return result.data;
-}
-
 export function graphRoutes() {
   const app = new Hono<AppEnv>();
 
@@ -73,24 +65,23 @@ export function graphRoutes() {
     return c.json({ entity });
   });
 
-  app.get("/graph/entities/:id/neighbors", async (c) => {
+  app.get("/graph/entities/:id/neighbors", validate("query", neighboursQuery), async (c) => {
     const id = c.req.param("id");
-    const query = parseQuery(neighboursQuery, c.req.query());
-    const result = await neighbours(c.env.DB, id, query);
+    const result = await neighbours(c.env.DB, id, c.req.valid("query"));
     if (!result) throw new AppError("not_found", `no graph entity ${id}`);
     return c.json(result);
   });
 
-  app.get("/graph/entities/:id/timeline", async (c) => {
+  app.get("/graph/entities/:id/timeline", validate("query", timelineQuery), async (c) => {
     const id = c.req.param("id");
-    const page = await timeline(c.env.DB, id, parseQuery(timelineQuery, c.req.query()));
+    const page = await timeline(c.env.DB, id, c.req.valid("query"));
     if (!page) throw new AppError("not_found", `no graph entity ${id}`);
     return c.json(page);
   });
 
   // 404 when either end is unknown; `{ path: null }` when both exist but no path is within maxDepth.
-  app.get("/graph/path", async (c) => {
-    const query = parseQuery(pathQuery, c.req.query());
+  app.get("/graph/path", validate("query", pathQuery), async (c) => {
+    const query = c.req.valid("query");
     const [from, to] = await Promise.all([getEntity(c.env.DB, query.from), getEntity(c.env.DB, query.to)]);
     if (!from) throw new AppError("not_found", `no graph entity ${query.from}`);
     if (!to) throw new AppError("not_found", `no graph entity ${query.to}`);
@@ -98,8 +89,8 @@ export function graphRoutes() {
     return c.json({ path: path ? { length: path.edges.length, ...path } : null });
   });
 
-  app.get("/graph/search", async (c) => {
-    const query = parseQuery(searchQuery, c.req.query());
+  app.get("/graph/search", validate("query", searchQuery), async (c) => {
+    const query = c.req.valid("query");
     return c.json({ items: await searchEntities(c.env.DB, query.q, query) });
   });
 

@@ -6,6 +6,7 @@ import { MCP_ACCESS } from "../../core/mcp-scopes";
 import type { AppEnv } from "../app-env";
 import { issueToken, listTokens, mcpServerSchema, revokeToken } from "../auth/mcp-tokens";
 import { AppError } from "../errors";
+import { validate } from "../middleware/validate";
 
 const DAY_SECONDS = 86_400;
 
@@ -23,13 +24,8 @@ export const issueBody = z.object({
 export function mcpTokenRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.post("/mcp-tokens", async (c) => {
-    const parsed = issueBody.safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new AppError("bad_request", `invalid token request: ${issue?.path.join(".") || "body"}: ${issue?.message}`);
-    }
-    const { expiresInSeconds, ...input } = parsed.data;
+  app.post("/mcp-tokens", validate("json", issueBody, "token request"), async (c) => {
+    const { expiresInSeconds, ...input } = c.req.valid("json");
     const issued = await issueToken(c.env.DB, { ...input, expiresAt: Date.now() + expiresInSeconds * 1000 });
     c.get("log").outcome = "mcp_token_issued";
     return c.json(issued, 201, { "cache-control": "no-store" });

@@ -3,21 +3,19 @@
 import { getAgentByName } from "agents";
 import { Hono } from "hono";
 import { z } from "zod";
-import { CLI_NAMES } from "../../core/names";
-import type { TaskSpec } from "../../core/task-types";
 import type { AppEnv } from "../app-env";
-import { getTaskRow, insertTaskRow } from "../db/tasks";
+import { getTaskRow } from "../db/tasks";
 import { AppError } from "../errors";
-import { sha256Hex } from "../security/hmac";
+import { validate } from "../middleware/validate";
+import { createManualTask, manualTaskInput } from "../tasks/manual-task";
 
 /** The body CreateTaskInput (core/api-types.ts) describes; test/node/api-types.test.ts holds them equal. */
-export const createTaskBody = z.object({
-  repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "owner/name"),
-  prompt: z.string().min(1).max(16_000),
-  title: z.string().min(1).max(200).optional(),
-  cli: z.enum(CLI_NAMES).optional(),
-  skill: z.string().regex(/^[a-z0-9-]+$/).optional(),
-  ref: z.string().optional(),
+export const createTaskBody = manualTaskInput;
+
+/** `after` and `limit` fall back to their defaults rather than fail. */
+const logsQuery = z.object({
+  after: z.coerce.number().int().min(0).catch(0),
+  limit: z.coerce.number().int().min(1).max(1000).catch(500),
 });
 
 async function agentFor(env: Env, id: string) {
@@ -32,35 +30,14 @@ async function existingAgent(env: Env, id: string) {
 export function taskActionRoutes() {
   const app = new Hono<AppEnv>();
 
-  app.post("/tasks", async (c) => {
-    const parsed = createTaskBody.safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new AppError("bad_request", `invalid task: ${issue?.path.join(".") || "body"}: ${issue?.message}`);
-    }
-    const body = parsed.data;
+  app.post("/tasks", validate("json", createTaskBody, "task"), async (c) => {
     // An Idempotency-Key makes a retried POST return the same task.
     const key = c.req.header("idempotency-key") ?? crypto.randomUUID();
-    const id = `task_${(await sha256Hex(`api:${key}`)).slice(0, 32)}`;
-    const spec: TaskSpec = {
-      id,
+    const { id, created, state } = await createManualTask(c.env, c.req.valid("json"), {
       deliveryId: `api:${key}`,
-      vendor: "api",
       eventType: "manual",
-      subject: { repository: body.repository, ref: body.ref },
-      subjectText: body.repository,
-      title: body.title ?? body.prompt.split("\n")[0]!.slice(0, 120),
-      prompt: body.prompt,
-      links: [],
       reason: "created through the API",
-      payloadRef: "",
-      cli: body.cli,
-      skills: body.skill ? [body.skill] : [],
-      createdAt: Date.now(),
-    };
-    const agent = await agentFor(c.env, id);
-    const { created, state } = await agent.createTask(spec);
-    await insertTaskRow(c.env.DB, state.spec ?? spec, "queued");
+    });
     return c.json({ id, created, state }, created ? 201 : 200);
   });
 
@@ -76,9 +53,8 @@ export function taskActionRoutes() {
     return c.json({ state: result.state }, 202);
   });
 
-  app.get("/tasks/:id/logs", async (c) => {
-    const after = z.coerce.number().int().min(0).catch(0).parse(c.req.query("after"));
-    const limit = z.coerce.number().int().min(1).max(1000).catch(500).parse(c.req.query("limit"));
+  app.get("/tasks/:id/logs", validate("query", logsQuery), async (c) => {
+    const { after, limit } = c.req.valid("query");
     const agent = await existingAgent(c.env, c.req.param("id"));
     const items = await agent.getLog(after, limit);
     return c.json({ items, next: items.length ? items[items.length - 1]!.seq : after });

@@ -1,6 +1,7 @@
 // How a task reports back in the thread it came from (GitHub issue/PR, Slack
 // thread, Jira ticket, Sentry issue). One reporter per vendor, one interface.
 import type { TaskSpec, TaskStatus, ThreadRef } from "../../core/task-types";
+import type { Config } from "../config";
 
 export type StepState = "done" | "active" | "pending" | "failed";
 
@@ -29,6 +30,12 @@ export interface ThreadReporter {
   post(spec: TaskSpec, progress: ThreadProgress): Promise<ThreadRef>;
   /** Edits the tracking message in place (or appends where the vendor cannot edit). */
   update(spec: TaskSpec, ref: ThreadRef, progress: ThreadProgress): Promise<void>;
+}
+
+/** A vendor's reporter as its integration declares it: the settings it needs, and how to make one. */
+export interface ReporterEntry {
+  settings: readonly (keyof Config)[];
+  create: (config: Config) => ThreadReporter;
 }
 
 /** A vendor API call that failed; `retryable` for 5xx, network errors and rate limits. */

@@ -3,7 +3,7 @@
 // marker, so parallel tasks on one issue each keep to their own comment.
 import type { TaskSpec, ThreadRef } from "../../../core/task-types";
 import { unusableRequest } from "../../threads/errors";
-import { renderGitHubComment } from "../../threads/progress";
+import { renderGitHubComment } from "./github.progress";
 import type { ThreadProgress, ThreadReporter } from "../../threads/types";
 import { createGitHubClient, githubCall, splitRepository, type GitHubSettings } from "./github.client";
 

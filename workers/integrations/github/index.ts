@@ -2,10 +2,13 @@
 import { verify } from "@octokit/webhooks-methods";
 import type { WebhookIntegration } from "../types";
 import { parseGitHubEvent } from "./github.events";
+import { githubGraph } from "./github.graph";
+import { GITHUB_REPORTER_SETTINGS, GitHubThreadReporter } from "./github.thread";
 import { decideGitHub } from "./github.trigger";
 
 export const github: WebhookIntegration = {
   vendor: "github",
+  displayName: "GitHub",
   missingSettings: (config) => (config.GITHUB_WEBHOOK_SECRET ? [] : ["GITHUB_WEBHOOK_SECRET"]),
 
   async verify({ headers, rawBody }, config) {
@@ -27,4 +30,6 @@ export const github: WebhookIntegration = {
 
   parse: parseGitHubEvent,
   decide: decideGitHub,
+  graph: githubGraph,
+  reporter: { settings: GITHUB_REPORTER_SETTINGS, create: (config) => new GitHubThreadReporter(config) },
 };

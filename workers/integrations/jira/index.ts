@@ -6,10 +6,13 @@ import { verify } from "@octokit/webhooks-methods";
 import { secretsEqual } from "../../security/hmac";
 import type { WebhookIntegration } from "../types";
 import { parseJiraEvent } from "./jira.events";
+import { jiraGraph } from "./jira.graph";
+import { JIRA_REPORTER_SETTINGS, JiraThreadReporter } from "./jira.thread";
 import { decideJira } from "./jira.trigger";
 
 export const jira: WebhookIntegration = {
   vendor: "jira",
+  displayName: "Jira",
   missingSettings: (config) =>
     config.JIRA_WEBHOOK_SECRET || config.JIRA_WEBHOOK_TOKEN ? [] : ["JIRA_WEBHOOK_SECRET (or JIRA_WEBHOOK_TOKEN)"],
 
@@ -41,4 +44,6 @@ export const jira: WebhookIntegration = {
 
   parse: parseJiraEvent,
   decide: decideJira,
+  graph: jiraGraph,
+  reporter: { settings: JIRA_REPORTER_SETTINGS, create: (config) => new JiraThreadReporter(config) },
 };

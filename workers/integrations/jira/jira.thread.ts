@@ -4,7 +4,7 @@
 import type { Client } from "jira.js/core";
 import { isFinal, type TaskSpec, type ThreadRef } from "../../../core/task-types";
 import { unusableRequest } from "../../threads/errors";
-import { renderJiraComment } from "../../threads/progress";
+import { renderJiraComment } from "./jira.progress";
 import type { ThreadProgress, ThreadReporter } from "../../threads/types";
 import { createJiraClient, jiraCall, type JiraSettings } from "./jira.client";
 

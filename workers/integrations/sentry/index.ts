@@ -3,10 +3,13 @@
 import { verifyHmacSha256Hex } from "../../security/hmac";
 import type { WebhookIntegration } from "../types";
 import { parseSentryEvent } from "./sentry.events";
+import { sentryGraph } from "./sentry.graph";
+import { SENTRY_REPORTER_SETTINGS, SentryThreadReporter } from "./sentry.thread";
 import { decideSentry } from "./sentry.trigger";
 
 export const sentry: WebhookIntegration = {
   vendor: "sentry",
+  displayName: "Sentry",
   missingSettings: (config) => (config.SENTRY_CLIENT_SECRET ? [] : ["SENTRY_CLIENT_SECRET"]),
 
   async verify({ headers, rawBody }, config) {
@@ -26,4 +29,6 @@ export const sentry: WebhookIntegration = {
 
   parse: parseSentryEvent,
   decide: decideSentry,
+  graph: sentryGraph,
+  reporter: { settings: SENTRY_REPORTER_SETTINGS, create: (config) => new SentryThreadReporter(config) },
 };

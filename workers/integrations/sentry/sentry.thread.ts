@@ -2,7 +2,7 @@
 // came from, edited in place through the issue comments API.
 import type { TaskSpec, ThreadRef } from "../../../core/task-types";
 import { unusableRequest } from "../../threads/errors";
-import { renderSentryComment } from "../../threads/progress";
+import { renderSentryComment } from "./sentry.progress";
 import type { ThreadProgress, ThreadReporter } from "../../threads/types";
 import { sentryRequest, type SentrySettings } from "./sentry.client";
 

@@ -3,10 +3,13 @@
 import { verifyHmacSha256Hex } from "../../security/hmac";
 import type { WebhookIntegration } from "../types";
 import { parseSlackEvent } from "./slack.events";
+import { slackGraph } from "./slack.graph";
+import { SLACK_REPORTER_SETTINGS, SlackThreadReporter } from "./slack.thread";
 import { decideSlack } from "./slack.trigger";
 
 export const slack: WebhookIntegration = {
   vendor: "slack",
+  displayName: "Slack",
   missingSettings: (config) => (config.SLACK_SIGNING_SECRET ? [] : ["SLACK_SIGNING_SECRET"]),
 
   async verify({ headers, rawBody, receivedAt }, config) {
@@ -41,4 +44,6 @@ export const slack: WebhookIntegration = {
 
   parse: parseSlackEvent,
   decide: decideSlack,
+  graph: slackGraph,
+  reporter: { settings: SLACK_REPORTER_SETTINGS, create: (config) => new SlackThreadReporter(config) },
 };

@@ -2,7 +2,7 @@
 // edited in place with chat.update.
 import type { TaskSpec, ThreadRef } from "../../../core/task-types";
 import { unusableRequest } from "../../threads/errors";
-import { renderSlackText } from "../../threads/progress";
+import { renderSlackText } from "./slack.progress";
 import type { ThreadProgress, ThreadReporter } from "../../threads/types";
 import { createSlackClient, slackCall, type SlackSettings } from "./slack.client";
 

@@ -1,0 +1,13 @@
+// GitHub's settings: its webhook secret, who may trigger work, and its API for reporting back.
+// Spread into configSchema (workers/config.ts); documented in docs/configuration.md.
+import { z } from "zod";
+import { list, secret } from "../../config-fields";
+
+export const githubSettings = {
+  GITHUB_PERMITTED_ASSOCIATIONS: list,
+  GITHUB_ALLOWED_USERS: list,
+  GITHUB_WEBHOOK_SECRET: secret,
+  /** Configurable for GitHub Enterprise and local fakes. */
+  GITHUB_API_URL: z.string().url().catch("https://api.github.com"),
+  GITHUB_TOKEN: secret,
+};
