@@ -28,7 +28,7 @@ import { HUB_DEGREE, HUB_TYPES } from "../core/graph-types";
 import { extractGraph } from "../workers/graph/extract";
 import { sampleEvents } from "./graph/sample-events";
 import { ms, row, seconds, stats, type Stats } from "./graph/stats";
-import { edgeChunkSql, entityColumns, idOf, layout, word, words, WORDS } from "./graph/synthetic";
+import { edgeChunkSql, entityColumns, idOf, layout, WORDS } from "./graph/synthetic";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { values } = parseArgs({

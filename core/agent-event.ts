@@ -20,7 +20,6 @@ export const actorSchema = z.object({
   association: z.string().optional(),
   isBot: z.boolean().default(false),
 });
-export type Actor = z.infer<typeof actorSchema>;
 
 /** What the event is about; every field is optional because vendors differ. */
 export const subjectSchema = z.object({
@@ -110,7 +109,7 @@ export type ParsedEvent = Omit<AgentEvent, "id" | "vendor" | "deliveryKey" | "ty
 
 export function truncateText(text: string | null | undefined): string | undefined {
   if (!text) return undefined;
-  return text.length > MAX_EVENT_TEXT ? text.slice(0, MAX_EVENT_TEXT - 1) + "…" : text;
+  return text.length > MAX_EVENT_TEXT ? `${text.slice(0, MAX_EVENT_TEXT - 1)}…` : text;
 }
 
 /** Human-readable one-line subject, for ledgers and logs. */

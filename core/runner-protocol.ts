@@ -84,4 +84,3 @@ export const runnerEventSchema = z.discriminatedUnion("type", [
 export type RunnerEvent = z.infer<typeof runnerEventSchema>;
 export type RunnerEventInput = RunnerEvent extends infer E ? (E extends RunnerEvent ? Omit<E, "seq" | "at"> : never) : never;
 
-export const TERMINAL_EVENT = "result" as const;

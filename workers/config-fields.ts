@@ -21,7 +21,7 @@ export const list = z
 export const secret = z
   .string()
   .optional()
-  .transform((value) => (value && value.trim() ? value : undefined));
+  .transform((value) => (value?.trim() ? value : undefined));
 /** `vendor:scope=owner/repo` pairs, e.g. `sentry:backend=acme/api,jira:PAY=acme/api`, keyed `vendor:scope`. */
 export const repositoryMap = z
   .string()

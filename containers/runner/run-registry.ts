@@ -44,7 +44,7 @@ export class RunRegistry {
   /** Stops the task's run and waits for its `result`; false when there was nothing to stop. */
   async cancel(taskId: string, reason: StopReason = "cancelled"): Promise<boolean> {
     const run = this.runs.get(taskId);
-    if (!run || !run.stop(reason)) return false;
+    if (!run?.stop(reason)) return false;
     await run.finished;
     return true;
   }

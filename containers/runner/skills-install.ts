@@ -4,7 +4,6 @@ import { appendFile, copyFile, lstat, mkdir, readdir, readFile, rmdir, writeFile
 import { constants } from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
-import { errorMessage } from "../../core/error-message";
 import { compareText, isErrno, SKILL_FILE, splitFrontMatter, toPosix, type Skill, type SkillWarningOptions } from "./skills";
 
 /** Gives up finding a free name after this many tries; the skill is then skipped with a warning. */
@@ -51,7 +50,7 @@ async function installForClaude(skill: Skill, files: string[], workdir: string, 
     await writeFile(path.join(target, SKILL_FILE), content, { flag: "wx" });
     await copyFiles(skill.dir, target, files);
     if (attempt > 0) warn(target, `installed as "${name}": .claude/skills/${skill.name} already exists in the repository`);
-    return [toPosix(path.relative(workdir, target)) + "/"];
+    return [`${toPosix(path.relative(workdir, target))}/`];
   }
   warn(path.join(root, skill.name), `not installed: no free name after ${MAX_NAME_ATTEMPTS} tries`);
   return [];
@@ -79,7 +78,7 @@ async function installForCursor(skill: Skill, files: string[], workdir: string, 
     await copyFiles(skill.dir, filesDir, files);
     if (attempt > 0) warn(ruleFile, `installed as "${base}.mdc": agent-bot-${skill.name}.mdc already exists in the repository`);
     const relative = toPosix(path.relative(workdir, ruleFile));
-    return files.length ? [relative, toPosix(path.relative(workdir, filesDir)) + "/"] : [relative];
+    return files.length ? [relative, `${toPosix(path.relative(workdir, filesDir))}/`] : [relative];
   }
   warn(path.join(root, `agent-bot-${skill.name}.mdc`), `not installed: no free name after ${MAX_NAME_ATTEMPTS} tries`);
   return [];
@@ -170,13 +169,13 @@ async function excludeFromGit(workdir: string, paths: string[]): Promise<void> {
   const lines = paths.map((p) => `/${p}`).filter((line) => !present.has(line));
   if (lines.length === 0) return;
   if (!present.has(EXCLUDE_HEADER)) lines.unshift(EXCLUDE_HEADER);
-  await appendFile(file, (current && !current.endsWith("\n") ? "\n" : "") + lines.join("\n") + "\n");
+  await appendFile(file, `${(current && !current.endsWith("\n") ? "\n" : "") + lines.join("\n")}\n`);
 }
 
 /** `.git` as a folder, or the folder a `.git` file points to (worktrees share the common dir's excludes). */
 async function resolveGitDir(workdir: string): Promise<string | undefined> {
   const dotGit = path.join(workdir, ".git");
-  let stat;
+  let stat: Awaited<ReturnType<typeof lstat>>;
   try {
     stat = await lstat(dotGit);
   } catch (error) {

@@ -3,7 +3,8 @@
 // the Sentry issue's culprit. The comment itself is already the task's request.
 const MAX_CONTEXT = 4_000;
 
-type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a stored vendor payload, read field by field with typeof checks
+type Payload = Record<string, any>;
 
 function clip(text: string): string {
   return text.length > MAX_CONTEXT ? `${text.slice(0, MAX_CONTEXT)}…` : text;

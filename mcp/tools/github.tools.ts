@@ -12,6 +12,7 @@ const issueNumber = z.number().int().positive().describe("Issue or pull request 
 const perPage = z.number().int().min(1).max(100).default(30).describe("Results per page (1-100)");
 const pageNumber = z.number().int().min(1).default(1).describe("Page number, from 1");
 
+// biome-ignore lint/suspicious/noExplicitAny: vendor API JSON, narrowed field by field into the tool result
 type Json = Record<string, any>;
 
 function user(u: Json | null | undefined) {

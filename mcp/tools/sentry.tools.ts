@@ -5,6 +5,7 @@ import { z } from "zod";
 import { sentryRequest } from "../../workers/integrations/sentry/sentry.client";
 import { registerTools, tool, type ToolContext } from "./define";
 
+// biome-ignore lint/suspicious/noExplicitAny: vendor API JSON, narrowed field by field into the tool result
 type Json = Record<string, any>;
 
 const issueId = z.string().regex(/^\d+$/, "numeric Sentry issue id").describe("Sentry issue id (numeric)");

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { createSlackClient, slackCall } from "../../workers/integrations/slack/slack.client";
 import { registerTools, tool, type ToolContext } from "./define";
 
+// biome-ignore lint/suspicious/noExplicitAny: vendor API JSON, narrowed field by field into the tool result
 type Json = Record<string, any>;
 
 const channel = z.string().regex(/^[CGD][A-Z0-9]+$/, "a channel id such as C0123ABCD").describe("Channel id");

@@ -192,7 +192,7 @@ describe("loadSkills", () => {
     expect(byFolder["bad-yaml"]).toMatch(/invalid YAML/);
     expect(byFolder["wrong-folder"]).toMatch(/does not match its folder/);
     expect(byFolder["typo-trigger"]).toMatch(/keyword/);
-    expect(byFolder["Bad_Name"]).toMatch(/lowercase/);
+    expect(byFolder.Bad_Name).toMatch(/lowercase/);
     expect(byFolder["no-skill-file"]).toMatch(/no SKILL\.md/);
     expect(seen.every((w) => w.source === "repository" && w.message.startsWith("skipped: "))).toBe(true);
 

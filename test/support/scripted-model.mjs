@@ -176,7 +176,7 @@ function pickTurn(turns, index) {
 
 /** Errors are counted per conversation (its first user message) and turn, so retries see the same script. */
 function turnKey(body) {
-  return promptText(body).slice(0, 500) + "|" + workingDirectory(body);
+  return `${promptText(body).slice(0, 500)}|${workingDirectory(body)}`;
 }
 
 let ids = 0;

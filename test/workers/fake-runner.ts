@@ -67,7 +67,7 @@ export class FakeRunner {
           if (event) {
             next++;
             sent++;
-            controller.enqueue(encoder.encode(JSON.stringify(event) + "\n"));
+            controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
             if (event.type === "result" || (limit !== undefined && sent >= limit)) controller.close();
             return;
           }

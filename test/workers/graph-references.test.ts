@@ -1,6 +1,5 @@
 // The reference, closing-keyword and mention parsers every vendor's text goes through.
 import { describe, expect, it } from "vitest";
-import { keys } from "../../core/graph-types";
 import { findClosingReferences, findReferences, findSlackMentions } from "../../workers/graph/references";
 
 describe("findReferences", () => {

@@ -13,7 +13,6 @@ import { renderSentryComment } from "../../workers/integrations/sentry/sentry.pr
 import { renderSlackText } from "../../workers/integrations/slack/slack.progress";
 import { parseRetryAfter, redact } from "../../workers/threads/errors";
 import { missingReporterSettings, reporterFor } from "../../workers/threads/registry";
-import { VendorApiError } from "../../workers/threads/types";
 import { vendorApi, reply, networkDown, failure, SECRETS, config, spec, running, succeeded, expectNoSecret } from "./thread-reporters.support";
 
 describe("Slack reporter", () => {

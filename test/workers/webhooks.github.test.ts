@@ -113,7 +113,7 @@ describe("raw payloads", () => {
     ["large, written to R2 before the reply", 200_000],
   ])("keeps the exact raw body in R2 (%s)", async (_label, padding) => {
     const payload = samples.github("issue_comment", "created");
-    payload.comment.body = "@agent-bot " + "x".repeat(padding);
+    payload.comment.body = `@agent-bot ${"x".repeat(padding)}`;
     const body = JSON.stringify(payload);
     const row = await deliver("github", payload, { eventType: "issue_comment", body });
     const stored = await env.PAYLOADS.get(row.payload_ref!);

@@ -15,7 +15,7 @@ function identities(entities: EntityInput[], context: GraphContext): IdentityInp
   for (const entity of entities) {
     if (entity.type !== "person") continue;
     const email = typeof entity.properties?.email === "string" ? entity.properties.email.trim().toLowerCase() : undefined;
-    if (email && email.includes("@")) found.push({ person: entity.key, identity: `email:${email}`, source: "email" });
+    if (email?.includes("@")) found.push({ person: entity.key, identity: `email:${email}`, source: "email" });
     const name = context.identities?.[entity.key] ?? (email ? context.identities?.[`email:${email}`] : undefined);
     if (name) found.push({ person: entity.key, identity: `name:${name}`, source: "config" });
   }

@@ -11,7 +11,7 @@
 // through unless `throughHubs` is set: the two-hop neighbourhood of an issue is what its
 // references, commits and people lead to, not the newest hundred items of its repository. The
 // start entity is always walked, hub or not.
-import { HUB_DEGREE, HUB_TYPES, type EdgeType, type EntityType, type GraphEdge, type GraphEntity, type Neighbourhood } from "../../core/graph-types";
+import { HUB_DEGREE, HUB_TYPES, type EdgeType, type EntityType, type GraphEdge, type Neighbourhood } from "../../core/graph-types";
 import { entityColumns, resolveId, toEdge, toEntity, type EdgeRow, type EntityRow } from "./entities";
 
 export interface NeighbourOptions {

@@ -84,7 +84,7 @@ async function shortestPath(db: D1Database, from: string, to: string, options: P
   }
   // Per side: how each visited node was reached (undefined for the side's own end).
   const seen = [new Map<string, Step | undefined>([[start, undefined]]), new Map<string, Step | undefined>([[goal, undefined]])] as const;
-  let frontiers: [string[], string[]] = [[start], [goal]];
+  const frontiers: [string[], string[]] = [[start], [goal]];
   // Entities reached that may not be walked through: they end a search branch and cannot be where the halves meet.
   const hubs = new Set<string>();
   let meeting: string | undefined;

@@ -14,12 +14,12 @@
 import type { Extraction } from "../../core/graph-types";
 import { entityId } from "./entities";
 
-export type { GraphEdge, GraphEntity, Neighbourhood } from "../../core/graph-types";
-export { entityId, getEntities, getEntity, resolveId, toEdge, toEntity } from "./entities";
+export type { Neighbourhood } from "../../core/graph-types";
+export { entityId, getEntity, toEdge, toEntity } from "./entities";
 export { neighbours, type NeighbourOptions } from "./neighbours";
-export { findPath, type GraphPath, type PathOptions } from "./path";
-export { ftsQuery, searchEntities, type SearchOptions } from "./search";
-export { timeline, type TimelineItem, type TimelineOptions, type TimelinePage } from "./timeline";
+export { findPath } from "./path";
+export { ftsQuery, searchEntities } from "./search";
+export { timeline } from "./timeline";
 
 /** Timeline rows one event writes at most; a push naming more files records the first ones. */
 export const MAX_TIMELINE_ENTITIES = 100;

@@ -52,5 +52,5 @@ export async function renderMetrics(db: D1Database): Promise<string> {
     if (series.length === 0) lines.push(`${name} 0`);
     for (const row of series) lines.push(`${name}${row.labels} ${row.value}`);
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

@@ -20,14 +20,8 @@ async function hmacKey(secret: string): Promise<CryptoKey> {
 /** True when `signatureHex` is the hex HMAC-SHA256 of `message` under `secret`. */
 export async function verifyHmacSha256Hex(secret: string, message: string, signatureHex: string): Promise<boolean> {
   const signature = hexToBytes(signatureHex.trim());
-  if (!signature || signature.length !== 32) return false;
+  if (signature?.length !== 32) return false;
   return crypto.subtle.verify("HMAC", await hmacKey(secret), signature, encoder.encode(message));
-}
-
-/** Hex HMAC-SHA256, for signing test payloads and the send script's twin. */
-export async function signHmacSha256Hex(secret: string, message: string): Promise<string> {
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(message));
-  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Constant-time equality of two secrets of any length. */

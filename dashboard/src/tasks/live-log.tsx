@@ -132,6 +132,7 @@ export const LiveLog = memo(function LiveLog({ taskId, onState, createSocket }: 
         </span>
       </div>
       <div className="log-frame">
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus so the keyboard can scroll it */}
         <div ref={logRef} className="log" role="log" aria-label="Task log" tabIndex={0} onScroll={onScroll} data-testid="live-log">
           {count === 0 ? <p className="muted log-empty">{status === "open" ? "No log lines yet." : "Waiting for the log…"}</p> : null}
           {blocks.map((block) => (

@@ -125,6 +125,7 @@ export function TaskPage({ id }: { id: string }) {
           ) : (
             <ol className="timeline" data-testid="timeline">
               {state.transitions.map((transition, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: transitions only grow at the end, and two can share a millisecond
                 <li key={`${transition.at}-${index}`}>
                   <StatusBadge value={transition.status} />
                   <time dateTime={new Date(transition.at).toISOString()}>{formatTime(transition.at)}</time>
