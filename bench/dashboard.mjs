@@ -58,7 +58,11 @@ if (!values["skip-latency"] && typeof WebSocket === "undefined") {
   throw new Error("no WebSocket in this Node: run it as `npm run bench:dashboard` (node --experimental-websocket) or on Node ≥ 22");
 }
 
-console.log(`dashboard bench: load average ${loadavg()[0].toFixed(2)} (${loadavg().map((v) => v.toFixed(2)).join(" ")})`);
+console.log(
+  `dashboard bench: load average ${loadavg()[0].toFixed(2)} (${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(" ")})`,
+);
 const results = { options: { lines, interval }, targets: {} };
 
 if (!values["skip-size"]) results.size = initialJavaScript();
@@ -81,7 +85,18 @@ function initialJavaScript() {
     console.log(`\n1. initial JavaScript: vite build --config dashboard/vite.config.ts --outDir ${out} --manifest`);
     const build = spawnSync(
       process.execPath,
-      [join(root, "node_modules/vite/bin/vite.js"), "build", "--config", "dashboard/vite.config.ts", "--outDir", out, "--emptyOutDir", "--manifest", "--logLevel", "warn"],
+      [
+        join(root, "node_modules/vite/bin/vite.js"),
+        "build",
+        "--config",
+        "dashboard/vite.config.ts",
+        "--outDir",
+        out,
+        "--emptyOutDir",
+        "--manifest",
+        "--logLevel",
+        "warn",
+      ],
       { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
     );
     if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
@@ -110,7 +125,11 @@ function initialJavaScript() {
     walk(entry[0]);
     const initial = new Set([...initialKeys].map((key) => manifest[key].file));
     for (const file of fromHtml) initial.add(file);
-    const allJs = new Set(Object.values(manifest).map((chunk) => chunk.file).filter((file) => file.endsWith(".js")));
+    const allJs = new Set(
+      Object.values(manifest)
+        .map((chunk) => chunk.file)
+        .filter((file) => file.endsWith(".js")),
+    );
     const lazy = [...allJs].filter((file) => !initial.has(file));
     const lazyNames = new Map(Object.entries(manifest).map(([key, chunk]) => [chunk.file, key]));
 
@@ -147,10 +166,14 @@ async function logToScreen() {
   const vars = devVars();
   const token = vars.API_TOKEN ?? "dev-api-token";
   const secret = vars.GITHUB_WEBHOOK_SECRET ?? "dev-github-secret";
-  console.log(`\n2. log line → screen: ${lines} lines, ${interval} ms apart, from the fake claude through runner → TaskAgent → WebSocket → page`);
+  console.log(
+    `\n2. log line → screen: ${lines} lines, ${interval} ms apart, from the fake claude through runner → TaskAgent → WebSocket → page`,
+  );
   // From a snapshot: an edit to the checkout would restart wrangler dev mid-run.
   const server = await startDevServer({ dashboard: true, snapshot: !values["in-place"] });
-  console.log(`   Worker ${server.url}, dashboard ${server.dashboardUrl} (${values["in-place"] ? "the checkout itself" : "a snapshot of the checkout"})`);
+  console.log(
+    `   Worker ${server.url}, dashboard ${server.dashboardUrl} (${values["in-place"] ? "the checkout itself" : "a snapshot of the checkout"})`,
+  );
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--disable-dev-shm-usage"] });
   const sockets = [];
   try {
@@ -196,16 +219,22 @@ async function logToScreen() {
     // Page and baselines subscribe together, as soon as the task exists.
     const baselines = {
       direct: openBaseline(`${server.url.replace(/^http/, "ws")}/api/tasks/${taskId}/live?token=${encodeURIComponent(token)}&after=0`),
-      proxied: openBaseline(`${server.dashboardUrl.replace(/^http/, "ws")}/api/tasks/${taskId}/live?token=${encodeURIComponent(token)}&after=0`),
+      proxied: openBaseline(
+        `${server.dashboardUrl.replace(/^http/, "ws")}/api/tasks/${taskId}/live?token=${encodeURIComponent(token)}&after=0`,
+      ),
     };
     sockets.push(...Object.values(baselines).map((b) => b.socket));
     await page.goto(`${server.dashboardUrl}/tasks/${taskId}`);
     await page.getByTestId("live-status").filter({ hasText: "Live" }).waitFor();
     const liveAt = Date.now();
-    await page.waitForFunction(`window.__arrivals.filter((a) => /stream line \\d+\\/${lines} emitted_at=/.test(a.text) && a.painted).length >= ${lines}`, null, {
-      timeout: 120_000,
-      polling: 500,
-    });
+    await page.waitForFunction(
+      `window.__arrivals.filter((a) => /stream line \\d+\\/${lines} emitted_at=/.test(a.text) && a.painted).length >= ${lines}`,
+      null,
+      {
+        timeout: 120_000,
+        polling: 500,
+      },
+    );
     await Promise.all(Object.values(baselines).map((b) => b.done(lines)));
     const arrivals = await page.evaluate(() => window.__arrivals);
 
@@ -235,7 +264,9 @@ async function logToScreen() {
       proxied: percentiles(base.proxied),
     };
     const fmt = (p) => ["p50", "p95", "p99", "max"].map((k) => `${k} ${p[k].toFixed(0).padStart(4)} ms`).join("  ");
-    console.log(`   task ${taskId} (webhook sent ${new Date(sentAt).toISOString()}); ${pagePainted.length} lines measured live, ${backlog} emitted before the page was live (not counted)`);
+    console.log(
+      `   task ${taskId} (webhook sent ${new Date(sentAt).toISOString()}); ${pagePainted.length} lines measured live, ${backlog} emitted before the page was live (not counted)`,
+    );
     console.log(`   emitted → in the DOM (page)             ${fmt(stats.dom)}`);
     console.log(`   emitted → painted (page, next frame)    ${fmt(stats.painted)}`);
     console.log(`   baseline: emitted → Node WebSocket, through the dashboard's dev proxy  ${fmt(stats.proxied)}`);
@@ -246,7 +277,9 @@ async function logToScreen() {
     );
     if (pagePainted.length < 200) console.log(`   note: fewer than 200 lines measured live; raise --lines or lower the machine's load`);
     const ok = stats.painted.p95 <= BUDGET_P95_MS && pagePainted.length >= 200;
-    console.log(`${ok ? "PASS" : "MISS"} log line → screen p95 ${stats.painted.p95.toFixed(0)} ms ≤ ${BUDGET_P95_MS} ms (n=${pagePainted.length})`);
+    console.log(
+      `${ok ? "PASS" : "MISS"} log line → screen p95 ${stats.painted.p95.toFixed(0)} ms ≤ ${BUDGET_P95_MS} ms (n=${pagePainted.length})`,
+    );
     results.targets[`log line -> screen p95 ${stats.painted.p95.toFixed(0)} ms <= ${BUDGET_P95_MS} ms`] = ok;
     return { taskId, measured: pagePainted.length, backlog, stats, samples: { painted: pagePainted, dom: pageDom, ...base } };
   } finally {

@@ -88,7 +88,9 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
   },
 });
-const opt = Object.fromEntries(["n", "warmup", "gap", "task-timeout", "tasks", "concurrency", "timeout", "real-n", "cap"].map((k) => [k, Number(values[k])]));
+const opt = Object.fromEntries(
+  ["n", "warmup", "gap", "task-timeout", "tasks", "concurrency", "timeout", "real-n", "cap"].map((k) => [k, Number(values[k])]),
+);
 for (const [name, value] of Object.entries(opt)) {
   if (!(Number.isInteger(value) && value >= 0)) throw new Error(`--${name} must be a whole number ≥ 0`);
 }
@@ -115,7 +117,13 @@ const capArgs = caps ? Object.entries(caps).flatMap(([name, value]) => ["--var",
 console.log(
   `dispatch bench: N=${opt.n} one at a time (+${opt.warmup} warm-up), then ${opt.tasks} tasks at C=${opt.concurrency}, then ` +
     `${opt["real-n"]} real-CLI tasks one at a time (+1 warm-up); ` +
-    `caps ${caps ? Object.entries(caps).map(([k, v]) => `${k}=${v}`).join(" ") : "as configured on --url"}; load average ${loadavg()[0].toFixed(2)}`,
+    `caps ${
+      caps
+        ? Object.entries(caps)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(" ")
+        : "as configured on --url"
+    }; load average ${loadavg()[0].toFixed(2)}`,
 );
 // wrangler dev rebuilds and restarts workerd whenever a source file changes, and cannot be
 // told not to watch. In a checkout others edit, that restarts the server mid-run: the local
@@ -123,10 +131,14 @@ console.log(
 // a snapshot of the source tree; --in-place runs it from the checkout, and restarts are counted.
 // Part 4's server runs from the same snapshot, so both parts measure the same code.
 const source = values.url || values["in-place"] ? undefined : snapshotCheckout();
-const { startDevServer } = await import(source ? pathToFileURL(join(source, "test/support/dev-server.mjs")).href : "../test/support/dev-server.mjs");
+const { startDevServer } = await import(
+  source ? pathToFileURL(join(source, "test/support/dev-server.mjs")).href : "../test/support/dev-server.mjs"
+);
 // Parts 1–2 run the replaying fake CLI, whatever `npm run dev` defaults to, so their figures
 // stay comparable with runs from before dev.mjs ran the real one.
-let server = values.url ? undefined : await startDevServer({ args: capArgs, env: { AGENT_BOT_CLAUDE: "fake", FAKE_CLI_RECORD: recordFile } });
+let server = values.url
+  ? undefined
+  : await startDevServer({ args: capArgs, env: { AGENT_BOT_CLAUDE: "fake", FAKE_CLI_RECORD: recordFile } });
 let reloads = server ? watchReloads(server) : undefined;
 process.once("SIGINT", async () => {
   await server?.stop();
@@ -187,7 +199,9 @@ async function dispatchLatency() {
     const detail = await waitFinal(taskId, opt["task-timeout"] * 1000);
     const times = detail && timeline(detail, ackAt);
     if (!times?.spawn) {
-      failures.push(`${taskId}: ${detail ? `status ${detail.state.status}, no CLI spawn in its log${whyNot(detail)}` : `not final within ${opt["task-timeout"]} s`}`);
+      failures.push(
+        `${taskId}: ${detail ? `status ${detail.state.status}, no CLI spawn in its log${whyNot(detail)}` : `not final within ${opt["task-timeout"]} s`}`,
+      );
       continue;
     }
     if (warm) console.log(`warm-up task (cold DOs and runner, not counted): 202 → CLI spawned ${ms(times.spawn)}`);
@@ -198,7 +212,9 @@ async function dispatchLatency() {
   console.log(`202 → CLI spawned over ${samples.length} tasks: ${fmt(stats.spawn)}`);
   printBreakdown(stats);
   const statuses = countBy(samples.map((s) => s.status));
-  console.log(`statuses: ${JSON.stringify(statuses)}${failures.length ? `; not measured: ${failures.length} (${failures.slice(0, 3).join("; ")})` : ""}`);
+  console.log(
+    `statuses: ${JSON.stringify(statuses)}${failures.length ? `; not measured: ${failures.length} (${failures.slice(0, 3).join("; ")})` : ""}`,
+  );
   const hit = samples.filter((s) => s.reloaded).length;
   if (hit) console.log(`${hit} of these tasks overlapped a wrangler dev reload (a source file changed): they include a restart`);
   return { samples, stats, statuses, failures };
@@ -261,9 +277,13 @@ async function throughput() {
   const lastFinal = Math.max(...tasks.map((t) => t.finalAt ?? NaN).filter(Number.isFinite));
   const wallMs = Number.isFinite(lastFinal) ? lastFinal - startedAt : NaN;
   const finalCounts = countBy(tasks.map((t) => t.status));
-  console.log(`wall time, first webhook sent → last task final: ${ms(wallMs)}${Number.isFinite(wallMs) ? ` (${(tasks.length / (wallMs / 1000)).toFixed(1)} tasks/s)` : ""}`);
+  console.log(
+    `wall time, first webhook sent → last task final: ${ms(wallMs)}${Number.isFinite(wallMs) ? ` (${(tasks.length / (wallMs / 1000)).toFixed(1)} tasks/s)` : ""}`,
+  );
   console.log(`final statuses: ${JSON.stringify(finalCounts)}`);
-  console.log(`${complete}/${opt.tasks} complete (final status; runner events 1..max per attempt with no gap or duplicate; last one a result)`);
+  console.log(
+    `${complete}/${opt.tasks} complete (final status; runner events 1..max per attempt with no gap or duplicate; last one a result)`,
+  );
   for (const t of tasks.filter((t) => t.problems.length).slice(0, 5)) console.log(`  ${t.taskId}: ${t.problems.join("; ")}`);
   const missing = tasks.filter((t) => t.status === "missing");
   if (missing.length) {
@@ -271,7 +291,9 @@ async function throughput() {
     const ledger = await ledgerRows(startedAt);
     const where = missing.map((t) => {
       const row = ledger.get(t.taskId.replace(/^task_/, "dlv_"));
-      return row ? `ledger ${row.status}/${row.decision}${row.lastError ? ` (${row.lastError.slice(0, 80)})` : ""}` : "not in the ledger (never consumed)";
+      return row
+        ? `ledger ${row.status}/${row.decision}${row.lastError ? ` (${row.lastError.slice(0, 80)})` : ""}`
+        : "not in the ledger (never consumed)";
     });
     console.log(`  ${missing.length} accepted webhooks never became tasks: ${JSON.stringify(countBy(where))}`);
   }
@@ -284,7 +306,19 @@ async function throughput() {
   const peakCli = peakOverlap(measured.map((t) => [t.spawnAt, t.resultAt]));
   const peakRunner = peakOverlap(measured.map((t) => [t.runnerAt, t.resultAt]));
   console.log(`peak at once: ${peakRunner} tasks in the runner (clone → result), ${peakCli} CLIs running (spawn → result)`);
-  return { fired: fired.length, ackStatuses: statuses, firedMs, wallMs, finalCounts, complete, stats, peakCli, peakRunner, incomplete: tasks.filter((t) => t.problems.length), tasks };
+  return {
+    fired: fired.length,
+    ackStatuses: statuses,
+    firedMs,
+    wallMs,
+    finalCounts,
+    complete,
+    stats,
+    peakCli,
+    peakRunner,
+    incomplete: tasks.filter((t) => t.problems.length),
+    tasks,
+  };
 }
 
 // ---- 3. baseline --------------------------------------------------------------------
@@ -292,7 +326,11 @@ async function throughput() {
 /** The exact argv and prompt the runner gave the CLI, from the fake's record of part 1 (none under --url). */
 function recordedRun() {
   return existsSync(recordFile)
-    ? readFileSync(recordFile, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line)).find((r) => r.cli === "claude")
+    ? readFileSync(recordFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+        .find((r) => r.cli === "claude")
     : undefined;
 }
 
@@ -304,7 +342,9 @@ async function baseline() {
   mkdirSync(cwd, { recursive: true });
   writeFileSync(join(cwd, "README.md"), "# Hello-World\n");
   const env = { ...process.env, FAKE_CLI_RECORD: join(scratch, "baseline-record.jsonl") };
-  console.log(`\n3. baseline: ${FAKE_CLAUDE} spawned from Node ${opt.n} times, ${recorded ? "the runner's recorded argv and prompt" : "default argv and a short prompt"}`);
+  console.log(
+    `\n3. baseline: ${FAKE_CLAUDE} spawned from Node ${opt.n} times, ${recorded ? "the runner's recorded argv and prompt" : "default argv and a short prompt"}`,
+  );
   const samples = [];
   for (let i = 0; i < opt.n; i++) samples.push(await firstLine(argv, prompt, cwd, env));
   const stats = percentiles(samples);
@@ -344,7 +384,9 @@ async function realCli() {
     return { skipped: "--url without --model-url" };
   }
   if (!values.url && vars.ANTHROPIC_API_KEY) {
-    console.log("skipped: .dev.vars sets ANTHROPIC_API_KEY, so `npm run dev` would send the CLI to Anthropic's API, not to a scripted model");
+    console.log(
+      "skipped: .dev.vars sets ANTHROPIC_API_KEY, so `npm run dev` would send the CLI to Anthropic's API, not to a scripted model",
+    );
     return { skipped: "ANTHROPIC_API_KEY in .dev.vars" };
   }
   let modelUrl = values["model-url"]?.replace(/\/+$/, "");
@@ -354,7 +396,10 @@ async function realCli() {
     // AGENT_BOT_CLAUDE (an undefined value leaves it out of the child's env): dev.mjs runs the real CLI.
     const modelPort = await freePort();
     modelUrl = `http://127.0.0.1:${modelPort}`;
-    server = await startDevServer({ args: capArgs, env: { AGENT_BOT_CLAUDE: undefined, FAKE_CLI_RECORD: undefined, MODEL_PORT: String(modelPort) } });
+    server = await startDevServer({
+      args: capArgs,
+      env: { AGENT_BOT_CLAUDE: undefined, FAKE_CLI_RECORD: undefined, MODEL_PORT: String(modelPort) },
+    });
     url = server.url;
     reloads = watchReloads(server);
   }
@@ -366,7 +411,8 @@ async function realCli() {
       const says = /— claude: (.*?), cursor: /.exec(server.output())?.[1] ?? "(dev.mjs did not say)";
       const from = source ? "the same snapshot" : "the checkout itself";
       console.log(`ours: ${url} (wrangler dev + local runner, fresh state, from ${from}); claude: ${says}`);
-      if (!/^real CLI .*scripted model/.test(says)) throw new Error(`the dev server does not run the real CLI against a scripted model: ${says}`);
+      if (!/^real CLI .*scripted model/.test(says))
+        throw new Error(`the dev server does not run the real CLI against a scripted model: ${says}`);
     } else {
       console.log(`ours: ${url}, its scripted model ${modelUrl}`);
     }
@@ -384,7 +430,9 @@ async function realCli() {
       const detail = await waitFinal(taskId, opt["task-timeout"] * 1000);
       const times = detail && timeline(detail, ackAt);
       if (!times?.spawn) {
-        failures.push(`${taskId}: ${detail ? `status ${detail.state.status}, no CLI spawn in its log${whyNot(detail)}` : `not final within ${opt["task-timeout"]} s`}`);
+        failures.push(
+          `${taskId}: ${detail ? `status ${detail.state.status}, no CLI spawn in its log${whyNot(detail)}` : `not final within ${opt["task-timeout"]} s`}`,
+        );
         continue;
       }
       // The runner's workspace is mkdtemp("agent-bot-<task id, sanitised, 40 chars>-") (containers/runner/workspace.ts).
@@ -406,7 +454,10 @@ async function realCli() {
         mcpServers: mcpServersOf(detail),
         reloaded: reloads?.count() !== reloadsAtStart,
       };
-      if (warm) console.log(`warm-up task (cold DOs, runner and CLI, not counted): 202 → CLI spawned ${ms(sample.spawn)}, → first model request ${ms(sample.firstModel)}`);
+      if (warm)
+        console.log(
+          `warm-up task (cold DOs, runner and CLI, not counted): 202 → CLI spawned ${ms(sample.spawn)}, → first model request ${ms(sample.firstModel)}`,
+        );
       else samples.push(sample);
       await sleep(opt.gap);
     }
@@ -426,7 +477,10 @@ async function realCli() {
   console.log(`202 → CLI spawned over ${samples.length} tasks: ${fmt(stats.spawn)}`);
   console.log(`CLI spawned → first model request:   ${fmt(stats.spawnToModel)}`);
   console.log(`202 → first model request:           ${fmt(stats.firstModel)}`);
-  printBreakdown(stats, { "CLI spawned → first CLI line": "the real CLI's init line", extra: [["CLI spawned → first model request", stats.spawnToModel, "CLI start-up to its turn-0 request"]] });
+  printBreakdown(stats, {
+    "CLI spawned → first CLI line": "the real CLI's init line",
+    extra: [["CLI spawned → first model request", stats.spawnToModel, "CLI start-up to its turn-0 request"]],
+  });
   const statuses = countBy(samples.map((s) => s.status));
   console.log(
     `statuses: ${JSON.stringify(statuses)}; model requests per task (main conversation): ${JSON.stringify(countBy(samples.map((s) => s.modelRequests)))}` +
@@ -492,7 +546,9 @@ async function realBaseline() {
     await model.stop();
   }
   const stats = percentiles(samples);
-  console.log(`spawn() → first model request: ${fmt(stats)}${failures.length ? `; failed: ${failures.length} (${failures.slice(0, 2).join("; ")})` : ""}`);
+  console.log(
+    `spawn() → first model request: ${fmt(stats)}${failures.length ? `; failed: ${failures.length} (${failures.slice(0, 2).join("; ")})` : ""}`,
+  );
   return { samples, stats, failures, bin, argv, promptChars: prompt.length };
 }
 
@@ -501,12 +557,21 @@ function firstModelRequest(bin, argv, prompt, env, model) {
   const cwd = join(dir, "workspace");
   mkdirSync(cwd);
   writeFileSync(join(cwd, "README.md"), "# Hello-World\n\nA local stand-in for the sample repository.\n");
-  const git = spawnSync("sh", ["-c", "git init -q -b main && git add README.md && git -c user.name=bench -c user.email=bench@localhost commit -qm 'Initial commit'"], { cwd, encoding: "utf8" });
+  const git = spawnSync(
+    "sh",
+    ["-c", "git init -q -b main && git add README.md && git -c user.name=bench -c user.email=bench@localhost commit -qm 'Initial commit'"],
+    { cwd, encoding: "utf8" },
+  );
   if (git.status !== 0) throw new Error(`git init in ${cwd}: ${git.stderr}`);
   model.clear();
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
-    const child = (baselineChild = spawn(bin, argv, { cwd, env: { ...env, CLAUDE_CONFIG_DIR: join(dir, "claude") }, detached: true, stdio: ["pipe", "pipe", "pipe"] }));
+    const child = (baselineChild = spawn(bin, argv, {
+      cwd,
+      env: { ...env, CLAUDE_CONFIG_DIR: join(dir, "claude") },
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    }));
     let stderr = "";
     child.stdout.resume();
     child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr = (stderr + chunk).slice(-2_000)));
@@ -557,7 +622,9 @@ function summary({ dispatch, throughput, baseline, realCli, realBaseline }) {
   const b = baseline.stats;
   const num = (v) => (Number.isFinite(v) ? v.toFixed(0) : "n/a");
   const row = (name, ours, base) =>
-    console.log(`${name.padEnd(34)}${num(ours).padStart(8)}${num(base).padStart(10)}${(Number.isFinite(ours / base) ? `${(ours / base).toFixed(1)}x` : "n/a").padStart(11)}`);
+    console.log(
+      `${name.padEnd(34)}${num(ours).padStart(8)}${num(base).padStart(10)}${(Number.isFinite(ours / base) ? `${(ours / base).toFixed(1)}x` : "n/a").padStart(11)}`,
+    );
   // Like for like: the baseline ends at the CLI's first line, so ours does too. The part
   // before spawn is what the platform adds; the part after it is the CLI's own start-up.
   console.log(`\n${"(ms)".padEnd(34)}${"ours".padStart(8)}${"baseline".padStart(10)}${"ours/base".padStart(11)}`);
@@ -566,8 +633,10 @@ function summary({ dispatch, throughput, baseline, realCli, realBaseline }) {
   row("p99 202 → first CLI line", d.firstOutput.p99, b.p99);
   const startup = d.segments["CLI spawned → first CLI line"];
   row("p50 spawn → first CLI line", startup.p50, b.p50);
-  console.log(`(ours: 202 received → the runner's first event from CLI output; baseline: spawn() → first stdout line.` +
-    `\n spawn → first line is what the runner adds around the CLI's own start-up; before it, 202 → CLI spawned p50 ${d.spawn.p50.toFixed(0)} ms)`);
+  console.log(
+    `(ours: 202 received → the runner's first event from CLI output; baseline: spawn() → first stdout line.` +
+      `\n spawn → first line is what the runner adds around the CLI's own start-up; before it, 202 → CLI spawned p50 ${d.spawn.p50.toFixed(0)} ms)`,
+  );
   // The same rows for the real CLI, ending where its start-up ends: its first model request.
   if (realCli?.samples && realBaseline) {
     const r = realCli.stats;
@@ -583,7 +652,9 @@ function summary({ dispatch, throughput, baseline, realCli, realBaseline }) {
         `\n Ours connects the task's MCP servers, on the Worker, before that request; the baseline has none)`,
     );
   } else if (opt["real-n"] > 0) {
-    console.log(`real Claude Code CLI: not measured (${realCli?.skipped ?? realCli?.failures?.slice(0, 2).join("; ") ?? "part 4 did not run"})`);
+    console.log(
+      `real Claude Code CLI: not measured (${realCli?.skipped ?? realCli?.failures?.slice(0, 2).join("; ") ?? "part 4 did not run"})`,
+    );
   }
 
   const targets = { "dispatch p50 <= 300 ms": d.spawn.p50 <= 300 };
@@ -753,11 +824,13 @@ function checkLog(detail) {
   }
   for (const [attempt, events] of attempts) {
     const bad = events.findIndex((e, i) => e.seq !== i + 1);
-    if (bad >= 0) problems.push(`attempt ${attempt}: runner event #${bad + 1} in the log has seq ${events[bad].seq} (gap, duplicate or reorder)`);
+    if (bad >= 0)
+      problems.push(`attempt ${attempt}: runner event #${bad + 1} in the log has seq ${events[bad].seq} (gap, duplicate or reorder)`);
   }
   const lastAttempt = detail.state.attempts.at(-1)?.n;
   const last = attempts.get(lastAttempt)?.at(-1);
-  if (last?.type !== "result") problems.push(`attempt ${lastAttempt}: last runner event is ${last ? `${last.type} #${last.seq}` : "missing"}, not a result`);
+  if (last?.type !== "result")
+    problems.push(`attempt ${lastAttempt}: last runner event is ${last ? `${last.type} #${last.seq}` : "missing"}, not a result`);
   return problems;
 }
 
@@ -765,7 +838,9 @@ function breakdown(samples) {
   const pick = (key) => samples.map((s) => s[key]).filter((v) => v !== undefined);
   const stats = { spawn: percentiles(pick("spawn")), firstOutput: percentiles(pick("firstOutput")), segments: {} };
   for (const [label, from, to] of SEGMENTS) {
-    const deltas = samples.filter((s) => s[to] !== undefined && (from === undefined || s[from] !== undefined)).map((s) => s[to] - (from ? s[from] : 0));
+    const deltas = samples
+      .filter((s) => s[to] !== undefined && (from === undefined || s[from] !== undefined))
+      .map((s) => s[to] - (from ? s[from] : 0));
     stats.segments[label.trim()] = percentiles(deltas);
   }
   return stats;
@@ -827,7 +902,12 @@ function watchReloads(devServer) {
 
 /** The most intervals [start, end] open at one moment. */
 function peakOverlap(intervals) {
-  const edges = intervals.filter(([a, b]) => a !== undefined && b !== undefined).flatMap(([a, b]) => [[a, 1], [b, -1]]);
+  const edges = intervals
+    .filter(([a, b]) => a !== undefined && b !== undefined)
+    .flatMap(([a, b]) => [
+      [a, 1],
+      [b, -1],
+    ]);
   edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]); // an end before a start at the same ms
   let open = 0;
   let peak = 0;
@@ -838,12 +918,14 @@ function peakOverlap(intervals) {
 async function mapLimit(items, limit, fn) {
   const out = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
   return out;
 }
 

@@ -44,7 +44,8 @@ const N = Number(values.entities);
 const M = Number(values.edges);
 const K = Number(values.samples);
 const LIMIT = Number(values.limit);
-if (![N, M, K, LIMIT].every((v) => Number.isInteger(v) && v > 0) || N < 100) throw new Error("--entities (≥ 100), --edges, --samples and --limit must be positive integers");
+if (![N, M, K, LIMIT].every((v) => Number.isInteger(v) && v > 0) || N < 100)
+  throw new Error("--entities (≥ 100), --edges, --samples and --limit must be positive integers");
 /** A series (one class × depth, all variants) stops sampling after this long; n says how far it got. */
 const SERIES_SECONDS = 90;
 const TARGETS = { twoHopP50: 10, searchP50: 5 };
@@ -58,7 +59,9 @@ function run(command: string, args: string[]): Promise<string> {
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${output}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${output}`)),
+    );
   });
 }
 
@@ -86,7 +89,15 @@ try {
   // ---- 1. setup
   const setup: Record<string, number> = {};
   let t = performance.now();
-  const applied = await run(join(root, "node_modules/.bin/wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
+  const applied = await run(join(root, "node_modules/.bin/wrangler"), [
+    "d1",
+    "migrations",
+    "apply",
+    "DB",
+    "--local",
+    "--persist-to",
+    state,
+  ]);
   setup.migrations = performance.now() - t;
   const migrations = [...new Set([...applied.matchAll(/│\s*(\d{4}_[\w-]+\.sql)\s*│\s*✅/g)].map((m) => m[1]))];
   const databaseId = /database_id\s*=\s*"([^"]+)"/.exec(readFileSync(join(root, "wrangler.toml"), "utf8"))?.[1];
@@ -116,7 +127,9 @@ try {
   const tables = await query<{ name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')");
   const hasFts = tables.some((r) => r.name === "graph_entities_fts");
   const columns = new Set((await query<{ name: string }>("SELECT name FROM pragma_table_info('graph_entities')")).map((r) => r.name));
-  console.log(`migrations applied: ${migrations.join(", ")} (${seconds(setup.migrations)}); graph_entities_fts: ${hasFts ? "present" : "absent"}`);
+  console.log(
+    `migrations applied: ${migrations.join(", ")} (${seconds(setup.migrations)}); graph_entities_fts: ${hasFts ? "present" : "absent"}`,
+  );
 
   t = performance.now();
   const ranges = layout(N);
@@ -148,7 +161,9 @@ try {
   console.log(`\redges: ${edges} in ${seconds(setup.edges)}          `);
 
   const totalSetup = setup.migrations + setup.worker + setup.entities + setup.edges;
-  console.log(`setup: ${seconds(totalSetup)} (migrations ${seconds(setup.migrations)}, worker ${seconds(setup.worker)}, entities ${seconds(setup.entities)}, edges ${seconds(setup.edges)}, degree triggers included)`);
+  console.log(
+    `setup: ${seconds(totalSetup)} (migrations ${seconds(setup.migrations)}, worker ${seconds(setup.worker)}, entities ${seconds(setup.entities)}, edges ${seconds(setup.edges)}, degree triggers included)`,
+  );
   report.setup = setup;
 
   // The degree distribution, so "hub" and "typical" mean something.
@@ -164,7 +179,10 @@ try {
     for (const h of histogram) if ((seen += h.n) >= q * N) return h.d;
     return histogram.at(-1)?.d ?? 0;
   };
-  const topDegrees = histogram.slice(-5).map((h) => h.d).reverse();
+  const topDegrees = histogram
+    .slice(-5)
+    .map((h) => h.d)
+    .reverse();
   console.log(
     `degree (both directions): p50 ${degreeAt(0.5)}, p90 ${degreeAt(0.9)}, p99 ${degreeAt(0.99)}, p99.9 ${degreeAt(0.999)}, max ${topDegrees.join(", ")}; ${N - connected} isolated`,
   );
@@ -194,12 +212,15 @@ try {
     [K],
   );
   const hubSample = hubs.toSorted(() => Math.random() - 0.5).slice(0, Math.min(K, hubs.length));
-  const range = (xs: { d: number }[]) => `degree ${Math.min(...xs.map((x) => x.d))}–${Math.max(...xs.map((x) => x.d))}, median ${stats(xs.map((x) => x.d)).p50}`;
+  const range = (xs: { d: number }[]) =>
+    `degree ${Math.min(...xs.map((x) => x.d))}–${Math.max(...xs.map((x) => x.d))}, median ${stats(xs.map((x) => x.d)).p50}`;
   console.log(`start nodes: ${typical.length} typical (${range(typical)}), ${hubSample.length} hubs (${range(hubSample)})`);
 
   // ---- 2. queries
   const floor = stats((await call<{ ms: number[] }>("/floor", { n: 200 })).ms);
-  console.log(`\nworkerd → D1 floor (SELECT 1): p50 ${ms(floor.p50)} ms  p99 ${ms(floor.p99)} ms  mean ${floor.mean.toFixed(2)} ms (clock: 1 ms ticks)`);
+  console.log(
+    `\nworkerd → D1 floor (SELECT 1): p50 ${ms(floor.p50)} ms  p99 ${ms(floor.p99)} ms  mean ${floor.mean.toFixed(2)} ms (clock: 1 ms ticks)`,
+  );
 
   const variants = ["default", "through", "cte"] as const;
   type Variant = (typeof variants)[number];
@@ -209,16 +230,21 @@ try {
     cte: "old recursive CTE (full walk)",
   };
   // Warm the page cache and workerd's code paths before anything is recorded.
-  for (const s of [...typical.slice(0, 10), ...hubSample.slice(0, 2)]) await call("/neighbours", { start: s.id, variants, depth: 1, limit: LIMIT });
+  for (const s of [...typical.slice(0, 10), ...hubSample.slice(0, 2)])
+    await call("/neighbours", { start: s.id, variants, depth: 1, limit: LIMIT });
 
-  const neighbourResults: Record<string, Record<Variant, Stats> & { size: Stats; fullSize: Stats; mismatches: number; skipped: number }> = {};
+  const neighbourResults: Record<string, Record<Variant, Stats> & { size: Stats; fullSize: Stats; mismatches: number; skipped: number }> =
+    {};
   let mismatchExample: string | undefined;
   console.log(`\nneighbourhoods, limit ${LIMIT}: ms per call inside workerd (variants interleaved per start node)`);
   const widths = [8, 6, 38, 5, 7, 7, 7, 8];
   // size p50: neighbours returned (the default walk may find fewer than the limit).
   console.log(row(["class", "depth", "variant", "n", "p50", "p99", "mean", "size p50"], widths));
   for (const depth of [1, 2]) {
-    for (const [cls, starts] of [["typical", typical], ["hub", hubSample]] as const) {
+    for (const [cls, starts] of [
+      ["typical", typical],
+      ["hub", hubSample],
+    ] as const) {
       const times: Record<Variant, number[]> = { default: [], through: [], cte: [] };
       const sizes: number[] = [];
       const fullSizes: number[] = [];
@@ -228,7 +254,12 @@ try {
       let i = 0;
       for (; i < starts.length && performance.now() - began < SERIES_SECONDS * 1000; i++) {
         const order = [...variants.slice(i % variants.length), ...variants.slice(0, i % variants.length)];
-        const result = await call<{ ms: Record<Variant, number>; counts: Record<Variant, number>; same: boolean }>("/neighbours", { start: starts[i]!.id, variants: order, depth, limit: LIMIT });
+        const result = await call<{ ms: Record<Variant, number>; counts: Record<Variant, number>; same: boolean }>("/neighbours", {
+          start: starts[i]!.id,
+          variants: order,
+          depth,
+          limit: LIMIT,
+        });
         for (const v of variants) times[v].push(result.ms[v]);
         sizes.push(result.counts.default);
         fullSizes.push(result.counts.through);
@@ -237,17 +268,41 @@ try {
           mismatchExample ??= `${starts[i]!.id} depth ${depth}: throughHubs differs from the recursive CTE`;
         }
       }
-      const entry = { default: stats(times.default), through: stats(times.through), cte: stats(times.cte), size: stats(sizes), fullSize: stats(fullSizes), mismatches, skipped: starts.length - i };
+      const entry = {
+        default: stats(times.default),
+        through: stats(times.through),
+        cte: stats(times.cte),
+        size: stats(sizes),
+        fullSize: stats(fullSizes),
+        mismatches,
+        skipped: starts.length - i,
+      };
       neighbourResults[`${cls}-${depth}`] = entry;
       for (const v of variants) {
         const st = entry[v];
-        console.log(row([cls, depth, labels[v], st.n, ms(st.p50), ms(st.p99), ms(st.mean), v === "default" ? entry.size.p50 : v === "through" ? entry.fullSize.p50 : ""], widths));
+        console.log(
+          row(
+            [
+              cls,
+              depth,
+              labels[v],
+              st.n,
+              ms(st.p50),
+              ms(st.p99),
+              ms(st.mean),
+              v === "default" ? entry.size.p50 : v === "through" ? entry.fullSize.p50 : "",
+            ],
+            widths,
+          ),
+        );
       }
       if (entry.skipped) console.log(`  (stopped after ${SERIES_SECONDS} s: ${entry.skipped} start nodes not sampled)`);
     }
   }
   const totalMismatches = Object.values(neighbourResults).reduce((a, r) => a + r.mismatches, 0);
-  console.log(`throughHubs returns the recursive CTE's results (neighbours, depths, order, edges): ${totalMismatches === 0 ? "yes, on every start node" : `NO, ${totalMismatches} start nodes differ, e.g. ${mismatchExample}`}`);
+  console.log(
+    `throughHubs returns the recursive CTE's results (neighbours, depths, order, edges): ${totalMismatches === 0 ? "yes, on every start node" : `NO, ${totalMismatches} start nodes differ, e.g. ${mismatchExample}`}`,
+  );
 
   console.log(`\ncomparison (old recursive CTE ÷ variant; > 1 means the variant is faster)`);
   console.log(row(["class", "depth", "alternative", "p50 ×", "p99 ×", "mean ×"], [8, 6, 38, 7, 7, 7]));
@@ -255,7 +310,9 @@ try {
     const [cls, depth] = key.split("-");
     for (const v of ["default", "through"] as const) {
       const x = (a: number, b: number) => (b > 0 ? (a / b).toFixed(1) : a > 0 ? "∞" : "1.0");
-      console.log(row([cls!, depth!, labels[v], x(r.cte.p50, r[v].p50), x(r.cte.p99, r[v].p99), x(r.cte.mean, r[v].mean)], [8, 6, 38, 7, 7, 7]));
+      console.log(
+        row([cls!, depth!, labels[v], x(r.cte.p50, r[v].p50), x(r.cte.p99, r[v].p99), x(r.cte.mean, r[v].mean)], [8, 6, 38, 7, 7, 7]),
+      );
     }
   }
 
@@ -273,9 +330,11 @@ try {
       : /LIKE/.test(searchSource)
         ? "LIKE over title and key"
         : "unknown (see workers/graph)";
-  const keyFragments = (await query<{ key: string }>(`SELECT key FROM graph_entities WHERE type IN ('jira_issue', 'sentry_issue') ORDER BY random() LIMIT ?1`, [K])).map(
-    (r) => r.key.split(":").at(-1)!,
-  );
+  const keyFragments = (
+    await query<{ key: string }>(`SELECT key FROM graph_entities WHERE type IN ('jira_issue', 'sentry_issue') ORDER BY random() LIMIT ?1`, [
+      K,
+    ])
+  ).map((r) => r.key.split(":").at(-1)!);
   const kinds: Record<string, () => string> = {
     "common word": () => WORDS[Math.floor(Math.random() * 10)]!,
     "mid word": () => WORDS[40 + Math.floor(Math.random() * 40)]!,
@@ -313,9 +372,13 @@ try {
     const old = stats(oldSearchTimes[kind]!);
     console.log(row([kind, st.n, ms(st.p50), ms(st.p99), ms(st.mean), stats(searchCounts[kind]!).p50, ms(old.p50), ms(old.p99)], sw));
   }
-  console.log(row(["all", allSearch.n, ms(allSearch.p50), ms(allSearch.p99), ms(allSearch.mean), "", ms(allOldSearch.p50), ms(allOldSearch.p99)], sw));
+  console.log(
+    row(["all", allSearch.n, ms(allSearch.p50), ms(allSearch.p99), ms(allSearch.mean), "", ms(allOldSearch.p50), ms(allOldSearch.p99)], sw),
+  );
   // Informational: the alternative may order rows tied in score at the cut differently.
-  console.log(`alternative gives the same ids in the same order: ${searchDiffers === 0 ? "yes, for every query" : `no for ${searchDiffers} queries (ties at the cut), e.g. ${JSON.stringify(searchDiffExample)}`}`);
+  console.log(
+    `alternative gives the same ids in the same order: ${searchDiffers === 0 ? "yes, for every query" : `no for ${searchDiffers} queries (ties at the cut), e.g. ${JSON.stringify(searchDiffExample)}`}`,
+  );
 
   // Shortest paths between random typical entities (and typical → hub).
   const pairs: [string, string][] = [];
@@ -341,7 +404,12 @@ try {
   for (const mode of ["default", "through"] as const) {
     const st = path[mode];
     const label = mode === "default" ? "hubs only as ends   " : "throughHubs         ";
-    console.log(`  ${label} n ${st.n}  p50 ${ms(st.p50)} ms  p99 ${ms(st.p99)} ms  mean ${ms(st.mean)} ms  hops: ${[...hops[mode]].sort((x, y) => x[0] - y[0]).map(([h, c]) => `${h < 0 ? "none" : h}×${c}`).join(", ")}`);
+    console.log(
+      `  ${label} n ${st.n}  p50 ${ms(st.p50)} ms  p99 ${ms(st.p99)} ms  mean ${ms(st.mean)} ms  hops: ${[...hops[mode]]
+        .sort((x, y) => x[0] - y[0])
+        .map(([h, c]) => `${h < 0 ? "none" : h}×${c}`)
+        .join(", ")}`,
+    );
   }
 
   // ---- 3. extraction
@@ -366,9 +434,13 @@ try {
   const rounds = Math.max(2, Math.ceil(600 / events.length));
   const ingest = await call<{ ms: number; events: number }>("/ingest", { events, rounds, seenAt: now + 1000 });
   const upsertRate = ingest.events / (ingest.ms / 1000);
-  console.log(`\nextraction: ${events.length} handled sample events (${byVendor}), ${(elements / extracted).toFixed(1)} entities+edges each`);
+  console.log(
+    `\nextraction: ${events.length} handled sample events (${byVendor}), ${(elements / extracted).toFixed(1)} entities+edges each`,
+  );
   console.log(`  extractGraph (Node, pure):                        ${Math.round(pureRate).toLocaleString("en")} events/s`);
-  console.log(`  extractGraph + upsertExtraction (workerd → D1):   ${Math.round(upsertRate).toLocaleString("en")} events/s  (${ingest.events} events in ${seconds(ingest.ms)}, ${(ingest.ms / ingest.events).toFixed(2)} ms each; round 1 inserts, later rounds replay)`);
+  console.log(
+    `  extractGraph + upsertExtraction (workerd → D1):   ${Math.round(upsertRate).toLocaleString("en")} events/s  (${ingest.events} events in ${seconds(ingest.ms)}, ${(ingest.ms / ingest.events).toFixed(2)} ms each; round 1 inserts, later rounds replay)`,
+  );
 
   // ---- summary
   const verdict = (value: number, target: number) => `${ms(value)} ms ${value <= target ? "PASS" : "MISS"} (target ≤ ${target} ms)`;
@@ -381,7 +453,24 @@ try {
   console.log(`  search p50, ${"alternative: ranked inside FTS5 first".padEnd(46)} ${verdict(allOldSearch.p50, TARGETS.searchP50)}`);
   console.log(`  (workerd → D1 floor, SELECT 1: p50 ${ms(floor.p50)} ms; load average now ${loadavg()[0]!.toFixed(2)})`);
 
-  Object.assign(report, { loadAverage: loadavg()[0], migrations, hasFts, floor, neighbours: neighbourResults, mismatches: totalMismatches, searchImpl, search: { all: allSearch, old: allOldSearch, differing: searchDiffers, byKind: Object.fromEntries(Object.entries(searchTimes).map(([k, v]) => [k, stats(v)])) }, pathImpl, path, extraction: { events: events.length, pureEventsPerSecond: pureRate, upsertEventsPerSecond: upsertRate } });
+  Object.assign(report, {
+    loadAverage: loadavg()[0],
+    migrations,
+    hasFts,
+    floor,
+    neighbours: neighbourResults,
+    mismatches: totalMismatches,
+    searchImpl,
+    search: {
+      all: allSearch,
+      old: allOldSearch,
+      differing: searchDiffers,
+      byKind: Object.fromEntries(Object.entries(searchTimes).map(([k, v]) => [k, stats(v)])),
+    },
+    pathImpl,
+    path,
+    extraction: { events: events.length, pureEventsPerSecond: pureRate, upsertEventsPerSecond: upsertRate },
+  });
   if (values.json) {
     mkdirSync(new URL("results/", import.meta.url), { recursive: true });
     const file = new URL(`results/graph-${new Date().toISOString().replace(/[:.]/g, "-")}.json`, import.meta.url);

@@ -81,7 +81,10 @@ async function ftsFirstSearch(db: D1Database, query: string, limit: number): Pro
 function fingerprint(result: Neighbourhood | undefined): string {
   if (!result) return "none";
   const nodes = result.neighbours.map((n) => `${n.id}@${n.depth}`).join(",");
-  const edges = result.edges.map((e) => `${e.sourceId}>${e.targetId}:${e.type}:${e.weight}`).sort().join(",");
+  const edges = result.edges
+    .map((e) => `${e.sourceId}>${e.targetId}:${e.type}:${e.weight}`)
+    .sort()
+    .join(",");
   return `${nodes}|${edges}`;
 }
 
@@ -105,12 +108,22 @@ export default {
     if (pathname === "/exec") {
       const { sql, params = [] } = body as { sql: string; params?: unknown[] };
       const started = Date.now();
-      const result = await db.prepare(sql).bind(...params).run();
+      const result = await db
+        .prepare(sql)
+        .bind(...params)
+        .run();
       return json({ ms: Date.now() - started, meta: result.meta });
     }
     if (pathname === "/query") {
       const { sql, params = [] } = body as { sql: string; params?: unknown[] };
-      return json((await db.prepare(sql).bind(...params).all()).results);
+      return json(
+        (
+          await db
+            .prepare(sql)
+            .bind(...params)
+            .all()
+        ).results,
+      );
     }
     if (pathname === "/floor") {
       const { n } = body as { n: number };
@@ -156,4 +169,3 @@ export default {
     return new Response("not found", { status: 404 });
   },
 };
-

@@ -91,7 +91,9 @@ async function main() {
   const load = { n, concurrency, body, headers };
 
   // Other work on the machine shares the CPU with both servers and the client: say how much.
-  console.log(`ingest bench: N=${n} C=${concurrency}, GitHub issue_comment sample (${body.length} bytes), load average ${loadavg()[0].toFixed(2)}`);
+  console.log(
+    `ingest bench: N=${n} C=${concurrency}, GitHub issue_comment sample (${body.length} bytes), load average ${loadavg()[0].toFixed(2)}`,
+  );
 
   const server = values.url ? undefined : await startDevServer();
   process.once("SIGINT", async () => {
@@ -111,7 +113,9 @@ async function main() {
     ours = await flood(`${url}/webhooks/github`, load);
     report("ours", ours);
     if (ours.accepted.length === 0) {
-      console.error(`no delivery was accepted (statuses ${JSON.stringify(ours.statuses)}, errors ${ours.errors}): wrong --secret or --url?`);
+      console.error(
+        `no delivery was accepted (statuses ${JSON.stringify(ours.statuses)}, errors ${ours.errors}): wrong --secret or --url?`,
+      );
       process.exitCode = 2;
       return;
     }
@@ -166,7 +170,10 @@ async function main() {
     mkdirSync(new URL("results/", import.meta.url), { recursive: true });
     const file = new URL(`results/ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`, import.meta.url);
     const strip = ({ accepted, ...rest }) => ({ ...rest, acceptedCount: accepted.length });
-    writeFileSync(file, JSON.stringify({ n, concurrency, url, floor: strip(floor), ours: strip(ours), baseline: strip(baseline), targets }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify({ n, concurrency, url, floor: strip(floor), ours: strip(ours), baseline: strip(baseline), targets }, null, 2),
+    );
     console.log(`wrote ${file.pathname}`);
   }
   // Latency targets are goals to print; losing or doubling a delivery is a bug.

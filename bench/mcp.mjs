@@ -60,14 +60,24 @@ try {
   // ---- 1. round trip
   const token = await issue({ access: "write", rateLimitPerSecond: 1000 });
   const client = new Client({ name: "bench", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/github`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/github`), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
   const args = { owner: "acme", repo: "bench", issue_number: 1, body: "benchmark comment" };
   const body = JSON.stringify({ body: args.body });
 
   // Warm both paths (first-request compilation, Durable Object start).
   for (let i = 0; i < 10; i++) {
     await client.callTool({ name: "create_issue_comment", arguments: args });
-    await (await fetch(`${fake}/github/repos/acme/bench/issues/1/comments`, { method: "POST", headers: { "content-type": "application/json" }, body })).text();
+    await (
+      await fetch(`${fake}/github/repos/acme/bench/issues/1/comments`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      })
+    ).text();
   }
 
   const viaMcp = [];
@@ -129,7 +139,10 @@ try {
   }
   const answers = await Promise.all(offered);
   const listStatuses = await Promise.all(lists);
-  const allowedTimes = answers.filter((a) => a.status === 200).map((a) => a.sentAt).sort((a, b) => a - b);
+  const allowedTimes = answers
+    .filter((a) => a.status === 200)
+    .map((a) => a.sentAt)
+    .sort((a, b) => a - b);
   // The most 200s whose send times fall in any one-second window (send times skew
   // the arrival times by network jitter only, on loopback well under a millisecond).
   let maxInWindow = 0;
@@ -183,10 +196,14 @@ try {
   console.log(`  overhead ratio: p50 ×${(mcp.p50 / baseline.p50).toFixed(1)}, p99 ×${(mcp.p99 / baseline.p99).toFixed(1)}`);
   console.log(`\nlimiter, 50 tools/call/s + 25 tools/list/s offered for ${seconds}s on one token (calls 10/s, session traffic 100/s)`);
   const holds = steady <= 10.5 && allowedTimes.length <= 10 * (seconds + 1);
-  console.log(`  calls: ${JSON.stringify(statuses)}  accepted/s overall: ${(allowedTimes.length / seconds).toFixed(1)}  after the first second: ${steady.toFixed(1)} (holds: ${holds})`);
+  console.log(
+    `  calls: ${JSON.stringify(statuses)}  accepted/s overall: ${(allowedTimes.length / seconds).toFixed(1)}  after the first second: ${steady.toFixed(1)} (holds: ${holds})`,
+  );
   console.log(`  most 200s in a one-second window of send times: ${maxInWindow}  429s without Retry-After: ${missingRetryAfter}`);
   console.log(`  lists: ${JSON.stringify(listTally)}  refused (429): ${listsRefused} (expected 0)`);
-  console.log(`\nstart-up, five servers at once on one token: ${startupStatuses.length} requests in ${startupMs.toFixed(0)} ms, 429s: ${startupRefused}, servers without tools: ${startupFailed} (expected 0, 0)`);
+  console.log(
+    `\nstart-up, five servers at once on one token: ${startupStatuses.length} requests in ${startupMs.toFixed(0)} ms, 429s: ${startupRefused}, servers without tools: ${startupFailed} (expected 0, 0)`,
+  );
 
   if (values.json) {
     mkdirSync(new URL("results/", import.meta.url), { recursive: true });
@@ -200,7 +217,14 @@ try {
           mcp,
           baseline,
           toolErrors,
-          limiter: { statuses, steadyPerSecond: steady, maxInSendWindow: maxInWindow, accepted: allowedTimes.length, holds, lists: listTally },
+          limiter: {
+            statuses,
+            steadyPerSecond: steady,
+            maxInSendWindow: maxInWindow,
+            accepted: allowedTimes.length,
+            holds,
+            lists: listTally,
+          },
           startup: { requests: startupStatuses.length, ms: startupMs, refused: startupRefused, serversWithoutTools: startupFailed },
         },
         null,

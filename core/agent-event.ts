@@ -114,8 +114,7 @@ export function truncateText(text: string | null | undefined): string | undefine
 
 /** Human-readable one-line subject, for ledgers and logs. */
 export function describeSubject(subject: Subject): string | undefined {
-  if (subject.repository && subject.pullRequestNumber !== undefined)
-    return `${subject.repository}#${subject.pullRequestNumber}`;
+  if (subject.repository && subject.pullRequestNumber !== undefined) return `${subject.repository}#${subject.pullRequestNumber}`;
   if (subject.repository && subject.issueNumber !== undefined) return `${subject.repository}#${subject.issueNumber}`;
   if (subject.ticketKey) return subject.ticketKey;
   if (subject.sentryShortId ?? subject.sentryIssueId) return `sentry:${subject.sentryShortId ?? subject.sentryIssueId}`;

@@ -27,7 +27,14 @@ export type EntityType = (typeof ENTITY_TYPES)[number];
  * project, every thread of a channel). Walking through one reaches thousands of unrelated things,
  * so neighbourhoods, paths and task context show them but do not walk through them by default.
  */
-export const HUB_TYPES: ReadonlySet<EntityType> = new Set<EntityType>(["repository", "jira_project", "slack_channel", "sentry_project", "github_account", "github_installation"]);
+export const HUB_TYPES: ReadonlySet<EntityType> = new Set<EntityType>([
+  "repository",
+  "jira_project",
+  "slack_channel",
+  "sentry_project",
+  "github_account",
+  "github_installation",
+]);
 
 /**
  * Any other entity with at least this many edges (graph_entities.degree, both directions) is a hub

@@ -42,7 +42,11 @@ export const runRequestSchema = z.object({
   env: z.record(z.string(), z.string()).default({}),
   /** Secret values the runner must redact from every event it emits. */
   redact: z.array(z.string()).default([]),
-  timeoutMs: z.number().int().positive().default(30 * 60 * 1000),
+  timeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * 60 * 1000),
   /** USD this attempt may spend; the CLI stops itself at it where it supports a limit (Claude Code). */
   maxBudgetUsd: z.number().positive().optional(),
 });
@@ -51,8 +55,17 @@ export type RunRequest = z.infer<typeof runRequestSchema>;
 const base = { seq: z.number().int().min(1), at: z.number().int() };
 
 export const runnerEventSchema = z.discriminatedUnion("type", [
-  z.object({ ...base, type: z.literal("phase"), phase: z.enum(["cloning", "preparing", "running", "pushing"]), detail: z.string().optional() }),
-  z.object({ ...base, type: z.literal("skills"), skills: z.array(z.object({ name: z.string(), source: z.enum(["builtin", "repository"]) })) }),
+  z.object({
+    ...base,
+    type: z.literal("phase"),
+    phase: z.enum(["cloning", "preparing", "running", "pushing"]),
+    detail: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("skills"),
+    skills: z.array(z.object({ name: z.string(), source: z.enum(["builtin", "repository"]) })),
+  }),
   z.object({ ...base, type: z.literal("assistant_text"), text: z.string() }),
   z.object({ ...base, type: z.literal("tool_call"), id: z.string().optional(), name: z.string(), input: z.unknown() }),
   z.object({ ...base, type: z.literal("tool_result"), id: z.string().optional(), output: z.string(), isError: z.boolean() }),
@@ -83,4 +96,3 @@ export const runnerEventSchema = z.discriminatedUnion("type", [
 ]);
 export type RunnerEvent = z.infer<typeof runnerEventSchema>;
 export type RunnerEventInput = RunnerEvent extends infer E ? (E extends RunnerEvent ? Omit<E, "seq" | "at"> : never) : never;
-

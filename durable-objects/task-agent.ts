@@ -10,7 +10,16 @@ import { Agent, type Connection, type ConnectionContext } from "agents";
 import { errorMessage } from "../core/error-message";
 import { MCP_SERVERS } from "../core/mcp-scopes";
 import type { RunnerEvent } from "../core/runner-protocol";
-import { isFinal, type JoinedThread, type TaskAttempt, type TaskJoin, type TaskLogEntry, type TaskSpec, type TaskState, type TaskStatus } from "../core/task-types";
+import {
+  isFinal,
+  type JoinedThread,
+  type TaskAttempt,
+  type TaskJoin,
+  type TaskLogEntry,
+  type TaskSpec,
+  type TaskState,
+  type TaskStatus,
+} from "../core/task-types";
 import { issueToken, revokeToken } from "../workers/auth/mcp-tokens";
 import { getConfig } from "../workers/config";
 import { spentToday, updateTaskRow } from "../workers/db/tasks";
@@ -74,7 +83,12 @@ export class TaskAgent extends Agent<Env, TaskState> {
     if (this.state.spec) return { created: false, state: this.state };
     const at = Date.now();
     // The agent's name is the task id; the spec cannot claim another.
-    this.setState({ ...this.initialState, spec: { ...spec, id: this.name }, status: "queued", transitions: [{ status: "queued", at, reason: spec.reason }] });
+    this.setState({
+      ...this.initialState,
+      spec: { ...spec, id: this.name },
+      status: "queued",
+      transitions: [{ status: "queued", at, reason: spec.reason }],
+    });
     this.log("info", `task created from ${spec.vendor} ${spec.eventType} delivery ${spec.deliveryId}: ${spec.reason}`);
     await this.schedule(0, "dispatch");
     return { created: true, state: this.state };
@@ -137,7 +151,11 @@ export class TaskAgent extends Agent<Env, TaskState> {
     }
     const budget = this.config.TASK_BUDGET_USD;
     if (this.state.costUsd >= budget) {
-      return { retried: false, message: `the task has spent $${this.state.costUsd.toFixed(2)} of its $${budget.toFixed(2)} budget`, state: this.state };
+      return {
+        retried: false,
+        message: `the task has spent $${this.state.costUsd.toFixed(2)} of its $${budget.toFixed(2)} budget`,
+        state: this.state,
+      };
     }
     this.transition("queued", reason, { result: null });
     await this.syncRow();
@@ -233,7 +251,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
     try {
       const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
       const mcp = await this.issueMcpToken(attempt.n);
-      await this.runner().start(buildRunRequest(spec, attempt.n, this.config, { spentUsd: this.state.costUsd, context, mcp, joined: this.state.joined }));
+      await this.runner().start(
+        buildRunRequest(spec, attempt.n, this.config, { spentUsd: this.state.costUsd, context, mcp, joined: this.state.joined }),
+      );
     } catch (error) {
       await this.finish("failed", redact(errorMessage(error), this.config));
       return;
@@ -280,18 +300,39 @@ export class TaskAgent extends Agent<Env, TaskState> {
   private async finish(
     status: TaskStatus,
     reason: string | undefined,
-    result?: { summary: string; costUsd?: number; inputTokens?: number; outputTokens?: number; durationMs?: number; change?: TaskState["result"] extends infer R ? (R extends { change?: infer C } ? C : never) : never },
+    result?: {
+      summary: string;
+      costUsd?: number;
+      inputTokens?: number;
+      outputTokens?: number;
+      durationMs?: number;
+      change?: TaskState["result"] extends infer R ? (R extends { change?: infer C } ? C : never) : never;
+    },
   ): Promise<void> {
     if (!this.state.spec || isFinal(this.state.status)) return;
     const now = Date.now();
     const attempts = this.state.attempts.map((a, i) =>
       i === this.state.attempts.length - 1
-        ? { ...a, endedAt: now, outcome: status, reason, costUsd: result?.costUsd, inputTokens: result?.inputTokens, outputTokens: result?.outputTokens, durationMs: result?.durationMs ?? now - a.startedAt }
+        ? {
+            ...a,
+            endedAt: now,
+            outcome: status,
+            reason,
+            costUsd: result?.costUsd,
+            inputTokens: result?.inputTokens,
+            outputTokens: result?.outputTokens,
+            durationMs: result?.durationMs ?? now - a.startedAt,
+          }
         : a,
     );
     const pullRequestUrl =
       status === "succeeded" && result?.change && this.state.spec
-        ? await openTaskPullRequest(this.state.spec, this.config, { branch: result.change.branch, summary: result.summary }, (level, message) => this.log(level, message))
+        ? await openTaskPullRequest(
+            this.state.spec,
+            this.config,
+            { branch: result.change.branch, summary: result.summary },
+            (level, message) => this.log(level, message),
+          )
         : undefined;
     this.transition(status, reason, {
       attempts,
@@ -305,7 +346,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
     const tokenId = this.state.mcpTokenId;
     if (tokenId) {
       // The attempt is over, so is its MCP access.
-      await revokeToken(this.env.DB, tokenId).catch((error) => this.log("warn", `could not revoke the task's MCP token: ${errorMessage(error)}`));
+      await revokeToken(this.env.DB, tokenId).catch((error) =>
+        this.log("warn", `could not revoke the task's MCP token: ${errorMessage(error)}`),
+      );
       this.setState({ ...this.state, mcpTokenId: null });
     }
     await this.syncRow();
@@ -333,7 +376,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
       this.setState({
         ...this.state,
         thread: this.state.thread ?? posted.origin ?? null,
-        ...(this.state.joined ? { joined: this.state.joined.map((j) => (j.thread ? j : { ...j, thread: posted.joined.get(j.deliveryId) ?? null })) } : {}),
+        ...(this.state.joined
+          ? { joined: this.state.joined.map((j) => (j.thread ? j : { ...j, thread: posted.joined.get(j.deliveryId) ?? null })) }
+          : {}),
       });
     };
     this.threadSync = this.threadSync.then(run, run);

@@ -69,7 +69,8 @@ export function mcpRoutes() {
     const request = await classifyRequest(c.req.raw);
     c.get("log").mcpKind = request.kind;
     const config = c.get("config");
-    const rate = request.kind === "calls" ? (check.rateLimitPerSecond ?? config.MCP_RATE_LIMIT_PER_SECOND) : config.MCP_SESSION_RATE_LIMIT_PER_SECOND;
+    const rate =
+      request.kind === "calls" ? (check.rateLimitPerSecond ?? config.MCP_RATE_LIMIT_PER_SECOND) : config.MCP_SESSION_RATE_LIMIT_PER_SECOND;
     const limiter = c.env.MCP_RATE_LIMITER.getByName(principal.tokenId);
     const taken = await limiter.take(request.kind, rate, request.kind === "calls" ? request.count : 1);
     if (!taken.allowed) {

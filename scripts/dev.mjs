@@ -104,7 +104,11 @@ const vars = {};
 // do. AGENT_BOT_CLAUDE=fake, or no CLI at all, selects the replaying fake CLI instead.
 const runnerPort = await freePort();
 const fakeCliDir = join(root, "test/fixtures/fake-cli");
-const claudeBin = onPath("claude") ? "claude" : existsSync(join(root, "node_modules/.bin/claude")) ? join(root, "node_modules/.bin/claude") : undefined;
+const claudeBin = onPath("claude")
+  ? "claude"
+  : existsSync(join(root, "node_modules/.bin/claude"))
+    ? join(root, "node_modules/.bin/claude")
+    : undefined;
 const useRealClaude = Boolean(claudeBin) && process.env.AGENT_BOT_CLAUDE !== "fake";
 const realCursor = onPath("cursor-agent") && Boolean(devVars.CURSOR_API_KEY);
 const runnerEnv = { ...process.env, PORT: String(runnerPort), HOST: "127.0.0.1" };
@@ -144,8 +148,13 @@ if (externalRunner) {
   console.log(`agent runner at ${externalRunner} (RUNNER_URL; none started here)${model ? ` — scripted model on ${model.url}` : ""}`);
   vars.RUNNER_URL = externalRunner;
 } else {
-  console.log(`agent runner on http://127.0.0.1:${runnerPort} — claude: ${claudeSays}, cursor: ${realCursor ? "real CLI" : "replaying fake CLI"}`);
-  runnerChild = spawn(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "containers/runner/main.ts")], { stdio: "inherit", env: runnerEnv });
+  console.log(
+    `agent runner on http://127.0.0.1:${runnerPort} — claude: ${claudeSays}, cursor: ${realCursor ? "real CLI" : "replaying fake CLI"}`,
+  );
+  runnerChild = spawn(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "containers/runner/main.ts")], {
+    stdio: "inherit",
+    env: runnerEnv,
+  });
   children.push(runnerChild);
   vars.RUNNER_URL = `http://127.0.0.1:${runnerPort}`;
 }
@@ -164,7 +173,8 @@ if (Object.values(needsFake).some(Boolean)) {
   console.log(`fake vendor APIs for ${faked.join(", ")} on ${fakes.url} (every call: ${fakes.url}/_calls)`);
   if (needsFake.github) Object.assign(vars, { GITHUB_API_URL: `${fakes.url}/github`, GITHUB_TOKEN: "dev-fake-github-token" });
   if (needsFake.slack) Object.assign(vars, { SLACK_API_URL: `${fakes.url}/slack/api/`, SLACK_BOT_TOKEN: "xoxb-dev-fake" });
-  if (needsFake.jira) Object.assign(vars, { JIRA_BASE_URL: `${fakes.url}/jira`, JIRA_EMAIL: "agent-bot@example.com", JIRA_API_TOKEN: "dev-fake-jira-token" });
+  if (needsFake.jira)
+    Object.assign(vars, { JIRA_BASE_URL: `${fakes.url}/jira`, JIRA_EMAIL: "agent-bot@example.com", JIRA_API_TOKEN: "dev-fake-jira-token" });
   if (needsFake.sentry) Object.assign(vars, { SENTRY_API_URL: `${fakes.url}/sentry/api/0/`, SENTRY_AUTH_TOKEN: "dev-fake-sentry-token" });
 }
 

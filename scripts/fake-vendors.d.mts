@@ -20,7 +20,10 @@ export interface RecordedCall {
 }
 
 export interface FakeVendorState {
-  github: { comments: { id: number; repository: string; issueNumber: number; body: string }[]; pulls: { number: number; repository: string; state: string; title: string; headLabel: string; base: string }[] };
+  github: {
+    comments: { id: number; repository: string; issueNumber: number; body: string }[];
+    pulls: { number: number; repository: string; state: string; title: string; headLabel: string; base: string }[];
+  };
   slack: { messages: { channel: string; ts: string; thread_ts?: string; text: string }[] };
   jira: { comments: { id: number; issueKey: string; version: string; body: unknown }[] };
   sentry: { comments: { id: number; issueId: string; text: string }[] };

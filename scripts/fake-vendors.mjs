@@ -118,86 +118,133 @@ function githubRoutes(state) {
     json(422, { message: "Invalid request.", errors: [{ resource: "Request", code: "missing_field", field }], status: "422" });
 
   return [
-    ["GET", "/repos/:owner/:repo", (ctx, p) =>
-      json(200, {
-        id: 1_000 + repoKey(p).length,
-        name: p.repo,
-        full_name: repoKey(p),
-        owner: { login: p.owner },
-        private: false,
-        html_url: `https://github.com/${repoKey(p)}`,
-        default_branch: "main",
-      })],
+    [
+      "GET",
+      "/repos/:owner/:repo",
+      (ctx, p) =>
+        json(200, {
+          id: 1_000 + repoKey(p).length,
+          name: p.repo,
+          full_name: repoKey(p),
+          owner: { login: p.owner },
+          private: false,
+          html_url: `https://github.com/${repoKey(p)}`,
+          default_branch: "main",
+        }),
+    ],
     // An issue the fake has not been told about reads as an open one named after its number.
-    ["GET", "/repos/:owner/:repo/issues/:number", (ctx, p) =>
-      json(200, {
-        id: 2_000_000 + Number(p.number),
-        number: Number(p.number),
-        title: `Issue ${p.number} of ${repoKey(p)}`,
-        body: "An issue served by the fake GitHub API.",
-        state: "open",
-        user: { login: "Codertocat" },
-        labels: [],
-        assignees: [],
-        html_url: `https://github.com/${repoKey(p)}/issues/${p.number}`,
-        created_at: "2026-01-01T00:00:00Z",
-        updated_at: "2026-01-01T00:00:00Z",
-      })],
-    ["POST", "/repos/:owner/:repo/issues/:number/comments", (ctx, p) => {
-      if (typeof ctx.body?.body !== "string") return missingField("body");
-      const now = new Date().toISOString();
-      const c = { id: state.next.githubComment++, repository: repoKey(p), issueNumber: Number(p.number), body: ctx.body.body, createdAt: now, updatedAt: now };
-      state.github.comments.set(c.id, c);
-      return json(201, comment(ctx, p, c), { location: `${ctx.base}/repos/${c.repository}/issues/comments/${c.id}` });
-    }],
-    ["GET", "/repos/:owner/:repo/issues/:number/comments", (ctx, p) =>
-      json(200, [...state.github.comments.values()].filter((c) => c.repository === repoKey(p) && c.issueNumber === Number(p.number)).map((c) => comment(ctx, p, c)))],
-    ["GET", "/repos/:owner/:repo/issues/comments/:id", (ctx, p) => {
-      const c = state.github.comments.get(Number(p.id));
-      return c && c.repository === repoKey(p) ? json(200, comment(ctx, p, c)) : notFound;
-    }],
-    ["PATCH", "/repos/:owner/:repo/issues/comments/:id", (ctx, p) => {
-      const c = state.github.comments.get(Number(p.id));
-      if (!c || c.repository !== repoKey(p)) return notFound;
-      if (typeof ctx.body?.body !== "string") return missingField("body");
-      c.body = ctx.body.body;
-      c.updatedAt = new Date().toISOString();
-      return json(200, comment(ctx, p, c));
-    }],
-    ["POST", "/repos/:owner/:repo/pulls", (ctx, p) => {
-      for (const field of ["title", "head", "base"]) if (typeof ctx.body?.[field] !== "string") return missingField(field);
-      const [headOwner, headRef] = ctx.body.head.includes(":") ? ctx.body.head.split(":", 2) : [p.owner, ctx.body.head];
-      const headLabel = `${headOwner}:${headRef}`;
-      const pulls = state.github.pulls.get(repoKey(p)) ?? [];
-      if (pulls.some((pr) => pr.state === "open" && pr.headLabel === headLabel && pr.base === ctx.body.base)) {
-        return json(422, {
-          message: "Validation Failed",
-          errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${headLabel}.` }],
-          documentation_url: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
-          status: "422",
-        });
-      }
-      const pr = {
-        number: state.next.pull++,
-        repository: repoKey(p),
-        state: "open",
-        title: ctx.body.title,
-        body: ctx.body.body ?? null,
-        headRef,
-        headLabel,
-        base: ctx.body.base,
-        createdAt: new Date().toISOString(),
-      };
-      state.github.pulls.set(repoKey(p), [...pulls, pr]);
-      return json(201, pull(ctx, pr));
-    }],
-    ["GET", "/repos/:owner/:repo/pulls", (ctx, p) => {
-      const { head, base, state: wanted = "open" } = ctx.query;
-      const pulls = (state.github.pulls.get(repoKey(p)) ?? []).filter(
-        (pr) => (wanted === "all" || pr.state === wanted) && (!head || pr.headLabel === head) && (!base || pr.base === base),
-      );
-      return json(200, pulls.map((pr) => pull(ctx, pr)));
-    }],
+    [
+      "GET",
+      "/repos/:owner/:repo/issues/:number",
+      (ctx, p) =>
+        json(200, {
+          id: 2_000_000 + Number(p.number),
+          number: Number(p.number),
+          title: `Issue ${p.number} of ${repoKey(p)}`,
+          body: "An issue served by the fake GitHub API.",
+          state: "open",
+          user: { login: "Codertocat" },
+          labels: [],
+          assignees: [],
+          html_url: `https://github.com/${repoKey(p)}/issues/${p.number}`,
+          created_at: "2026-01-01T00:00:00Z",
+          updated_at: "2026-01-01T00:00:00Z",
+        }),
+    ],
+    [
+      "POST",
+      "/repos/:owner/:repo/issues/:number/comments",
+      (ctx, p) => {
+        if (typeof ctx.body?.body !== "string") return missingField("body");
+        const now = new Date().toISOString();
+        const c = {
+          id: state.next.githubComment++,
+          repository: repoKey(p),
+          issueNumber: Number(p.number),
+          body: ctx.body.body,
+          createdAt: now,
+          updatedAt: now,
+        };
+        state.github.comments.set(c.id, c);
+        return json(201, comment(ctx, p, c), { location: `${ctx.base}/repos/${c.repository}/issues/comments/${c.id}` });
+      },
+    ],
+    [
+      "GET",
+      "/repos/:owner/:repo/issues/:number/comments",
+      (ctx, p) =>
+        json(
+          200,
+          [...state.github.comments.values()]
+            .filter((c) => c.repository === repoKey(p) && c.issueNumber === Number(p.number))
+            .map((c) => comment(ctx, p, c)),
+        ),
+    ],
+    [
+      "GET",
+      "/repos/:owner/:repo/issues/comments/:id",
+      (ctx, p) => {
+        const c = state.github.comments.get(Number(p.id));
+        return c && c.repository === repoKey(p) ? json(200, comment(ctx, p, c)) : notFound;
+      },
+    ],
+    [
+      "PATCH",
+      "/repos/:owner/:repo/issues/comments/:id",
+      (ctx, p) => {
+        const c = state.github.comments.get(Number(p.id));
+        if (!c || c.repository !== repoKey(p)) return notFound;
+        if (typeof ctx.body?.body !== "string") return missingField("body");
+        c.body = ctx.body.body;
+        c.updatedAt = new Date().toISOString();
+        return json(200, comment(ctx, p, c));
+      },
+    ],
+    [
+      "POST",
+      "/repos/:owner/:repo/pulls",
+      (ctx, p) => {
+        for (const field of ["title", "head", "base"]) if (typeof ctx.body?.[field] !== "string") return missingField(field);
+        const [headOwner, headRef] = ctx.body.head.includes(":") ? ctx.body.head.split(":", 2) : [p.owner, ctx.body.head];
+        const headLabel = `${headOwner}:${headRef}`;
+        const pulls = state.github.pulls.get(repoKey(p)) ?? [];
+        if (pulls.some((pr) => pr.state === "open" && pr.headLabel === headLabel && pr.base === ctx.body.base)) {
+          return json(422, {
+            message: "Validation Failed",
+            errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${headLabel}.` }],
+            documentation_url: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+            status: "422",
+          });
+        }
+        const pr = {
+          number: state.next.pull++,
+          repository: repoKey(p),
+          state: "open",
+          title: ctx.body.title,
+          body: ctx.body.body ?? null,
+          headRef,
+          headLabel,
+          base: ctx.body.base,
+          createdAt: new Date().toISOString(),
+        };
+        state.github.pulls.set(repoKey(p), [...pulls, pr]);
+        return json(201, pull(ctx, pr));
+      },
+    ],
+    [
+      "GET",
+      "/repos/:owner/:repo/pulls",
+      (ctx, p) => {
+        const { head, base, state: wanted = "open" } = ctx.query;
+        const pulls = (state.github.pulls.get(repoKey(p)) ?? []).filter(
+          (pr) => (wanted === "all" || pr.state === wanted) && (!head || pr.headLabel === head) && (!base || pr.base === base),
+        );
+        return json(
+          200,
+          pulls.map((pr) => pull(ctx, pr)),
+        );
+      },
+    ],
   ];
 }
 
@@ -207,27 +254,43 @@ function slackRoutes(state) {
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(state.next.slackSeq++).padStart(6, "0")}`;
   const authed = (ctx) => ctx.authorized || typeof ctx.body?.token === "string";
   return [
-    ["POST", "/chat.postMessage", (ctx) => {
-      if (!authed(ctx)) return fail("not_authed");
-      const { channel, text, thread_ts: threadTs, blocks } = ctx.body ?? {};
-      if (!channel) return fail("channel_not_found");
-      if (!text && !blocks) return fail("no_text");
-      const message = { type: "message", subtype: "bot_message", text: text ?? "", user: "U0FAKEBOT", bot_id: "B0FAKEBOT", ts: nextTs(), ...(threadTs ? { thread_ts: threadTs } : {}) };
-      state.slack.messages.set(`${channel}:${message.ts}`, { channel, ...message });
-      return json(200, { ok: true, channel, ts: message.ts, message });
-    }],
-    ["POST", "/chat.update", (ctx) => {
-      if (!authed(ctx)) return fail("not_authed");
-      const { channel, ts, text, blocks } = ctx.body ?? {};
-      if (!channel) return fail("channel_not_found");
-      const stored = state.slack.messages.get(`${channel}:${ts}`);
-      if (!stored) return fail("message_not_found");
-      if (!text && !blocks) return fail("no_text");
-      stored.text = text ?? "";
-      stored.edited = { user: "U0FAKEBOT", ts: nextTs() };
-      const { channel: _, ...message } = stored;
-      return json(200, { ok: true, channel, ts, text: stored.text, message });
-    }],
+    [
+      "POST",
+      "/chat.postMessage",
+      (ctx) => {
+        if (!authed(ctx)) return fail("not_authed");
+        const { channel, text, thread_ts: threadTs, blocks } = ctx.body ?? {};
+        if (!channel) return fail("channel_not_found");
+        if (!text && !blocks) return fail("no_text");
+        const message = {
+          type: "message",
+          subtype: "bot_message",
+          text: text ?? "",
+          user: "U0FAKEBOT",
+          bot_id: "B0FAKEBOT",
+          ts: nextTs(),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        };
+        state.slack.messages.set(`${channel}:${message.ts}`, { channel, ...message });
+        return json(200, { ok: true, channel, ts: message.ts, message });
+      },
+    ],
+    [
+      "POST",
+      "/chat.update",
+      (ctx) => {
+        if (!authed(ctx)) return fail("not_authed");
+        const { channel, ts, text, blocks } = ctx.body ?? {};
+        if (!channel) return fail("channel_not_found");
+        const stored = state.slack.messages.get(`${channel}:${ts}`);
+        if (!stored) return fail("message_not_found");
+        if (!text && !blocks) return fail("no_text");
+        stored.text = text ?? "";
+        stored.edited = { user: "U0FAKEBOT", ts: nextTs() };
+        const { channel: _, ...message } = stored;
+        return json(200, { ok: true, channel, ts, text: stored.text, message });
+      },
+    ],
   ];
 }
 
@@ -247,29 +310,45 @@ function jiraRoutes(state) {
   const emptyBody = json(400, { errorMessages: [], errors: { comment: "Comment body can not be empty!" } });
   const validBody = (body) => (typeof body === "string" ? body.trim() !== "" : body && typeof body === "object");
   return [
-    ["POST", "/rest/api/:version/issue/:key/comment", (ctx, p) => {
-      if (!validBody(ctx.body?.body)) return emptyBody;
-      const now = new Date().toISOString().replace("Z", "+0000");
-      const c = { id: state.next.jiraComment++, version: p.version, issueKey: p.key, body: ctx.body.body, created: now, updated: now };
-      state.jira.comments.set(c.id, c);
-      return json(201, view(ctx, c));
-    }],
-    ["GET", "/rest/api/:version/issue/:key/comment", (ctx, p) => {
-      const comments = [...state.jira.comments.values()].filter((c) => c.issueKey === p.key).map((c) => view(ctx, c));
-      return json(200, { startAt: 0, maxResults: 5000, total: comments.length, comments });
-    }],
-    ["GET", "/rest/api/:version/issue/:key/comment/:id", (ctx, p) => {
-      const c = state.jira.comments.get(Number(p.id));
-      return c && c.issueKey === p.key ? json(200, view(ctx, c)) : notFound(p.id);
-    }],
-    ["PUT", "/rest/api/:version/issue/:key/comment/:id", (ctx, p) => {
-      const c = state.jira.comments.get(Number(p.id));
-      if (!c || c.issueKey !== p.key) return notFound(p.id);
-      if (!validBody(ctx.body?.body)) return emptyBody;
-      c.body = ctx.body.body;
-      c.updated = new Date().toISOString().replace("Z", "+0000");
-      return json(200, view(ctx, c));
-    }],
+    [
+      "POST",
+      "/rest/api/:version/issue/:key/comment",
+      (ctx, p) => {
+        if (!validBody(ctx.body?.body)) return emptyBody;
+        const now = new Date().toISOString().replace("Z", "+0000");
+        const c = { id: state.next.jiraComment++, version: p.version, issueKey: p.key, body: ctx.body.body, created: now, updated: now };
+        state.jira.comments.set(c.id, c);
+        return json(201, view(ctx, c));
+      },
+    ],
+    [
+      "GET",
+      "/rest/api/:version/issue/:key/comment",
+      (ctx, p) => {
+        const comments = [...state.jira.comments.values()].filter((c) => c.issueKey === p.key).map((c) => view(ctx, c));
+        return json(200, { startAt: 0, maxResults: 5000, total: comments.length, comments });
+      },
+    ],
+    [
+      "GET",
+      "/rest/api/:version/issue/:key/comment/:id",
+      (ctx, p) => {
+        const c = state.jira.comments.get(Number(p.id));
+        return c && c.issueKey === p.key ? json(200, view(ctx, c)) : notFound(p.id);
+      },
+    ],
+    [
+      "PUT",
+      "/rest/api/:version/issue/:key/comment/:id",
+      (ctx, p) => {
+        const c = state.jira.comments.get(Number(p.id));
+        if (!c || c.issueKey !== p.key) return notFound(p.id);
+        if (!validBody(ctx.body?.body)) return emptyBody;
+        c.body = ctx.body.body;
+        c.updated = new Date().toISOString().replace("Z", "+0000");
+        return json(200, view(ctx, c));
+      },
+    ],
   ];
 }
 
@@ -278,20 +357,32 @@ function sentryRoutes(state) {
   const view = (n) => ({ id: String(n.id), user, type: "note", data: { text: n.text }, dateCreated: n.dateCreated });
   const notFound = json(404, { detail: "The requested resource does not exist" });
   return [
-    ["POST", "/issues/:issueId/comments/", (ctx, p) => {
-      if (typeof ctx.body?.text !== "string" || !ctx.body.text.trim()) return json(400, { text: ["This field is required."] });
-      const n = { id: state.next.sentryNote++, issueId: p.issueId, text: ctx.body.text, dateCreated: new Date().toISOString() };
-      state.sentry.notes.set(n.id, n);
-      return json(201, view(n));
-    }],
-    ["GET", "/issues/:issueId/comments/", (ctx, p) => json(200, [...state.sentry.notes.values()].filter((n) => n.issueId === p.issueId).map(view))],
-    ["PUT", "/issues/:issueId/comments/:noteId/", (ctx, p) => {
-      const n = state.sentry.notes.get(Number(p.noteId));
-      if (!n || n.issueId !== p.issueId) return notFound;
-      if (typeof ctx.body?.text !== "string" || !ctx.body.text.trim()) return json(400, { text: ["This field is required."] });
-      n.text = ctx.body.text;
-      return json(200, view(n));
-    }],
+    [
+      "POST",
+      "/issues/:issueId/comments/",
+      (ctx, p) => {
+        if (typeof ctx.body?.text !== "string" || !ctx.body.text.trim()) return json(400, { text: ["This field is required."] });
+        const n = { id: state.next.sentryNote++, issueId: p.issueId, text: ctx.body.text, dateCreated: new Date().toISOString() };
+        state.sentry.notes.set(n.id, n);
+        return json(201, view(n));
+      },
+    ],
+    [
+      "GET",
+      "/issues/:issueId/comments/",
+      (ctx, p) => json(200, [...state.sentry.notes.values()].filter((n) => n.issueId === p.issueId).map(view)),
+    ],
+    [
+      "PUT",
+      "/issues/:issueId/comments/:noteId/",
+      (ctx, p) => {
+        const n = state.sentry.notes.get(Number(p.noteId));
+        if (!n || n.issueId !== p.issueId) return notFound;
+        if (typeof ctx.body?.text !== "string" || !ctx.body.text.trim()) return json(400, { text: ["This field is required."] });
+        n.text = ctx.body.text;
+        return json(200, view(n));
+      },
+    ],
   ];
 }
 
@@ -369,8 +460,16 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } 
       return json(204, undefined);
     }
     if (path === "/_faults" && method === "POST") {
-      if (!body || typeof body.path !== "string" || !Number.isInteger(body.status)) return json(400, { error: "expected { path, status, method?, body?, headers?, times? }" });
-      faults.push({ method: body.method?.toUpperCase(), path: body.path, status: body.status, body: body.body, headers: body.headers ?? {}, times: body.times ?? 1 });
+      if (!body || typeof body.path !== "string" || !Number.isInteger(body.status))
+        return json(400, { error: "expected { path, status, method?, body?, headers?, times? }" });
+      faults.push({
+        method: body.method?.toUpperCase(),
+        path: body.path,
+        status: body.status,
+        body: body.body,
+        headers: body.headers ?? {},
+        times: body.times ?? 1,
+      });
       return json(201, { queued: faults.length });
     }
     return undefined;
@@ -417,7 +516,10 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } 
         const params = route.match(path);
         if (!params) continue;
         if (!req.headers.authorization && UNAUTHENTICATED[vendor]) return UNAUTHENTICATED[vendor];
-        return route.handle({ base: `${url.origin}${prefix}`, query: call.query, body, authorized: Boolean(req.headers.authorization) }, params);
+        return route.handle(
+          { base: `${url.origin}${prefix}`, query: call.query, body, authorized: Boolean(req.headers.authorization) },
+          params,
+        );
       }
       return NOT_FOUND[vendor];
     })();
@@ -491,7 +593,9 @@ if (isMain()) {
     },
   });
   if (values.help) {
-    console.log("usage: npm run fake-vendors -- [--port 8790] [--quiet]\n\nFAKE_VENDORS_PORT sets the port too. Inspect calls at GET /_calls, clear them with DELETE /_calls.");
+    console.log(
+      "usage: npm run fake-vendors -- [--port 8790] [--quiet]\n\nFAKE_VENDORS_PORT sets the port too. Inspect calls at GET /_calls, clear them with DELETE /_calls.",
+    );
     process.exit(0);
   }
   const port = Number(values.port);

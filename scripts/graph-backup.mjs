@@ -23,14 +23,33 @@ export const TABLES = [
   {
     kind: "entity",
     table: "graph_entities",
-    columns: { id: "id", type: "type", key: "key", title: "title", url: "url", properties: "properties", text: "text", firstSeen: "first_seen", lastSeen: "last_seen" },
+    columns: {
+      id: "id",
+      type: "type",
+      key: "key",
+      title: "title",
+      url: "url",
+      properties: "properties",
+      text: "text",
+      firstSeen: "first_seen",
+      lastSeen: "last_seen",
+    },
     json: ["properties"],
     key: ["id"],
   },
   {
     kind: "edge",
     table: "graph_edges",
-    columns: { sourceId: "source_id", targetId: "target_id", type: "type", properties: "properties", weight: "weight", lastDeliveryId: "last_delivery_id", firstSeen: "first_seen", lastSeen: "last_seen" },
+    columns: {
+      sourceId: "source_id",
+      targetId: "target_id",
+      type: "type",
+      properties: "properties",
+      weight: "weight",
+      lastDeliveryId: "last_delivery_id",
+      firstSeen: "first_seen",
+      lastSeen: "last_seen",
+    },
     json: ["properties"],
     key: ["source_id", "target_id", "type"],
   },
@@ -44,7 +63,16 @@ export const TABLES = [
   {
     kind: "event",
     table: "graph_entity_events",
-    columns: { entityId: "entity_id", deliveryId: "delivery_id", vendor: "vendor", eventType: "event_type", action: "action", at: "at", summary: "summary", url: "url" },
+    columns: {
+      entityId: "entity_id",
+      deliveryId: "delivery_id",
+      vendor: "vendor",
+      eventType: "event_type",
+      action: "action",
+      at: "at",
+      summary: "summary",
+      url: "url",
+    },
     json: [],
     key: ["entity_id", "delivery_id"],
   },
@@ -56,7 +84,8 @@ const PAGE = 1000;
 const INSERT_BYTES = 60_000;
 
 /** An SQL string literal. */
-export const literal = (value) => (value === null || value === undefined ? "NULL" : typeof value === "number" ? String(value) : `'${String(value).replaceAll("'", "''")}'`);
+export const literal = (value) =>
+  value === null || value === undefined ? "NULL" : typeof value === "number" ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
 
 /** A database row → its JSONL object. */
 export function rowToLine(spec, row) {
@@ -166,7 +195,10 @@ export async function openLocal({ config = "wrangler.toml", persistTo } = {}) {
   // Only the DB binding: the real config's containers and Durable Objects need a build to start.
   const dir = mkdtempSync(join(tmpdir(), "graph-backup-"));
   const configPath = join(dir, "wrangler.json");
-  writeFileSync(configPath, JSON.stringify({ name: `${parsed.name}-graph-backup`, compatibility_date: parsed.compatibility_date, d1_databases: [d1] }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({ name: `${parsed.name}-graph-backup`, compatibility_date: parsed.compatibility_date, d1_databases: [d1] }),
+  );
   const root = resolve(persistTo ?? join(resolve(config, ".."), ".wrangler/state"));
   const proxy = await getPlatformProxy({ configPath, persist: { path: join(root, "v3") }, envFiles: [] });
   const db = proxy.env.DB;

@@ -39,4 +39,10 @@ try {
 if (values.out) await new Promise((done, fail) => out.end((error) => (error ? fail(error) : done())));
 delete counts.header;
 const plural = { entity: "entities", edge: "edges", identity: "identities", event: "timeline events" };
-console.error(`exported ${Object.entries(counts).map(([k, n]) => `${n} ${plural[k] ?? k}`).join(", ") || "an empty graph"}${values.out ? ` to ${values.out}` : ""}`);
+console.error(
+  `exported ${
+    Object.entries(counts)
+      .map(([k, n]) => `${n} ${plural[k] ?? k}`)
+      .join(", ") || "an empty graph"
+  }${values.out ? ` to ${values.out}` : ""}`,
+);

@@ -19,7 +19,13 @@ export function buildCaFile(): string | undefined;
 /** Debian bookworm minbase and Node from the npm registry as local images, made once and kept. */
 export function prepareLocalBase(options?: { engine?: Engine; log?: Log }): Promise<{ base: string; nodeDist: string; seconds: number }>;
 /** Builds containers/Dockerfile; `base` "local" (podman's default) uses the local base. */
-export function buildRunnerImage(options?: { engine?: Engine; tag?: string; base?: string; cursor?: boolean; log?: Log }): Promise<{ engine: Engine; tag: string; seconds: number }>;
+export function buildRunnerImage(options?: {
+  engine?: Engine;
+  tag?: string;
+  base?: string;
+  cursor?: boolean;
+  log?: Log;
+}): Promise<{ engine: Engine; tag: string; seconds: number }>;
 export interface ImageReport {
   /** Bytes. */
   size: number;

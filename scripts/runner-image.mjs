@@ -39,7 +39,8 @@ const IMAGE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 function run(command, args, { input, log = () => {}, cwd = ROOT } = {}) {
   const result = spawnSync(command, args, { cwd, input, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   if (result.error) throw new Error(`${command} ${args.join(" ")}: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${(result.stdout + result.stderr).slice(-4000)}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${(result.stdout + result.stderr).slice(-4000)}`);
   log(result.stdout.trim());
   return result.stdout;
 }
@@ -57,13 +58,17 @@ function stream(command, args, { log = console.log, cwd = ROOT } = {}) {
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
     child.once("error", reject);
-    child.once("close", (code) => (code === 0 ? resolvePromise(tail) : reject(new Error(`${command} ${args.slice(0, 3).join(" ")} … exited ${code}:\n${tail}`))));
+    child.once("close", (code) =>
+      code === 0 ? resolvePromise(tail) : reject(new Error(`${command} ${args.slice(0, 3).join(" ")} … exited ${code}:\n${tail}`)),
+    );
   });
 }
 
 function works(command, args) {
   const result = spawnSync(command, args, { encoding: "utf8", timeout: 30_000 });
-  return result.status === 0 ? { ok: true, out: result.stdout } : { ok: false, out: `${result.error?.message ?? ""}${result.stdout ?? ""}${result.stderr ?? ""}`.trim() };
+  return result.status === 0
+    ? { ok: true, out: result.stdout }
+    : { ok: false, out: `${result.error?.message ?? ""}${result.stdout ?? ""}${result.stderr ?? ""}`.trim() };
 }
 
 /**
@@ -75,7 +80,10 @@ export function findEngine() {
   if (podman.ok) return { engine: "podman" };
   const docker = works("docker", ["info", "--format", "{{.ServerVersion}}"]);
   if (docker.ok) return { engine: "docker" };
-  return { engine: undefined, reason: `podman: ${podman.out.split("\n")[0] || "not found"}; docker: ${docker.out.split("\n")[0] || "not found"}` };
+  return {
+    engine: undefined,
+    reason: `podman: ${podman.out.split("\n")[0] || "not found"}; docker: ${docker.out.split("\n")[0] || "not found"}`,
+  };
 }
 
 /** The Debian mirror apt uses for bookworm (undefined: debootstrap's default). */
@@ -126,7 +134,8 @@ export async function prepareLocalBase({ engine = "podman", log = console.log } 
         await stream("debootstrap", ["--variant=minbase", SUITE, dir, ...(mirror ? [mirror] : [])], { log: () => {} });
         // The image's own `apt-get update` fetches fresh lists; the debs are installed.
         for (const sub of ["var/lib/apt/lists", "var/cache/apt/archives"]) {
-          for (const entry of readdirSync(join(dir, sub))) if (entry !== "partial" && entry !== "lock") rmSync(join(dir, sub, entry), { recursive: true, force: true });
+          for (const entry of readdirSync(join(dir, sub)))
+            if (entry !== "partial" && entry !== "lock") rmSync(join(dir, sub, entry), { recursive: true, force: true });
         }
         run("tar", ["-C", dir, "--numeric-owner", "-cf", `${rootfsTar}.part`, "."]);
         run("mv", [`${rootfsTar}.part`, rootfsTar]);
@@ -134,7 +143,11 @@ export async function prepareLocalBase({ engine = "podman", log = console.log } 
         rmSync(dir, { recursive: true, force: true });
       }
     }
-    const imported = spawnSync(engine, ["import", "--change", `ENV PATH=${IMAGE_PATH}`, "--change", 'CMD ["bash"]', rootfsTar, LOCAL_BASE], { encoding: "utf8" });
+    const imported = spawnSync(
+      engine,
+      ["import", "--change", `ENV PATH=${IMAGE_PATH}`, "--change", 'CMD ["bash"]', rootfsTar, LOCAL_BASE],
+      { encoding: "utf8" },
+    );
     if (imported.status !== 0) throw new Error(`${engine} import ${rootfsTar}: ${imported.stderr}`);
     log(`${LOCAL_BASE} imported from ${rootfsTar}`);
   }

@@ -33,7 +33,11 @@ function githubSample(event, action) {
   githubExamples ??= require("@octokit/webhooks-examples/api.github.com/index.json");
   const entry = githubExamples.find((e) => e.name === event);
   if (!entry) throw new Error(`no GitHub sample for "${event}"`);
-  const preferred = action ?? { issues: "opened", pull_request: "opened", issue_comment: "created", pull_request_review_comment: "created", installation: "created" }[event];
+  const preferred =
+    action ??
+    { issues: "opened", pull_request: "opened", issue_comment: "created", pull_request_review_comment: "created", installation: "created" }[
+      event
+    ];
   const sample = entry.examples.find((e) => !preferred || e.action === preferred) ?? entry.examples[0];
   return structuredClone(sample);
 }
@@ -50,7 +54,10 @@ export function loadSample(vendor, event, action) {
 }
 
 export function listSamples() {
-  return { github: ["issues", "issue_comment", "pull_request", "pull_request_review_comment", "push", "installation", "..."], ...Object.fromEntries(Object.entries(VENDOR_SAMPLES).map(([v, m]) => [v, Object.keys(m)])) };
+  return {
+    github: ["issues", "issue_comment", "pull_request", "pull_request_review_comment", "push", "installation", "..."],
+    ...Object.fromEntries(Object.entries(VENDOR_SAMPLES).map(([v, m]) => [v, Object.keys(m)])),
+  };
 }
 
 /** Puts the bot's handle in the text a user would type, so the sample triggers work. */

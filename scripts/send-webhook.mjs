@@ -19,7 +19,9 @@ options:
   --dev-vars <path>   secrets file (default .dev.vars, then .dev.vars.example)
 
 samples:
-${Object.entries(listSamples()).map(([v, e]) => `  ${v}: ${e.join(", ")}`).join("\n")}`;
+${Object.entries(listSamples())
+  .map(([v, e]) => `  ${v}: ${e.join(", ")}`)
+  .join("\n")}`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

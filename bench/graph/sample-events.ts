@@ -9,7 +9,8 @@ import { integrations } from "../../workers/integrations/registry";
 /** Every handled sample: all of @octokit/webhooks-examples, the Jira, Slack and Sentry fixtures. */
 export function sampleEvents(): AgentEvent[] {
   const raw: [Vendor, string, unknown][] = [];
-  for (const entry of githubExamples as { name: string; examples: unknown[] }[]) for (const example of entry.examples) raw.push(["github", entry.name, example]);
+  for (const entry of githubExamples as { name: string; examples: unknown[] }[])
+    for (const example of entry.examples) raw.push(["github", entry.name, example]);
   raw.push(
     ["jira", "jira:issue_created", samples.jira.issueCreated()],
     ["jira", "jira:issue_updated", samples.jira.issueUpdated()],
@@ -25,9 +26,16 @@ export function sampleEvents(): AgentEvent[] {
   for (const [vendor, type, payload] of raw) {
     const parsed = integrations[vendor].parse(type, structuredClone(payload));
     if (!parsed.handled) continue;
-    const event = agentEventSchema.safeParse({ ...parsed, id: "dlv_bench", vendor, deliveryKey: "bench", type, payloadRef: "payloads/bench.json", receivedAt: 1 });
+    const event = agentEventSchema.safeParse({
+      ...parsed,
+      id: "dlv_bench",
+      vendor,
+      deliveryKey: "bench",
+      type,
+      payloadRef: "payloads/bench.json",
+      receivedAt: 1,
+    });
     if (event.success) events.push(event.data);
   }
   return events;
 }
-

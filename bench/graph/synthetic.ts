@@ -68,7 +68,8 @@ export const idOf = (x: string) =>
   `printf('ge_%08x%08x%08x', (${x} * 2654435761 + 1013904223) % 4294967296, (${x} * 2246822519 + 374761393) % 4294967296, (${x} * 3266489917 + 668265263) % 4294967296)`;
 /** A word, more often a common one (the product of two uniform draws skews towards rank 0). */
 // `+ 0 * n` ties the subquery to the row: SQLite would otherwise run it once and reuse the word.
-export const word = () => `(SELECT w FROM bench_words WHERE i = CAST(${WORDS.length} * ((abs(random()) % 1000000) / 1000000.0) * ((abs(random()) % 1000000) / 1000000.0) AS INTEGER) + 0 * n)`;
+export const word = () =>
+  `(SELECT w FROM bench_words WHERE i = CAST(${WORDS.length} * ((abs(random()) % 1000000) / 1000000.0) * ((abs(random()) % 1000000) / 1000000.0) AS INTEGER) + 0 * n)`;
 export const words = (k: number) => Array.from({ length: k }, word).join(" || ' ' || ");
 
 export function entityColumns(type: EntityType, repos: number): { key: string; title: string; url: string; text?: string } {
@@ -87,15 +88,34 @@ export function entityColumns(type: EntityType, repos: number): { key: string; t
     case "branch":
       return { key: `'github:branch:' || ${repo} || '@feature/' || n`, title: `'feature/' || ${words(2)} || '-' || n`, url: "NULL" };
     case "issue":
-      return { key: `'github:issue:' || ${repo} || '#' || n`, title: words(6), url: `'https://github.com/' || ${repo} || '/issues/' || n`, text: words(25) };
+      return {
+        key: `'github:issue:' || ${repo} || '#' || n`,
+        title: words(6),
+        url: `'https://github.com/' || ${repo} || '/issues/' || n`,
+        text: words(25),
+      };
     case "pull_request":
-      return { key: `'github:pr:' || ${repo} || '#' || n`, title: words(5), url: `'https://github.com/' || ${repo} || '/pull/' || n`, text: words(25) };
+      return {
+        key: `'github:pr:' || ${repo} || '#' || n`,
+        title: words(5),
+        url: `'https://github.com/' || ${repo} || '/pull/' || n`,
+        text: words(25),
+      };
     case "commit":
       return { key: `'github:commit:' || ${repo} || '@' || printf('%07x', (n * 2654435761) % 268435456)`, title: words(6), url: "NULL" };
     case "file":
-      return { key: `'github:file:' || ${repo} || ':src/' || ${word()} || '/' || ${word()} || '-' || n || '.ts'`, title: `'src/' || ${word()} || '-' || n || '.ts'`, url: "NULL" };
+      return {
+        key: `'github:file:' || ${repo} || ':src/' || ${word()} || '/' || ${word()} || '-' || n || '.ts'`,
+        title: `'src/' || ${word()} || '-' || n || '.ts'`,
+        url: "NULL",
+      };
     case "jira_issue":
-      return { key: `'jira:issue:P' || (n % 50) || '-' || n`, title: words(6), url: `'https://acme.atlassian.net/browse/P' || (n % 50) || '-' || n`, text: words(25) };
+      return {
+        key: `'jira:issue:P' || (n % 50) || '-' || n`,
+        title: words(6),
+        url: `'https://acme.atlassian.net/browse/P' || (n % 50) || '-' || n`,
+        text: words(25),
+      };
     case "slack_thread":
       return { key: `'slack:thread:T0ACME/C' || (n % 100) || '/' || n || '.000100'`, title: words(8), url: "NULL" };
     case "sentry_issue":
@@ -106,7 +126,8 @@ export function entityColumns(type: EntityType, repos: number): { key: string; t
 }
 
 /** SQL for the kind of entity index `x`. */
-export const typeOf = (ranges: Range[], x: string) => `CASE ${ranges.map((r) => `WHEN ${x} < ${r.lo + r.count} THEN '${r.type}'`).join(" ")} END`;
+export const typeOf = (ranges: Range[], x: string) =>
+  `CASE ${ranges.map((r) => `WHEN ${x} < ${r.lo + r.count} THEN '${r.type}'`).join(" ")} END`;
 
 /**
  * One chunk of candidate edges. Each starts at an item drawn uniformly; its far end is
@@ -150,4 +171,3 @@ export function edgeChunkSql(ranges: Range[], count: number, now: number): strin
          '{}', 1 + (abs(random()) % 4 = 0), ${now} - age - 2592000000, ${now} - age
   FROM t WHERE s != o`;
 }
-

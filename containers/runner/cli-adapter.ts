@@ -23,7 +23,13 @@ export type CliAdapter = {
    * or undefined when there are no servers and nothing was written.
    */
   writeMcpConfig(servers: McpServer[], dirs: { workspace: string; privateDir: string }): Promise<string | undefined>;
-  invocation(options: { prompt: string; workspace: string; privateDir: string; mcpConfigPath?: string; maxBudgetUsd?: number }): CliInvocation;
+  invocation(options: {
+    prompt: string;
+    workspace: string;
+    privateDir: string;
+    mcpConfigPath?: string;
+    maxBudgetUsd?: number;
+  }): CliInvocation;
   /** Why the CLI would refuse to run in this environment, known before any clone work. */
   refusal?(env: Record<string, string | undefined>, uid: number | undefined): string | undefined;
 };

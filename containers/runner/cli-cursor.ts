@@ -34,7 +34,9 @@ export const cursorCli: CliAdapter = {
 
   invocation({ prompt, workspace, mcpConfigPath }) {
     if (Buffer.byteLength(prompt) > MAX_PROMPT_BYTES) {
-      throw new Error(`the prompt is ${Buffer.byteLength(prompt)} bytes; cursor-agent takes it as one argument of at most ${MAX_PROMPT_BYTES}`);
+      throw new Error(
+        `the prompt is ${Buffer.byteLength(prompt)} bytes; cursor-agent takes it as one argument of at most ${MAX_PROMPT_BYTES}`,
+      );
     }
     const args = ["-p", "--output-format", "stream-json", "--force", "--trust", "--workspace", workspace];
     if (mcpConfigPath) args.push("--approve-mcps");

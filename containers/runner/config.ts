@@ -15,7 +15,11 @@ const envSchema = z.object({
   /** SIGTERM → SIGKILL grace for a stopped process group. */
   RUNNER_KILL_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
   /** How long a finished run's events stay readable. */
-  RUNNER_RETENTION_MS: z.coerce.number().int().min(0).default(60 * 60 * 1000),
+  RUNNER_RETENTION_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60 * 60 * 1000),
   /** How long shutdown waits for runs to end and streams to drain. */
   RUNNER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   /** Keep each run's workspace after it ends (debugging). */

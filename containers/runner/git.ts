@@ -142,7 +142,14 @@ export async function diffStats(ctx: GitContext, base: string): Promise<ChangeSt
 export async function push(ctx: GitContext, branch: string, expectedRemoteSha: string): Promise<void> {
   await git(
     ctx,
-    ["push", "--quiet", "--no-verify", `--force-with-lease=refs/heads/${branch}:${expectedRemoteSha}`, "origin", `HEAD:refs/heads/${branch}`],
+    [
+      "push",
+      "--quiet",
+      "--no-verify",
+      `--force-with-lease=refs/heads/${branch}:${expectedRemoteSha}`,
+      "origin",
+      `HEAD:refs/heads/${branch}`,
+    ],
     { network: true },
   );
 }

@@ -12,7 +12,11 @@ const address = await runner.listen();
 jsonLogger("info", "runner listening", { host: address.address, port: address.port, skillsDir: config.skillsDir });
 if (process.getuid?.() === 0 && config.env.IS_SANDBOX !== "1") {
   // Said at start-up, not first discovered by a failed task.
-  jsonLogger("warn", "running as root without IS_SANDBOX=1: Claude Code runs will fail (it refuses bypassPermissions as root); run as an unprivileged user or set IS_SANDBOX=1 if this machine is the sandbox", {});
+  jsonLogger(
+    "warn",
+    "running as root without IS_SANDBOX=1: Claude Code runs will fail (it refuses bypassPermissions as root); run as an unprivileged user or set IS_SANDBOX=1 if this machine is the sandbox",
+    {},
+  );
 }
 
 let stopping = false;

@@ -31,7 +31,11 @@ export function buildPrompt(request: RunRequest, skills: SelectedSkill[]): strin
 const SUBJECT_MAX = 72;
 
 export function commitMessage(request: RunRequest): string {
-  const headline = (request.context.title ?? request.prompt).split("\n").find((line) => line.trim())?.trim() ?? "changes";
+  const headline =
+    (request.context.title ?? request.prompt)
+      .split("\n")
+      .find((line) => line.trim())
+      ?.trim() ?? "changes";
   const subject = `agent-bot: ${headline}`;
   const clipped = subject.length > SUBJECT_MAX ? `${subject.slice(0, SUBJECT_MAX - 1)}…` : subject;
   return `${clipped}\n\nTask ${request.taskId} (attempt ${request.attempt}) from ${request.context.vendor} ${request.context.eventType}.\n`;

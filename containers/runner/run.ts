@@ -92,7 +92,9 @@ export class Run {
     }
     this.deciding = true;
     if (dirs && !this.config.keepWorkspaces) {
-      await removeRunDirs(dirs).catch((error) => this.emit({ type: "log", level: "warn", message: `workspace cleanup: ${errorMessage(error)}` }));
+      await removeRunDirs(dirs).catch((error) =>
+        this.emit({ type: "log", level: "warn", message: `workspace cleanup: ${errorMessage(error)}` }),
+      );
     }
     this.emit({ type: "result", ...ending, durationMs: ending.durationMs ?? Date.now() - started });
     const result = this.log.last();
@@ -110,7 +112,9 @@ export class Run {
     const wanted = config.env[adapter.binaryEnv] || adapter.binary;
     const binary = await findBinary(wanted, env.PATH);
     if (!binary) {
-      const hint = config.env[adapter.binaryEnv] ? `${adapter.binaryEnv}=${wanted} is not an executable file` : `no \`${wanted}\` on PATH (set ${adapter.binaryEnv} to its path)`;
+      const hint = config.env[adapter.binaryEnv]
+        ? `${adapter.binaryEnv}=${wanted} is not an executable file`
+        : `no \`${wanted}\` on PATH (set ${adapter.binaryEnv} to its path)`;
       return failed(`${adapter.displayName} is not installed: ${hint}`);
     }
 
@@ -119,7 +123,8 @@ export class Run {
 
     const dirs = await createRunDirs(config.workspaceRoot, request.taskId);
     onDirs(dirs);
-    const credentials = request.repo && request.gitToken ? new GitCredentials(dirs.privateDir, request.gitToken, request.repo.cloneUrl) : undefined;
+    const credentials =
+      request.repo && request.gitToken ? new GitCredentials(dirs.privateDir, request.gitToken, request.repo.cloneUrl) : undefined;
     const gitCtx: git.GitContext = { cwd: dirs.workspace, env, signal, killGraceMs: config.killGraceMs, credentials };
 
     let base = "";
@@ -138,7 +143,13 @@ export class Run {
     const skills = await prepareSkills({ request, workspace: dirs.workspace, skillsDir: config.skillsDir, emit: this.emit });
     const mcpConfigPath = await adapter.writeMcpConfig(request.mcpServers, { workspace: dirs.workspace, privateDir: dirs.privateDir });
     if (before) await git.hideFromCommit(gitCtx, newPaths(before, await git.workingTreeState(gitCtx)));
-    const invocation = adapter.invocation({ prompt: buildPrompt(request, skills), workspace: dirs.workspace, privateDir: dirs.privateDir, mcpConfigPath, maxBudgetUsd: request.maxBudgetUsd });
+    const invocation = adapter.invocation({
+      prompt: buildPrompt(request, skills),
+      workspace: dirs.workspace,
+      privateDir: dirs.privateDir,
+      mcpConfigPath,
+      maxBudgetUsd: request.maxBudgetUsd,
+    });
 
     this.emit({ type: "phase", phase: "running", detail: adapter.displayName });
     const run = await runCli({
@@ -212,7 +223,8 @@ function failureOf(adapter: CliAdapter, run: CliRun): string | undefined {
   const said = final?.isError ? final.summary : undefined;
   if (exit.signal) return `${adapter.displayName} was killed by ${exit.signal}${said || lastStderr ? `: ${said || lastStderr}` : ""}`;
   if (exit.code !== 0) return `${adapter.displayName} exited with code ${exit.code}${said || lastStderr ? `: ${said || lastStderr}` : ""}`;
-  if (final?.isError) return `${adapter.displayName} reported an error${final.subtype ? ` (${final.subtype})` : ""}${final.summary ? `: ${final.summary}` : ""}`;
+  if (final?.isError)
+    return `${adapter.displayName} reported an error${final.subtype ? ` (${final.subtype})` : ""}${final.summary ? `: ${final.summary}` : ""}`;
   return undefined;
 }
 

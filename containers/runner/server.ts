@@ -35,7 +35,8 @@ export function createRunnerServer(config: RunnerConfig, logger: Logger = jsonLo
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       const httpError = error instanceof HttpError ? error : new HttpError("internal", "internal error");
-      if (!(error instanceof HttpError)) logger("error", "request failed", { method: req.method, url: req.url, error: errorMessage(error) });
+      if (!(error instanceof HttpError))
+        logger("error", "request failed", { method: req.method, url: req.url, error: errorMessage(error) });
       if (res.headersSent) res.destroy();
       else sendError(res, httpError);
     });

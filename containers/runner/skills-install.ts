@@ -27,7 +27,8 @@ export async function installSkills(
   for (const skill of skills) {
     const warn = (p: string, message: string) => options.onWarning?.({ source: skill.source, path: p, message });
     const files = await supportingFiles(skill.dir, warn);
-    const paths = cli === "claude" ? await installForClaude(skill, files, workdir, warn) : await installForCursor(skill, files, workdir, warn);
+    const paths =
+      cli === "claude" ? await installForClaude(skill, files, workdir, warn) : await installForCursor(skill, files, workdir, warn);
     installed.push(...paths);
   }
   await excludeFromGit(workdir, installed);
@@ -190,4 +191,3 @@ async function resolveGitDir(workdir: string): Promise<string | undefined> {
   const common = (await readIfFile(path.join(gitDir, "commondir")))?.trim();
   return common ? path.resolve(gitDir, common) : gitDir;
 }
-

@@ -90,10 +90,7 @@ export function builtinSkillsDir(): string {
 }
 
 /** Reads every `<path>/<name>/SKILL.md`; later dirs override earlier ones by name. */
-export async function loadSkills(
-  dirs: { path: string; source: SkillSource }[],
-  options: SkillWarningOptions = {},
-): Promise<Skill[]> {
+export async function loadSkills(dirs: { path: string; source: SkillSource }[], options: SkillWarningOptions = {}): Promise<Skill[]> {
   const byName = new Map<string, Skill>();
   for (const root of dirs) {
     for (const skill of await readSkillsDir(root.path, root.source, options.onWarning)) byName.set(skill.name, skill);

@@ -119,7 +119,8 @@ export function systemEvents(cli: string, value: unknown): RunnerEventInput[] {
 /** A model request failed and the CLI retries it: worth a line in the task log while it waits. */
 function apiRetryEvent(line: z.infer<typeof systemLine>): RunnerEventInput {
   const status = line.error_status ? `${line.error_status}${line.error ? ` ${line.error}` : ""}` : (line.error ?? "no response");
-  const attempt = line.attempt !== undefined ? ` (retry ${line.attempt}${line.max_retries !== undefined ? ` of ${line.max_retries}` : ""})` : "";
+  const attempt =
+    line.attempt !== undefined ? ` (retry ${line.attempt}${line.max_retries !== undefined ? ` of ${line.max_retries}` : ""})` : "";
   const wait = line.retry_delay_ms !== undefined ? `, next try in ${Math.round(line.retry_delay_ms)} ms` : "";
   return { type: "log", level: "warn", message: `model API request failed: ${status}${attempt}${wait}` };
 }

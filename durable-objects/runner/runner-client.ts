@@ -16,7 +16,10 @@ export interface Runner {
 }
 
 export class RunnerUnavailableError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = "RunnerUnavailableError";
   }

@@ -55,12 +55,20 @@ export class EventLog {
   }
 
   appendNote(attempt: number, level: TaskLogEntry["level"], message: string): void {
-    this.sql.exec(`INSERT INTO task_events (at, attempt, type, level, message) VALUES (?, ?, 'note', ?, ?)`, Date.now(), attempt, level, message);
+    this.sql.exec(
+      `INSERT INTO task_events (at, attempt, type, level, message) VALUES (?, ?, 'note', ?, ?)`,
+      Date.now(),
+      attempt,
+      level,
+      message,
+    );
   }
 
   /** The highest runner sequence number stored for an attempt (0 before its first event); the UNIQUE index answers it. */
   lastRunnerSeq(attempt: number): number {
-    const [row] = this.sql.exec<{ seq: number }>(`SELECT COALESCE(MAX(runner_seq), 0) AS seq FROM task_events WHERE attempt = ?`, attempt).toArray();
+    const [row] = this.sql
+      .exec<{ seq: number }>(`SELECT COALESCE(MAX(runner_seq), 0) AS seq FROM task_events WHERE attempt = ?`, attempt)
+      .toArray();
     return row?.seq ?? 0;
   }
 
@@ -72,7 +80,9 @@ export class EventLog {
   }
 
   latest(): TaskLogEntry | undefined {
-    const [row] = this.sql.exec<Row>(`SELECT seq, at, attempt, type, level, message, data FROM task_events ORDER BY seq DESC LIMIT 1`).toArray();
+    const [row] = this.sql
+      .exec<Row>(`SELECT seq, at, attempt, type, level, message, data FROM task_events ORDER BY seq DESC LIMIT 1`)
+      .toArray();
     return row && toEntry(row);
   }
 }

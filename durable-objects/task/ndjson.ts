@@ -3,7 +3,10 @@
 import { LineSplitter } from "../../core/line-splitter";
 import { runnerEventSchema, type RunnerEvent } from "../../core/runner-protocol";
 
-export async function* readRunnerEvents(stream: ReadableStream<Uint8Array>, onBadLine?: (line: string) => void): AsyncGenerator<RunnerEvent> {
+export async function* readRunnerEvents(
+  stream: ReadableStream<Uint8Array>,
+  onBadLine?: (line: string) => void,
+): AsyncGenerator<RunnerEvent> {
   const decoder = new TextDecoder();
   // No length cap: a line too long to keep would be a lost event, not a bad one.
   const lines = new LineSplitter(Number.POSITIVE_INFINITY);

@@ -26,7 +26,12 @@ export function renderRelated(related: RelatedEntity[]): string | undefined {
 
 function renderJoined(joined: JoinedThread[]): string | undefined {
   if (!joined.length) return undefined;
-  return joined.map((j) => `- ${j.vendor} ${j.eventType}${j.subjectText ? ` on ${j.subjectText}` : ""}: ${oneLine(j.title)}${j.links[0] ? ` ${j.links[0]}` : ""}`).join("\n");
+  return joined
+    .map(
+      (j) =>
+        `- ${j.vendor} ${j.eventType}${j.subjectText ? ` on ${j.subjectText}` : ""}: ${oneLine(j.title)}${j.links[0] ? ` ${j.links[0]}` : ""}`,
+    )
+    .join("\n");
 }
 
 export function buildPrompt(spec: TaskSpec, context?: string, joined: JoinedThread[] = []): string {

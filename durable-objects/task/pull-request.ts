@@ -7,7 +7,12 @@ import { openPullRequest } from "../../workers/integrations/github/github.client
 import { redact } from "../../workers/observability/log";
 import type { TaskLog } from "./thread-sync";
 
-export async function openTaskPullRequest(spec: TaskSpec, config: Config, change: { branch: string; summary: string }, log: TaskLog): Promise<string | undefined> {
+export async function openTaskPullRequest(
+  spec: TaskSpec,
+  config: Config,
+  change: { branch: string; summary: string },
+  log: TaskLog,
+): Promise<string | undefined> {
   if (!spec.subject.repository || !config.GITHUB_TOKEN) return undefined;
   // A task from a GitHub issue closes it when the PR merges.
   const closes = spec.vendor === "github" && spec.subject.issueNumber !== undefined ? `\n\nCloses #${spec.subject.issueNumber}` : "";

@@ -49,7 +49,11 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
     prompt: buildPrompt(spec, context, joined),
     context: { vendor: spec.vendor, eventType: spec.eventType, title: spec.title },
     repo: repository?.includes("/")
-      ? { cloneUrl: `${config.GIT_CLONE_BASE_URL.replace(/\/+$/, "")}/${repository}.git`, ref: spec.subject.ref, branch: branchFor(spec.id) }
+      ? {
+          cloneUrl: `${config.GIT_CLONE_BASE_URL.replace(/\/+$/, "")}/${repository}.git`,
+          ref: spec.subject.ref,
+          branch: branchFor(spec.id),
+        }
       : undefined,
     gitToken: config.GITHUB_TOKEN,
     skills: spec.skills ?? [],

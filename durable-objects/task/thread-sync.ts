@@ -23,7 +23,15 @@ export async function syncThreads(state: TaskState, config: Config, log: TaskLog
   posted.origin = await syncThread(state, config, log, spec, state.thread, spec.deliveryId);
   for (const join of state.joined ?? []) {
     // A joined thread is reported to as if the task had come from it.
-    const threadSpec: TaskSpec = { ...spec, vendor: join.vendor, eventType: join.eventType, subject: join.subject, subjectText: join.subjectText, links: join.links, deliveryId: join.deliveryId };
+    const threadSpec: TaskSpec = {
+      ...spec,
+      vendor: join.vendor,
+      eventType: join.eventType,
+      subject: join.subject,
+      subjectText: join.subjectText,
+      links: join.links,
+      deliveryId: join.deliveryId,
+    };
     const thread = await syncThread(state, config, log, threadSpec, join.thread, join.deliveryId);
     if (thread) posted.joined.set(join.deliveryId, thread);
   }
@@ -31,7 +39,14 @@ export async function syncThreads(state: TaskState, config: Config, log: TaskLog
 }
 
 /** Posts or edits the tracking message in one thread; returns the message when it was just posted. */
-async function syncThread(state: TaskState, config: Config, log: TaskLog, spec: TaskSpec, current: ThreadRef | null, threadOf: string): Promise<ThreadRef | undefined> {
+async function syncThread(
+  state: TaskState,
+  config: Config,
+  log: TaskLog,
+  spec: TaskSpec,
+  current: ThreadRef | null,
+  threadOf: string,
+): Promise<ThreadRef | undefined> {
   if (spec.vendor === "api") return undefined;
   const reporter = reporterFor(spec.vendor, config);
   if (!reporter) {

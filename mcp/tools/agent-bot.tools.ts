@@ -36,7 +36,10 @@ export const agentBotTools = [
     title: "List tasks",
     description: "Tasks, newest first, optionally by origin and status. Pass `nextCursor` back as `cursor` for the next page.",
     input: z.object({
-      vendor: z.union([vendorSchema, z.literal("api")]).optional().describe("Where the task came from"),
+      vendor: z
+        .union([vendorSchema, z.literal("api")])
+        .optional()
+        .describe("Where the task came from"),
       status: z.enum(TASK_STATUSES).optional(),
       limit: z.number().int().min(1).max(100).default(20),
       cursor: z.string().optional(),
@@ -73,8 +76,7 @@ export const agentBotTools = [
   tool({
     name: "create_task",
     title: "Create task",
-    description:
-      "Start a coding-agent task on a repository. The same idempotency_key returns the same task instead of starting another.",
+    description: "Start a coding-agent task on a repository. The same idempotency_key returns the same task instead of starting another.",
     write: true,
     input: manualTaskInput.extend({ idempotency_key: z.string().min(1).max(200).optional() }),
     run: async ({ idempotency_key, ...input }, ctx) => {

@@ -6,8 +6,14 @@ import { z } from "zod";
 import { createGitHubClient, githubCall } from "../../workers/integrations/github/github.client";
 import { registerTools, tool, ToolError, type ToolContext } from "./define";
 
-const owner = z.string().regex(/^[\w.-]+$/).describe("Repository owner (user or organization)");
-const repo = z.string().regex(/^[\w.-]+$/).describe("Repository name");
+const owner = z
+  .string()
+  .regex(/^[\w.-]+$/)
+  .describe("Repository owner (user or organization)");
+const repo = z
+  .string()
+  .regex(/^[\w.-]+$/)
+  .describe("Repository name");
 const issueNumber = z.number().int().positive().describe("Issue or pull request number");
 const perPage = z.number().int().min(1).max(100).default(30).describe("Results per page (1-100)");
 const pageNumber = z.number().int().min(1).default(1).describe("Page number, from 1");
@@ -37,11 +43,7 @@ function issueSummary(i: Json) {
 
 /** Encodes each segment of a repository path, keeping the slashes GitHub expects. */
 function encodePath(path: string): string {
-  return path
-    .replace(/^\/+/, "")
-    .split("/")
-    .map(encodeURIComponent)
-    .join("/");
+  return path.replace(/^\/+/, "").split("/").map(encodeURIComponent).join("/");
 }
 
 function client(ctx: ToolContext) {
@@ -125,7 +127,8 @@ export const githubTools = [
     run: async (a, ctx) => {
       const url = `/repos/${a.owner}/${a.repo}/contents/${encodePath(a.path)}`;
       const { data } = await githubCall(ctx.config, `GET ${url}`, () => client(ctx).request(`GET ${url}`, a.ref ? { ref: a.ref } : {}));
-      if (Array.isArray(data)) return { type: "dir", path: a.path, entries: data.map((e: Json) => ({ name: e.name, path: e.path, type: e.type, size: e.size })) };
+      if (Array.isArray(data))
+        return { type: "dir", path: a.path, entries: data.map((e: Json) => ({ name: e.name, path: e.path, type: e.type, size: e.size })) };
       if (data.type !== "file") return { type: data.type, path: data.path, target: data.target ?? null };
       if (data.encoding !== "base64" || typeof data.content !== "string") {
         throw new ToolError(`${a.path} is too large to return inline (${data.size} bytes)`, { size: data.size });

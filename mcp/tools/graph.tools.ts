@@ -55,7 +55,13 @@ export const graphTools = [
       through_hubs: z.boolean().default(false).describe("Also walk through hubs: their whole membership, newest first"),
     }),
     run: async (a, ctx) => {
-      const result = await neighbours(ctx.env.DB, a.id, { depth: a.depth, types: a.types, edgeTypes: a.edge_types, limit: a.limit, throughHubs: a.through_hubs });
+      const result = await neighbours(ctx.env.DB, a.id, {
+        depth: a.depth,
+        types: a.types,
+        edgeTypes: a.edge_types,
+        limit: a.limit,
+        throughHubs: a.through_hubs,
+      });
       if (!result) throw notFound(a.id);
       return result;
     },
@@ -70,13 +76,20 @@ export const graphTools = [
       to: entityRef,
       max_depth: z.number().int().min(1).max(MAX_PATH_DEPTH).default(4),
       edge_types: edgeTypes.describe("Only walk edges of these types"),
-      through_hubs: z.boolean().optional().describe("true: may pass through hubs; false: never; unset: avoid hubs unless that finds no path"),
+      through_hubs: z
+        .boolean()
+        .optional()
+        .describe("true: may pass through hubs; false: never; unset: avoid hubs unless that finds no path"),
     }),
     run: async (a, ctx) => {
       const [from, to] = await Promise.all([getEntity(ctx.env.DB, a.from), getEntity(ctx.env.DB, a.to)]);
       if (!from) throw notFound(a.from);
       if (!to) throw notFound(a.to);
-      const path = await findPath(ctx.env.DB, from.id, to.id, { maxDepth: a.max_depth, edgeTypes: a.edge_types, throughHubs: a.through_hubs });
+      const path = await findPath(ctx.env.DB, from.id, to.id, {
+        maxDepth: a.max_depth,
+        edgeTypes: a.edge_types,
+        throughHubs: a.through_hubs,
+      });
       return { path: path ? { length: path.edges.length, ...path } : null };
     },
   }),

@@ -10,10 +10,18 @@ import { registerTools, tool, type ToolContext } from "./define";
 // biome-ignore lint/suspicious/noExplicitAny: vendor API JSON, narrowed field by field into the tool result
 type Json = Record<string, any>;
 
-const issueKey = z.string().regex(/^[A-Z][A-Z0-9_]+-\d+$/, "an issue key such as PAY-123").describe("Issue key, e.g. PAY-123");
+const issueKey = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]+-\d+$/, "an issue key such as PAY-123")
+  .describe("Issue key, e.g. PAY-123");
 const FIELDS = "summary,status,assignee,reporter,priority,issuetype,labels,project,created,updated";
 
-function request<T>(ctx: ToolContext, method: "GET" | "POST", url: string, options: { body?: unknown; searchParams?: Record<string, unknown> } = {}) {
+function request<T>(
+  ctx: ToolContext,
+  method: "GET" | "POST",
+  url: string,
+  options: { body?: unknown; searchParams?: Record<string, unknown> } = {},
+) {
   return jiraCall(ctx.config, `${method} ${url}`, () => createJiraClient(ctx.config).sendRequest<T>({ url, method, ...options }));
 }
 
@@ -41,24 +49,37 @@ export const jiraTools = [
     description: "A Jira issue: summary, description, status, type, priority, people and labels.",
     input: z.object({ issue_key: issueKey }),
     run: async (a, ctx) => {
-      const issue = await request<Json>(ctx, "GET", `/rest/api/2/issue/${a.issue_key}`, { searchParams: { fields: `${FIELDS},description` } });
+      const issue = await request<Json>(ctx, "GET", `/rest/api/2/issue/${a.issue_key}`, {
+        searchParams: { fields: `${FIELDS},description` },
+      });
       return { ...issueSummary(issue), description: issue.fields?.description ?? "" };
     },
   }),
   tool({
     name: "search_issues",
     title: "Search issues (JQL)",
-    description: "Issues matching a JQL query, e.g. `project = PAY AND status = \"To Do\" ORDER BY created DESC`.",
-    input: z.object({ jql: z.string().min(1), max_results: z.number().int().min(1).max(100).default(25), next_page_token: z.string().optional() }),
+    description: 'Issues matching a JQL query, e.g. `project = PAY AND status = "To Do" ORDER BY created DESC`.',
+    input: z.object({
+      jql: z.string().min(1),
+      max_results: z.number().int().min(1).max(100).default(25),
+      next_page_token: z.string().optional(),
+    }),
     run: async (a, ctx) => {
-      const searchParams = { jql: a.jql, maxResults: a.max_results, fields: FIELDS, ...(a.next_page_token && { nextPageToken: a.next_page_token }) };
+      const searchParams = {
+        jql: a.jql,
+        maxResults: a.max_results,
+        fields: FIELDS,
+        ...(a.next_page_token && { nextPageToken: a.next_page_token }),
+      };
       let data: Json;
       try {
         // Jira Cloud's search endpoint; Data Center has only the classic one.
         data = await request<Json>(ctx, "GET", "/rest/api/2/search/jql", { searchParams });
       } catch (error) {
         if (!(error instanceof VendorApiError) || error.status !== 404) throw error;
-        data = await request<Json>(ctx, "GET", "/rest/api/2/search", { searchParams: { jql: a.jql, maxResults: a.max_results, fields: FIELDS } });
+        data = await request<Json>(ctx, "GET", "/rest/api/2/search", {
+          searchParams: { jql: a.jql, maxResults: a.max_results, fields: FIELDS },
+        });
       }
       return { issues: (data.issues ?? []).map(issueSummary), nextPageToken: data.nextPageToken ?? null };
     },

@@ -71,7 +71,13 @@ export const sentryTools = [
     name: "get_event",
     title: "Get event",
     description: "One event of a Sentry issue with its stack trace; event_id `latest` for the most recent.",
-    input: z.object({ issue_id: issueId, event_id: z.string().regex(/^(latest|oldest|recommended|[0-9a-f]{32})$/).default("latest") }),
+    input: z.object({
+      issue_id: issueId,
+      event_id: z
+        .string()
+        .regex(/^(latest|oldest|recommended|[0-9a-f]{32})$/)
+        .default("latest"),
+    }),
     run: async (a, ctx) => {
       const event = await sentryRequest<Json>(ctx.config, "GET", `issues/${a.issue_id}/events/${a.event_id}/`);
       return {
@@ -104,7 +110,8 @@ export const sentryTools = [
   tool({
     name: "update_issue",
     title: "Update issue",
-    description: "Resolve, unresolve or ignore a Sentry issue, and/or assign it (`user:<id>`, `team:<id>`, a username or email; empty to unassign).",
+    description:
+      "Resolve, unresolve or ignore a Sentry issue, and/or assign it (`user:<id>`, `team:<id>`, a username or email; empty to unassign).",
     write: true,
     input: z
       .object({

@@ -8,7 +8,10 @@ import { registerTools, tool, type ToolContext } from "./define";
 // biome-ignore lint/suspicious/noExplicitAny: vendor API JSON, narrowed field by field into the tool result
 type Json = Record<string, any>;
 
-const channel = z.string().regex(/^[CGD][A-Z0-9]+$/, "a channel id such as C0123ABCD").describe("Channel id");
+const channel = z
+  .string()
+  .regex(/^[CGD][A-Z0-9]+$/, "a channel id such as C0123ABCD")
+  .describe("Channel id");
 const ts = z.string().regex(/^\d+\.\d+$/, "a Slack message timestamp such as 1700000000.000100");
 const text = z.string().min(1).max(40_000).describe("Message text (Slack mrkdwn)");
 
@@ -40,7 +43,11 @@ export const slackTools = [
     name: "get_thread",
     title: "Get thread",
     description: "A message and its replies, oldest first.",
-    input: z.object({ channel, thread_ts: ts.describe("Timestamp of the thread's parent message"), limit: z.number().int().min(1).max(1000).default(100) }),
+    input: z.object({
+      channel,
+      thread_ts: ts.describe("Timestamp of the thread's parent message"),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
     run: async (a, ctx) => {
       const data = await slackCall(ctx.config, "conversations.replies", () =>
         client(ctx).conversations.replies({ channel: a.channel, ts: a.thread_ts, limit: a.limit }),
@@ -55,7 +62,9 @@ export const slackTools = [
     write: true,
     input: z.object({ channel, text }),
     run: async (a, ctx) => {
-      const data = await slackCall(ctx.config, "chat.postMessage", () => client(ctx).chat.postMessage({ channel: a.channel, text: a.text }));
+      const data = await slackCall(ctx.config, "chat.postMessage", () =>
+        client(ctx).chat.postMessage({ channel: a.channel, text: a.text }),
+      );
       return { channel: data.channel, ts: data.ts };
     },
   }),
@@ -79,7 +88,9 @@ export const slackTools = [
     write: true,
     input: z.object({ channel, timestamp: ts.describe("Timestamp of the message"), name: z.string().regex(/^[\w+-]+$/) }),
     run: async (a, ctx) => {
-      await slackCall(ctx.config, "reactions.add", () => client(ctx).reactions.add({ channel: a.channel, timestamp: a.timestamp, name: a.name }));
+      await slackCall(ctx.config, "reactions.add", () =>
+        client(ctx).reactions.add({ channel: a.channel, timestamp: a.timestamp, name: a.name }),
+      );
       return { ok: true };
     },
   }),

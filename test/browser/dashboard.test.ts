@@ -116,7 +116,9 @@ describe("dashboard in Chromium against npm run dev", () => {
 
     type Arrival = { seq: number; text: string; at: number };
     const streamed = async () =>
-      ((await page.evaluate("window.__logArrivals")) as Arrival[]).filter((arrival) => /stream line \d+\/100 emitted_at=/.test(arrival.text));
+      ((await page.evaluate("window.__logArrivals")) as Arrival[]).filter((arrival) =>
+        /stream line \d+\/100 emitted_at=/.test(arrival.text),
+      );
     await expect.poll(async () => (await streamed()).length, { timeout: 90_000, interval: 250 }).toBe(100);
 
     const lines = await streamed();
@@ -223,7 +225,9 @@ describe("dashboard in Chromium against npm run dev", () => {
     await d1Execute(
       server,
       `INSERT INTO dead_letters (id, queue, delivery_id, vendor, event_type, body, last_error, attempts, received_at) VALUES (` +
-        [letterId, "agent-bot-events", deliveryId, "github", "issue_comment", JSON.stringify(event), "TaskAgent unavailable"].map(sqlString).join(", ") +
+        [letterId, "agent-bot-events", deliveryId, "github", "issue_comment", JSON.stringify(event), "TaskAgent unavailable"]
+          .map(sqlString)
+          .join(", ") +
         `, 6, ${Date.now()})`,
     );
 
@@ -303,7 +307,12 @@ describe("dashboard in Chromium against npm run dev", () => {
     const initialize = await fetch(new URL("/mcp/agent-bot", server.url), {
       method: "POST",
       headers: { authorization: `Bearer ${secret}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "browser-test", version: "1" } } }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "browser-test", version: "1" } },
+      }),
     });
     await initialize.body?.cancel();
     expect(initialize.status).toBe(200);
@@ -331,7 +340,11 @@ describe("dashboard in Chromium against npm run dev", () => {
         ["new-task", "/tasks/new", "New task"],
         ["analytics", "/analytics", "Analytics"],
         ["deliveries", "/deliveries", "Deliveries"],
-        ["graph", `/graph?q=Hello-World${created.graphEntity ? `&entity=${encodeURIComponent(created.graphEntity)}` : ""}`, "Knowledge graph"],
+        [
+          "graph",
+          `/graph?q=Hello-World${created.graphEntity ? `&entity=${encodeURIComponent(created.graphEntity)}` : ""}`,
+          "Knowledge graph",
+        ],
         ["mcp-tokens", "/mcp-tokens", "MCP tokens"],
       ];
       const overflowing: string[] = [];
@@ -343,7 +356,8 @@ describe("dashboard in Chromium against npm run dev", () => {
         if (name.startsWith("task-") || name === "task") await p.getByTestId("log-line").first().waitFor();
         if (name === "analytics") await p.locator("svg.recharts-surface").first().waitFor({ timeout: 60_000 });
         if (name === "deliveries") await p.getByTestId("delivery-row").first().waitFor();
-        if (name === "graph" && created.graphEntity) await p.getByTestId("graph-canvas").locator("canvas").first().waitFor({ timeout: 60_000 });
+        if (name === "graph" && created.graphEntity)
+          await p.getByTestId("graph-canvas").locator("canvas").first().waitFor({ timeout: 60_000 });
         if (name === "mcp-tokens") await p.getByTestId("mcp-token-row").first().waitFor();
         // Nothing wider than the screen: the page never scrolls sideways.
         const widths = (await p.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")) as [number, number];

@@ -18,7 +18,9 @@ export const PHONE = { width: 375, height: 812 };
 
 export function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install -y --no-install-recommends chromium, as .ci/run does) or set CHROMIUM_PATH`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install Debian's (apt-get install -y --no-install-recommends chromium, as .ci/run does) or set CHROMIUM_PATH`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: ["--disable-dev-shm-usage"] });
 }
@@ -54,7 +56,9 @@ export async function signIn(page: Page, server: DevServer, token: string): Prom
 /** `npm run send -- github issue_comment --url <worker> …`; resolves to the 202's delivery id. */
 export async function sendWebhook(server: DevServer, ...args: string[]): Promise<{ deliveryId: string; taskId: string }> {
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, ...args], { cwd: root });
+    const child = spawn(process.execPath, ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, ...args], {
+      cwd: root,
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk) => (out += chunk));

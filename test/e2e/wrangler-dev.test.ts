@@ -31,7 +31,9 @@ afterAll(async () => {
 /** Runs `npm run send -- github issue_comment …` against the server; never throws on exit codes. */
 function send(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, ...args], { cwd: root });
+    const child = spawn(process.execPath, ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, ...args], {
+      cwd: root,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -128,14 +130,23 @@ describe("wrangler dev end to end", () => {
     await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
     const deliveryId = await sendAccepted("--text", "[fake:mcp] what does Codertocat/Hello-World#1 say?");
     const taskId = deliveryId.replace(/^dlv_/, "task_");
-    await eventually(async () => ((await api<{ task: Task }>(`/api/tasks/${taskId}`)).body.task?.status === "succeeded" ? true : undefined), 60_000);
+    await eventually(
+      async () => ((await api<{ task: Task }>(`/api/tasks/${taskId}`)).body.task?.status === "succeeded" ? true : undefined),
+      60_000,
+    );
 
-    type ModelRequest = { path: string; turn?: number; body: { messages: unknown[]; tools: { name: string }[] }; answer?: { content: { text?: string }[] } };
+    type ModelRequest = {
+      path: string;
+      turn?: number;
+      body: { messages: unknown[]; tools: { name: string }[] };
+      answer?: { content: { text?: string }[] };
+    };
     const turns = ((await (await fetch(`${model}/_requests`)).json()) as ModelRequest[]).filter((r) => r.turn !== undefined);
     // The first request already names every platform server's tools; none failed to list.
     const first = JSON.stringify(turns[0]!.body);
     expect(first).not.toMatch(/listing their tools failed/);
-    for (const server of ["agent-bot", "agent-bot-github", "agent-bot-jira", "agent-bot-sentry", "agent-bot-slack"]) expect(first).toContain(`mcp__${server}__`);
+    for (const server of ["agent-bot", "agent-bot-github", "agent-bot-jira", "agent-bot-sentry", "agent-bot-slack"])
+      expect(first).toContain(`mcp__${server}__`);
     // Loaded by ToolSearch, then offered with its schema and called.
     expect(turns[1]!.body.tools.map((t) => t.name)).toContain("mcp__agent-bot-github__get_issue");
     type Call = { method: string; path: string; authorization: string | null };

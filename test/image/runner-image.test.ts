@@ -19,9 +19,24 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildCaFile, buildRunnerImage, findEngine, formatReport, formatSize, imageReport, LOCAL_BASE, LOCAL_NODE } from "../../scripts/runner-image.mjs";
+import {
+  buildCaFile,
+  buildRunnerImage,
+  findEngine,
+  formatReport,
+  formatSize,
+  imageReport,
+  LOCAL_BASE,
+  LOCAL_NODE,
+} from "../../scripts/runner-image.mjs";
 import { devVars, startDevServer, type DevServer } from "../support/dev-server.mjs";
-import { lastToolResults, startScriptedModel, workingDirectory, type ModelRequest, type ScriptedModel } from "../support/scripted-model.mjs";
+import {
+  lastToolResults,
+  startScriptedModel,
+  workingDirectory,
+  type ModelRequest,
+  type ScriptedModel,
+} from "../support/scripted-model.mjs";
 import { startGitHttpServer, type GitHttpServer } from "../runner/support/git-http-server";
 import { branchSha, createRemote, showFile } from "../runner/support/git-repos";
 import { postRun, readEvents, resultOf, run, runRequest, waitFor } from "../runner/support/runner-harness";
@@ -78,7 +93,17 @@ async function startContainer(name: string, port: number, env: Record<string, st
   started.add(name);
   spawnSync("podman", ["rm", "--force", name], { stdio: "ignore" });
   const begin = Date.now();
-  podmanRun(["run", "--detach", "--name", name, "--network", "host", ...extra, ...Object.entries({ HOST: "127.0.0.1", PORT: String(port), ...env }).flatMap(([k, v]) => ["--env", `${k}=${v}`]), TAG]);
+  podmanRun([
+    "run",
+    "--detach",
+    "--name",
+    name,
+    "--network",
+    "host",
+    ...extra,
+    ...Object.entries({ HOST: "127.0.0.1", PORT: String(port), ...env }).flatMap(([k, v]) => ["--env", `${k}=${v}`]),
+    TAG,
+  ]);
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok ?? false, 30_000).catch(() => {
     throw new Error(`the runner in container ${name} never answered /health\n${containerLogs(name)}`);
   });
@@ -95,7 +120,8 @@ function containerProcesses(): { user: string; huser: string; pid: number; args:
       break;
     }
     // A process that ends while podman reads /proc fails the whole listing: ask again.
-    if (attempt >= 10 || !/no such (process|file)/.test(top.stderr)) throw new Error(`podman top ${CONTAINER} exited ${top.status}: ${top.stderr}`);
+    if (attempt >= 10 || !/no such (process|file)/.test(top.stderr))
+      throw new Error(`podman top ${CONTAINER} exited ${top.status}: ${top.stderr}`);
   }
   return listing
     .split("\n")
@@ -158,7 +184,7 @@ async function chownTree(path: string, uid: number, gid: number): Promise<void> 
   for (const entry of await readdir(path)) await chownTree(join(path, entry), uid, gid);
 }
 
-const cwdOf = (request: ModelRequest | undefined) => (request ? workingDirectory(request.body) ?? "" : "");
+const cwdOf = (request: ModelRequest | undefined) => (request ? (workingDirectory(request.body) ?? "") : "");
 const toolResultText = (request: ModelRequest | undefined) =>
   lastToolResults(request?.body)
     .map((r) => (typeof r.content === "string" ? r.content : JSON.stringify(r.content)))
@@ -166,13 +192,18 @@ const toolResultText = (request: ModelRequest | undefined) =>
 
 describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) under podman", () => {
   beforeAll(async () => {
-    if (!podman) throw new Error(`podman cannot run here (${found.reason}); .ci/run installs and configures it (containers/image/README.md)`);
+    if (!podman)
+      throw new Error(`podman cannot run here (${found.reason}); .ci/run installs and configures it (containers/image/README.md)`);
     process.once("exit", removeContainers);
     const buildLog: string[] = [];
-    const built = await buildRunnerImage({ engine: "podman", tag: TAG, log: (line: string) => buildLog.push(line) }).catch((error: Error) => {
-      throw new Error(`${error.message}\n--- build log ---\n${buildLog.slice(-80).join("\n")}`);
-    });
-    report(`built ${TAG} from containers/Dockerfile in ${built.seconds.toFixed(1)} s (${buildLog.filter((l) => l.includes("Using cache")).length} steps from the layer cache)`);
+    const built = await buildRunnerImage({ engine: "podman", tag: TAG, log: (line: string) => buildLog.push(line) }).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\n--- build log ---\n${buildLog.slice(-80).join("\n")}`);
+      },
+    );
+    report(
+      `built ${TAG} from containers/Dockerfile in ${built.seconds.toFixed(1)} s (${buildLog.filter((l) => l.includes("Using cache")).length} steps from the layer cache)`,
+    );
     report(formatReport(imageReport("podman", TAG)));
   }, 20 * 60_000);
 
@@ -191,11 +222,19 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
     expect(withVars, "wrangler.toml has no [[containers]] block with image_build_context").not.toBe(toml);
     writeFileSync(config, withVars);
     try {
-      const deploy = spawnSync(process.execPath, ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "--config", config, "--outdir", outdir], {
-        encoding: "utf8",
-        env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_DOCKER_BIN: join(process.cwd(), "containers/image/podman-as-docker.sh") },
-        timeout: 600_000,
-      });
+      const deploy = spawnSync(
+        process.execPath,
+        ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "--config", config, "--outdir", outdir],
+        {
+          encoding: "utf8",
+          env: {
+            ...process.env,
+            WRANGLER_SEND_METRICS: "false",
+            WRANGLER_DOCKER_BIN: join(process.cwd(), "containers/image/podman-as-docker.sh"),
+          },
+          timeout: 600_000,
+        },
+      );
       expect(deploy.status, `${deploy.stdout.slice(-3000)}\n${deploy.stderr.slice(-3000)}`).toBe(0);
       expect(deploy.stdout).toContain("env.AGENT_RUNNER (AgentRunner)");
       expect(deploy.stdout).toMatch(/The following containers are available:\s+- agent-bot-agentrunner \(.*containers\/Dockerfile\)/);
@@ -253,17 +292,24 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
       // intercepting CA of this machine, or nothing where TLS is not intercepted.
       const caFile = buildCaFile();
       const hostBundle = caFile ? certificates(readFileSync(caFile, "utf8")) : [];
-      const imageBundle = certificates(podmanRun(["run", "--rm", "--network", "none", "--entrypoint", "cat", TAG, "/etc/ssl/certs/ca-certificates.crt"]));
+      const imageBundle = certificates(
+        podmanRun(["run", "--rm", "--network", "none", "--entrypoint", "cat", TAG, "/etc/ssl/certs/ca-certificates.crt"]),
+      );
       const inImage = new Set(imageBundle.map((c) => c.der.toString("base64")));
       const buildOnly = hostBundle.filter((c) => !inImage.has(c.der.toString("base64")));
       // A certificate that is in both: the scan must find it, or it proves nothing.
       const control = imageBundle[0]!;
-      const needles = [Buffer.from(control.pemLine), ...buildOnly.flatMap((c) => [Buffer.from(c.pemLine), c.der.subarray(c.der.length / 2 - 24, c.der.length / 2 + 24)])];
+      const needles = [
+        Buffer.from(control.pemLine),
+        ...buildOnly.flatMap((c) => [Buffer.from(c.pemLine), c.der.subarray(c.der.length / 2 - 24, c.der.length / 2 + 24)]),
+      ];
       const scan = await scanImage(TAG, needles);
       expect(scan.found[0], "the scan did not find a certificate that is in the image").toBe(true);
       const leaked = buildOnly.filter((_, i) => scan.found[1 + 2 * i] || scan.found[2 + 2 * i]).map((c) => c.subject);
       expect(leaked).toEqual([]);
-      report(`scanned ${formatSize(scan.bytes)} of layers for the ${buildOnly.length} build-only certificate(s) of ${caFile}: none found (${buildOnly.map((c) => c.subject).join("; ") || "no intercepting CA on this machine"})`);
+      report(
+        `scanned ${formatSize(scan.bytes)} of layers for the ${buildOnly.length} build-only certificate(s) of ${caFile}: none found (${buildOnly.map((c) => c.subject).join("; ") || "no intercepting CA on this machine"})`,
+      );
 
       const history = podmanRun(["history", "--no-trunc", "--format", "{{.CreatedBy}}", TAG]);
       for (const cert of buildOnly) expect(history).not.toContain(cert.pemLine);
@@ -282,8 +328,20 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
       const taskId = "task-image-edit";
       const branch = `agent-bot/${taskId}`;
       model.setScript((request) => [
-        { tool: "Bash", input: { command: "echo user=$(id -un) uid=$(id -u) && git log --format=%s -1 && claude --version", description: "Who and where" } },
-        { tool: "Write", input: { file_path: join(cwdOf(request), "agent-notes.md"), content: "# Notes\n\nWritten by Claude Code inside the runner image.\n" } },
+        {
+          tool: "Bash",
+          input: {
+            command: "echo user=$(id -un) uid=$(id -u) && git log --format=%s -1 && claude --version",
+            description: "Who and where",
+          },
+        },
+        {
+          tool: "Write",
+          input: {
+            file_path: join(cwdOf(request), "agent-notes.md"),
+            content: "# Notes\n\nWritten by Claude Code inside the runner image.\n",
+          },
+        },
         { text: "Added agent-notes.md from inside the container." },
       ]);
       const events = await run(runnerUrl, {
@@ -296,7 +354,10 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
       });
 
       const result = resultOf(events);
-      expect(result, `${JSON.stringify(events.slice(-5))}\n${containerLogs()}`).toMatchObject({ outcome: "succeeded", summary: "Added agent-notes.md from inside the container." });
+      expect(result, `${JSON.stringify(events.slice(-5))}\n${containerLogs()}`).toMatchObject({
+        outcome: "succeeded",
+        summary: "Added agent-notes.md from inside the container.",
+      });
 
       // The model was called by the CLI in the image: its key, its version, a checkout in the
       // container's /tmp, and a shell that runs as the agent user.
@@ -326,13 +387,24 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
         { tool: "Write", input: { file_path: join(cwdOf(request), "half-done.md"), content: "unfinished\n" } },
         { tool: "Bash", input: { command: "tail -f /dev/null", description: "Wait", timeout: 600_000 } },
       ]);
-      const response = await postRun(runnerUrl, runRequest({ taskId, prompt: "Work slowly", repo: { cloneUrl: `${git.url}/remote.git`, ref: "main", branch }, gitToken: GIT_TOKEN }));
+      const response = await postRun(
+        runnerUrl,
+        runRequest({
+          taskId,
+          prompt: "Work slowly",
+          repo: { cloneUrl: `${git.url}/remote.git`, ref: "main", branch },
+          gitToken: GIT_TOKEN,
+        }),
+      );
       expect(response.status).toBe(202);
       const agentProcesses = () => containerProcesses().filter((p) => !p.args.includes("/opt/agent-bot/runner.js"));
       // The CLI and the command its shell runs, all as the agent user.
       await waitFor(() => agentProcesses().some((p) => p.args.startsWith("tail -f /dev/null")), 30_000);
       const during = agentProcesses();
-      expect(during.some((p) => /(^|\/)claude( |$)/.test(p.args.split(" ")[0]!)), JSON.stringify(during)).toBe(true);
+      expect(
+        during.some((p) => /(^|\/)claude( |$)/.test(p.args.split(" ")[0]!)),
+        JSON.stringify(during),
+      ).toBe(true);
       expect(during.every((p) => p.user === "agent")).toBe(true);
 
       const cancel = await fetch(`${runnerUrl}/runs/${taskId}/cancel`, { method: "POST" });
@@ -373,10 +445,12 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
       // path, and its agent user (10001) owns it, as the runner's user owns a dev remote.
       const gitDir = join(persist, "git");
       await chownTree(gitDir, 10001, 10001);
-      const seconds = await startContainer(`${CONTAINER}-dev`, runnerPort, { ANTHROPIC_BASE_URL: modelUrl, ANTHROPIC_API_KEY: "dev-scripted-model", CLAUDE_CODE_MAX_RETRIES: "1" }, [
-        "--volume",
-        `${gitDir}:${gitDir}`,
-      ]);
+      const seconds = await startContainer(
+        `${CONTAINER}-dev`,
+        runnerPort,
+        { ANTHROPIC_BASE_URL: modelUrl, ANTHROPIC_API_KEY: "dev-scripted-model", CLAUDE_CODE_MAX_RETRIES: "1" },
+        ["--volume", `${gitDir}:${gitDir}`],
+      );
       report(`wrangler dev up; its runner container healthy ${seconds.toFixed(2)} s after \`podman run\``);
     }, 180_000);
 
@@ -393,7 +467,11 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
 
     /** `npm run send -- github issue_comment --text …` against the server; the task id it starts. */
     function mention(text: string): string {
-      const out = execFileSync(process.execPath, ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, "--text", text], { encoding: "utf8" });
+      const out = execFileSync(
+        process.execPath,
+        ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, "--text", text],
+        { encoding: "utf8" },
+      );
       expect(out).toMatch(/^202 /m);
       // Task ids are derived from delivery ids (workers/queue/task-spec.ts).
       return `task_${/"id":"dlv_([0-9a-f]+)"/.exec(out)![1]}`;
@@ -406,7 +484,9 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
         if (value !== undefined) return value;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
-      throw new Error(`not within ${timeoutMs} ms; the task last: ${JSON.stringify(lastTask)}\n--- dev server ---\n${server.output().slice(-3000)}\n${containerLogs(`${CONTAINER}-dev`)}`);
+      throw new Error(
+        `not within ${timeoutMs} ms; the task last: ${JSON.stringify(lastTask)}\n--- dev server ---\n${server.output().slice(-3000)}\n${containerLogs(`${CONTAINER}-dev`)}`,
+      );
     }
 
     type Task = { id: string; status: string; reason: string | null; pullRequestUrl: string | null };
@@ -434,11 +514,14 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
 
       const bare = join(persist, "git", "Codertocat", "Hello-World.git");
       const branch = `agent-bot/${taskId}`;
-      const show = (path: string) => execFileSync("git", ["-c", "safe.directory=*", "--git-dir", bare, "show", `${branch}:${path}`], { encoding: "utf8" });
+      const show = (path: string) =>
+        execFileSync("git", ["-c", "safe.directory=*", "--git-dir", bare, "show", `${branch}:${path}`], { encoding: "utf8" });
       expect(show("agent-notes.md")).toBe("# Agent notes\n\nWritten by the agent for this task.\n");
       expect(show("README.md")).toContain("See agent-notes.md.");
       const calls = (await (await fetch(`${fakeVendors}/_calls`)).json()) as Call[];
-      expect(calls.find((c) => c.method === "POST" && c.path === "/github/repos/Codertocat/Hello-World/pulls")?.body).toMatchObject({ head: branch });
+      expect(calls.find((c) => c.method === "POST" && c.path === "/github/repos/Codertocat/Hello-World/pulls")?.body).toMatchObject({
+        head: branch,
+      });
     }, 150_000);
 
     it("the CLI in the container calls the platform's MCP tools on the Worker", async () => {

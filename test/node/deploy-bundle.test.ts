@@ -20,11 +20,15 @@ afterAll(() => {
 
 describe("deploy bundle", () => {
   it("builds with `wrangler deploy --dry-run` and binds D1, the queue, R2 and the TaskAgent", () => {
-    const run = spawnSync(process.execPath, ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "--config", config, "--outdir", outdir], {
-      encoding: "utf8",
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-      timeout: 120_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "--config", config, "--outdir", outdir],
+      {
+        encoding: "utf8",
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+        timeout: 120_000,
+      },
+    );
     expect(run.status, run.stderr).toBe(0);
     for (const binding of [
       "env.TASK_AGENT (TaskAgent)",

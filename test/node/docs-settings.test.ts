@@ -47,7 +47,10 @@ function documentedSettings(markdown: string): Map<string, Documented> {
       header = true;
       return;
     }
-    const [first = "", setIn = ""] = line.split("|").slice(1).map((cell) => cell.trim());
+    const [first = "", setIn = ""] = line
+      .split("|")
+      .slice(1)
+      .map((cell) => cell.trim());
     if (header) {
       // A table's first row is its header: only tables headed `setting` are checked.
       checking = first.toLowerCase() === "setting";

@@ -51,7 +51,10 @@ describe("fake vendors", () => {
 
   describe("GitHub", () => {
     it("creates an issue comment and applies edits to it", async () => {
-      const created = await call("POST", `${fake.env.GITHUB_API_URL}/repos/acme/shop/issues/7/comments`, { body: { body: "first" }, auth: "token ghp_x" });
+      const created = await call("POST", `${fake.env.GITHUB_API_URL}/repos/acme/shop/issues/7/comments`, {
+        body: { body: "first" },
+        auth: "token ghp_x",
+      });
       expect(created.status).toBe(201);
       expect(created.json).toMatchObject({
         id: expect.any(Number),
@@ -61,31 +64,47 @@ describe("fake vendors", () => {
         user: { login: "agent-bot" },
       });
 
-      const edited = await call("PATCH", `${fake.env.GITHUB_API_URL}/repos/acme/shop/issues/comments/${created.json!.id}`, { body: { body: "second" } });
+      const edited = await call("PATCH", `${fake.env.GITHUB_API_URL}/repos/acme/shop/issues/comments/${created.json!.id}`, {
+        body: { body: "second" },
+      });
       expect(edited).toMatchObject({ status: 200, json: { id: created.json!.id, body: "second" } });
       const listed = await call("GET", `${fake.env.GITHUB_API_URL}/repos/acme/shop/issues/7/comments`);
       expect(listed.json).toEqual([expect.objectContaining({ id: created.json!.id, body: "second" })]);
     });
 
     it("answers 404 for a comment that does not exist, 422 without a body, 401 without credentials", async () => {
-      expect((await call("PATCH", `${fake.env.GITHUB_API_URL}/repos/acme/shop/issues/comments/42`, { body: { body: "x" } })).status).toBe(404);
+      expect((await call("PATCH", `${fake.env.GITHUB_API_URL}/repos/acme/shop/issues/comments/42`, { body: { body: "x" } })).status).toBe(
+        404,
+      );
       expect((await call("POST", `${fake.env.GITHUB_API_URL}/repos/acme/shop/issues/7/comments`, { body: {} })).status).toBe(422);
-      const anonymous = await call("POST", `${fake.env.GITHUB_API_URL}/repos/acme/shop/issues/7/comments`, { body: { body: "x" }, auth: null });
+      const anonymous = await call("POST", `${fake.env.GITHUB_API_URL}/repos/acme/shop/issues/7/comments`, {
+        body: { body: "x" },
+        auth: null,
+      });
       expect(anonymous).toMatchObject({ status: 401, json: { message: "Requires authentication" } });
     });
 
     it("reports the default branch and refuses a second open pull request for the same head", async () => {
-      expect((await call("GET", `${fake.env.GITHUB_API_URL}/repos/acme/shop`)).json).toMatchObject({ full_name: "acme/shop", default_branch: "main" });
+      expect((await call("GET", `${fake.env.GITHUB_API_URL}/repos/acme/shop`)).json).toMatchObject({
+        full_name: "acme/shop",
+        default_branch: "main",
+      });
       const pr = { title: "Fix", head: "agent-bot/task_1", base: "main", body: "Closes #7" };
       const first = await call("POST", `${fake.env.GITHUB_API_URL}/repos/acme/shop/pulls`, { body: pr });
-      expect(first).toMatchObject({ status: 201, json: { number: expect.any(Number), state: "open", head: { ref: "agent-bot/task_1", label: "acme:agent-bot/task_1" } } });
+      expect(first).toMatchObject({
+        status: 201,
+        json: { number: expect.any(Number), state: "open", head: { ref: "agent-bot/task_1", label: "acme:agent-bot/task_1" } },
+      });
       expect(first.json!.html_url).toBe(`https://github.com/acme/shop/pull/${first.json!.number}`);
 
       const again = await call("POST", `${fake.env.GITHUB_API_URL}/repos/acme/shop/pulls`, { body: pr });
       expect(again.status).toBe(422);
       expect(again.json!.errors[0].message).toBe("A pull request already exists for acme:agent-bot/task_1.");
 
-      const open = await call("GET", `${fake.env.GITHUB_API_URL}/repos/acme/shop/pulls?head=acme%3Aagent-bot%2Ftask_1&base=main&state=open`);
+      const open = await call(
+        "GET",
+        `${fake.env.GITHUB_API_URL}/repos/acme/shop/pulls?head=acme%3Aagent-bot%2Ftask_1&base=main&state=open`,
+      );
       expect(open.json).toEqual([expect.objectContaining({ number: first.json!.number })]);
       expect((await call("GET", `${fake.env.GITHUB_API_URL}/repos/acme/shop/pulls?head=acme%3Aother`)).json).toEqual([]);
     });
@@ -93,17 +112,34 @@ describe("fake vendors", () => {
 
   describe("Slack", () => {
     it("posts a threaded message from a form body and updates it by channel and ts", async () => {
-      const posted = await call("POST", `${fake.env.SLACK_API_URL}chat.postMessage`, { form: { channel: "C0001", thread_ts: "1712345678.000100", text: "working" } });
-      expect(posted).toMatchObject({ status: 200, json: { ok: true, channel: "C0001", ts: expect.stringMatching(/^\d+\.\d{6}$/), message: { text: "working", thread_ts: "1712345678.000100" } } });
+      const posted = await call("POST", `${fake.env.SLACK_API_URL}chat.postMessage`, {
+        form: { channel: "C0001", thread_ts: "1712345678.000100", text: "working" },
+      });
+      expect(posted).toMatchObject({
+        status: 200,
+        json: {
+          ok: true,
+          channel: "C0001",
+          ts: expect.stringMatching(/^\d+\.\d{6}$/),
+          message: { text: "working", thread_ts: "1712345678.000100" },
+        },
+      });
 
-      const updated = await call("POST", `${fake.env.SLACK_API_URL}chat.update`, { body: { channel: "C0001", ts: posted.json!.ts, text: "done" } });
+      const updated = await call("POST", `${fake.env.SLACK_API_URL}chat.update`, {
+        body: { channel: "C0001", ts: posted.json!.ts, text: "done" },
+      });
       expect(updated.json).toMatchObject({ ok: true, channel: "C0001", ts: posted.json!.ts, text: "done" });
       expect(fake.state().slack.messages).toEqual([expect.objectContaining({ channel: "C0001", ts: posted.json!.ts, text: "done" })]);
     });
 
     it("answers HTTP 200 with ok: false for Slack's errors", async () => {
-      expect((await call("POST", `${fake.env.SLACK_API_URL}chat.update`, { form: { channel: "C0001", ts: "1.000001", text: "x" } })).json).toEqual({ ok: false, error: "message_not_found" });
-      expect((await call("POST", `${fake.env.SLACK_API_URL}chat.postMessage`, { form: { text: "x" } })).json).toEqual({ ok: false, error: "channel_not_found" });
+      expect(
+        (await call("POST", `${fake.env.SLACK_API_URL}chat.update`, { form: { channel: "C0001", ts: "1.000001", text: "x" } })).json,
+      ).toEqual({ ok: false, error: "message_not_found" });
+      expect((await call("POST", `${fake.env.SLACK_API_URL}chat.postMessage`, { form: { text: "x" } })).json).toEqual({
+        ok: false,
+        error: "channel_not_found",
+      });
       const anonymous = await call("POST", `${fake.env.SLACK_API_URL}chat.postMessage`, { form: { channel: "C1", text: "x" }, auth: null });
       expect(anonymous).toMatchObject({ status: 200, json: { ok: false, error: "not_authed" } });
     });
@@ -111,16 +147,24 @@ describe("fake vendors", () => {
 
   describe("Jira", () => {
     it("adds a comment to an issue and updates it", async () => {
-      const added = await call("POST", `${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-12/comment`, { body: { body: "h3. working" }, auth: "Basic Ym90OnRva2Vu" });
+      const added = await call("POST", `${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-12/comment`, {
+        body: { body: "h3. working" },
+        auth: "Basic Ym90OnRva2Vu",
+      });
       expect(added).toMatchObject({
         status: 201,
         json: { id: expect.stringMatching(/^\d+$/), body: "h3. working", author: { displayName: "agent-bot" } },
       });
       expect(added.json!.self).toBe(`${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-12/comment/${added.json!.id}`);
 
-      const updated = await call("PUT", `${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-12/comment/${added.json!.id}?notifyUsers=false`, { body: { body: "h3. done" } });
+      const updated = await call("PUT", `${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-12/comment/${added.json!.id}?notifyUsers=false`, {
+        body: { body: "h3. done" },
+      });
       expect(updated).toMatchObject({ status: 200, json: { id: added.json!.id, body: "h3. done" } });
-      expect((await call("GET", `${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-12/comment`)).json).toMatchObject({ total: 1, comments: [{ body: "h3. done" }] });
+      expect((await call("GET", `${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-12/comment`)).json).toMatchObject({
+        total: 1,
+        comments: [{ body: "h3. done" }],
+      });
     });
 
     it("answers Jira's error shapes", async () => {
@@ -129,7 +173,9 @@ describe("fake vendors", () => {
         errors: {},
       });
       expect((await call("POST", `${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-12/comment`, { body: { body: " " } })).status).toBe(400);
-      expect((await call("POST", `${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-12/comment`, { body: { body: "x" }, auth: null })).status).toBe(401);
+      expect(
+        (await call("POST", `${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-12/comment`, { body: { body: "x" }, auth: null })).status,
+      ).toBe(401);
     });
   });
 
@@ -143,7 +189,9 @@ describe("fake vendors", () => {
     });
 
     it("answers Sentry's error shapes", async () => {
-      expect((await call("POST", `${fake.env.SENTRY_API_URL}issues/4711/comments/`, { body: {} })).json).toEqual({ text: ["This field is required."] });
+      expect((await call("POST", `${fake.env.SENTRY_API_URL}issues/4711/comments/`, { body: {} })).json).toEqual({
+        text: ["This field is required."],
+      });
       expect((await call("PUT", `${fake.env.SENTRY_API_URL}issues/4711/comments/1/`, { body: { text: "x" } })).status).toBe(404);
       expect((await call("POST", `${fake.env.SENTRY_API_URL}issues/4711/comments/`, { body: { text: "x" }, auth: null })).json).toEqual({
         detail: "Authentication credentials were not provided.",
@@ -153,8 +201,14 @@ describe("fake vendors", () => {
 
   describe("call log", () => {
     it("records method, path, query, headers, the auth scheme but never the credential, body and status", async () => {
-      await call("PUT", `${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-1/comment/5?notifyUsers=false`, { body: { body: "x" }, auth: "Basic c2VjcmV0" });
-      await call("POST", `${fake.env.SLACK_API_URL}chat.postMessage`, { form: { channel: "C1", text: "hi", token: "xoxb-in-body" }, auth: null });
+      await call("PUT", `${fake.env.JIRA_BASE_URL}/rest/api/2/issue/PAY-1/comment/5?notifyUsers=false`, {
+        body: { body: "x" },
+        auth: "Basic c2VjcmV0",
+      });
+      await call("POST", `${fake.env.SLACK_API_URL}chat.postMessage`, {
+        form: { channel: "C1", text: "hi", token: "xoxb-in-body" },
+        auth: null,
+      });
       const calls = fake.calls();
       expect(calls).toEqual([
         {
@@ -168,7 +222,12 @@ describe("fake vendors", () => {
           body: { body: "x" },
           status: 404,
         },
-        expect.objectContaining({ vendor: "slack", authorization: null, body: { channel: "C1", text: "hi", token: "[redacted]" }, status: 200 }),
+        expect.objectContaining({
+          vendor: "slack",
+          authorization: null,
+          body: { channel: "C1", text: "hi", token: "[redacted]" },
+          status: 200,
+        }),
       ]);
       const log = JSON.stringify(calls);
       expect(log).not.toContain("c2VjcmV0");
@@ -178,7 +237,10 @@ describe("fake vendors", () => {
 
     it("records unknown routes as 404s, inside and outside the vendor prefixes", async () => {
       expect((await call("DELETE", `${fake.env.GITHUB_API_URL}/repos/acme/shop`)).status).toBe(404);
-      expect((await call("POST", `${fake.env.SLACK_API_URL}users.list`, { form: {} })).json).toEqual({ ok: false, error: "unknown_method" });
+      expect((await call("POST", `${fake.env.SLACK_API_URL}users.list`, { form: {} })).json).toEqual({
+        ok: false,
+        error: "unknown_method",
+      });
       expect((await call("GET", `${fake.url}/gitlab/api/v4/projects`)).status).toBe(404);
       expect(fake.calls().map((c) => [c.vendor, c.method, c.path, c.status])).toEqual([
         ["github", "DELETE", "/github/repos/acme/shop", 404],
@@ -190,17 +252,26 @@ describe("fake vendors", () => {
     it("serves the log at GET /_calls and clears it with DELETE /_calls, keeping state", async () => {
       const posted = await call("POST", `${fake.env.SENTRY_API_URL}issues/1/comments/`, { body: { text: "a" } });
       const log = await call("GET", `${fake.url}/_calls`);
-      expect(log.json).toEqual([expect.objectContaining({ vendor: "sentry", method: "POST", path: "/sentry/api/0/issues/1/comments/", status: 201 })]);
+      expect(log.json).toEqual([
+        expect.objectContaining({ vendor: "sentry", method: "POST", path: "/sentry/api/0/issues/1/comments/", status: 201 }),
+      ]);
 
       expect((await call("DELETE", `${fake.url}/_calls`)).status).toBe(204);
       expect((await call("GET", `${fake.url}/_calls`)).json).toEqual([]);
-      expect((await call("PUT", `${fake.env.SENTRY_API_URL}issues/1/comments/${posted.json!.id}/`, { body: { text: "b" } })).status).toBe(200);
+      expect((await call("PUT", `${fake.env.SENTRY_API_URL}issues/1/comments/${posted.json!.id}/`, { body: { text: "b" } })).status).toBe(
+        200,
+      );
     });
 
     it("forgets state and calls with DELETE /_state", async () => {
       await call("POST", `${fake.env.SENTRY_API_URL}issues/1/comments/`, { body: { text: "a" } });
       expect((await call("DELETE", `${fake.url}/_state`)).status).toBe(204);
-      expect((await call("GET", `${fake.url}/_state`)).json).toEqual({ github: { comments: [], pulls: [] }, slack: { messages: [] }, jira: { comments: [] }, sentry: { comments: [] } });
+      expect((await call("GET", `${fake.url}/_state`)).json).toEqual({
+        github: { comments: [], pulls: [] },
+        slack: { messages: [] },
+        jira: { comments: [] },
+        sentry: { comments: [] },
+      });
       expect(fake.calls()).toEqual([]);
     });
   });
@@ -208,7 +279,14 @@ describe("fake vendors", () => {
   describe("faults", () => {
     it("answers the next matching requests with an injected status, body and headers", async () => {
       const queued = await call("POST", `${fake.url}/_faults`, {
-        body: { method: "POST", path: "/slack/api/chat.postMessage", status: 429, body: { ok: false, error: "ratelimited" }, headers: { "retry-after": "3" }, times: 2 },
+        body: {
+          method: "POST",
+          path: "/slack/api/chat.postMessage",
+          status: 429,
+          body: { ok: false, error: "ratelimited" },
+          headers: { "retry-after": "3" },
+          times: 2,
+        },
       });
       expect(queued.status).toBe(201);
       for (let i = 0; i < 2; i++) {
@@ -216,7 +294,9 @@ describe("fake vendors", () => {
         expect(limited).toMatchObject({ status: 429, json: { ok: false, error: "ratelimited" } });
         expect(limited.headers.get("retry-after")).toBe("3");
       }
-      expect((await call("POST", `${fake.env.SLACK_API_URL}chat.postMessage`, { form: { channel: "C1", text: "x" } })).json).toMatchObject({ ok: true });
+      expect((await call("POST", `${fake.env.SLACK_API_URL}chat.postMessage`, { form: { channel: "C1", text: "x" } })).json).toMatchObject({
+        ok: true,
+      });
       expect(fake.calls().map((c) => c.status)).toEqual([429, 429, 200]);
     });
 
@@ -235,7 +315,12 @@ describe("the Worker's reporters against the fakes", () => {
     dashboardUrl: "http://127.0.0.1:8787/tasks/task_e2e",
     steps: [{ label: "Run Claude Code", state: "active" }],
   };
-  const done: ThreadProgress = { ...progress, status: "succeeded", steps: [{ label: "Run Claude Code", state: "done" }], outcome: { summary: "Fixed." } };
+  const done: ThreadProgress = {
+    ...progress,
+    status: "succeeded",
+    steps: [{ label: "Run Claude Code", state: "done" }],
+    outcome: { summary: "Fixed." },
+  };
   const spec = (vendor: TaskSpec["vendor"], subject: TaskSpec["subject"]): TaskSpec => ({
     id: "task_e2e",
     deliveryId: "dlv_e2e",
@@ -272,8 +357,12 @@ describe("the Worker's reporters against the fakes", () => {
       await reporter.update(task, ref, done);
     }
     const state = fake.state();
-    expect(state.github.comments).toEqual([expect.objectContaining({ repository: "acme/shop", issueNumber: 7, body: renderGitHubComment(done) })]);
-    expect(state.slack.messages).toEqual([expect.objectContaining({ channel: "C0001", thread_ts: "1712345678.000100", text: renderSlackText(done) })]);
+    expect(state.github.comments).toEqual([
+      expect.objectContaining({ repository: "acme/shop", issueNumber: 7, body: renderGitHubComment(done) }),
+    ]);
+    expect(state.slack.messages).toEqual([
+      expect.objectContaining({ channel: "C0001", thread_ts: "1712345678.000100", text: renderSlackText(done) }),
+    ]);
     expect(state.jira.comments).toEqual([expect.objectContaining({ issueKey: "PAY-12", version: "2", body: renderJiraComment(done) })]);
     expect(state.sentry.comments).toEqual([expect.objectContaining({ issueId: "4711", text: renderSentryComment(done) })]);
     expect(fake.calls().map((c) => `${c.method} ${c.path} ${c.authorization} ${c.status}`)).toEqual([

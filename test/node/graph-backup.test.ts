@@ -17,7 +17,9 @@ const wrangler = (...args: string[]) => execFileSync("npx", ["wrangler", ...args
 const d1 = (persistTo: string, sql: string) => {
   const file = join(dir, "query.sql");
   writeFileSync(file, sql);
-  return JSON.parse(wrangler("d1", "execute", "DB", "--local", "--persist-to", persistTo, "--json", "--file", file)) as { results: Record<string, unknown>[] }[];
+  return JSON.parse(wrangler("d1", "execute", "DB", "--local", "--persist-to", persistTo, "--json", "--file", file)) as {
+    results: Record<string, unknown>[];
+  }[];
 };
 const script = (name: string, ...args: string[]) => spawnSync("node", [`scripts/${name}.mjs`, ...args], { encoding: "utf8" });
 
@@ -66,7 +68,10 @@ describe("graph:export and graph:import", () => {
     expect(second.stdout).toBe(readFileSync(first, "utf8"));
 
     // The copy's search index was rebuilt by the triggers as the rows went in.
-    const [found] = d1(target, "SELECT e.key FROM graph_entities_fts JOIN graph_entities e ON e.seq = graph_entities_fts.rowid WHERE graph_entities_fts MATCH 'ünïcödé'");
+    const [found] = d1(
+      target,
+      "SELECT e.key FROM graph_entities_fts JOIN graph_entities e ON e.seq = graph_entities_fts.rowid WHERE graph_entities_fts MATCH 'ünïcödé'",
+    );
     expect(found?.results).toEqual([{ key: "jira:issue:PAY-142" }]);
 
     // Not empty any more: refused, unchanged; --force replaces it.
@@ -80,11 +85,18 @@ describe("graph:export and graph:import", () => {
 
   it("maps rows to lines and back, and rejects files that are not graph exports", () => {
     for (const spec of TABLES) {
-      const row = Object.fromEntries(Object.values(spec.columns).map((c, i) => [c, spec.json.some((j) => spec.columns[j as keyof typeof spec.columns] === c) ? '{"a":1}' : `v${i}`]));
+      const row = Object.fromEntries(
+        Object.values(spec.columns).map((c, i) => [
+          c,
+          spec.json.some((j) => spec.columns[j as keyof typeof spec.columns] === c) ? '{"a":1}' : `v${i}`,
+        ]),
+      );
       expect(lineToRow(rowToLine(spec, row)).row).toEqual(row);
     }
     expect(() => insertStatements([{ kind: "entity" }])).toThrow(/header/);
-    expect(() => insertStatements([{ kind: "header", format: "agent-bot-graph", version: 1 }, { kind: "planet" }])).toThrow(/unknown line kind/);
+    expect(() => insertStatements([{ kind: "header", format: "agent-bot-graph", version: 1 }, { kind: "planet" }])).toThrow(
+      /unknown line kind/,
+    );
     expect(() => parseLines('{"kind":"header"}\nnot json')).toThrow(/line 2/);
   });
 });

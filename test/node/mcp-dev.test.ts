@@ -36,7 +36,9 @@ describe("MCP against wrangler dev", { timeout: 60_000 }, () => {
     const { token } = await issue({ name: "node-client", servers: ["github"], access: "write" });
     const client = new Client({ name: "node-check", version: "1.0.0" });
     await client.connect(
-      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/github`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }),
+      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/github`), {
+        requestInit: { headers: { Authorization: `Bearer ${token}` } },
+      }),
     );
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain("create_issue_comment");
@@ -46,9 +48,19 @@ describe("MCP against wrangler dev", { timeout: 60_000 }, () => {
       arguments: { owner: "acme", repo: "shop", issue_number: 7, body: "Hello from MCP" },
     });
     expect(result.isError).toBeFalsy();
-    const calls = (await (await fetch(`${fakeVendors}/_calls`)).json()) as { vendor: string; method: string; path: string; body: unknown }[];
+    const calls = (await (await fetch(`${fakeVendors}/_calls`)).json()) as {
+      vendor: string;
+      method: string;
+      path: string;
+      body: unknown;
+    }[];
     expect(calls).toContainEqual(
-      expect.objectContaining({ vendor: "github", method: "POST", path: "/github/repos/acme/shop/issues/7/comments", body: { body: "Hello from MCP" } }),
+      expect.objectContaining({
+        vendor: "github",
+        method: "POST",
+        path: "/github/repos/acme/shop/issues/7/comments",
+        body: { body: "Hello from MCP" },
+      }),
     );
     await client.close();
   });

@@ -3,7 +3,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
-const files = readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort();
+const files = readdirSync("migrations")
+  .filter((f) => f.endsWith(".sql"))
+  .sort();
 const journal = JSON.parse(readFileSync("migrations/meta/_journal.json", "utf8")) as { entries: { idx: number; tag: string }[] };
 
 describe("migrations", () => {

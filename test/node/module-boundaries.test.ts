@@ -15,9 +15,17 @@ const SKIP_DIRS = new Set(["node_modules", "dist", ".wrangler", "artifacts"]);
 /** Each layer and the layers it may import (its own always). A file is in the first layer with a matching path prefix. */
 const LAYERS: { name: string; paths: string[]; mayImport: string[] }[] = [
   // The Worker's entry: assembles the app and exports the classes wrangler.toml binds.
-  { name: "entry", paths: ["workers/index.ts", "workers/app.ts"], mayImport: ["handlers", "mcp", "durable-objects", "container-class", "worker-lib", "core"] },
+  {
+    name: "entry",
+    paths: ["workers/index.ts", "workers/app.ts"],
+    mayImport: ["handlers", "mcp", "durable-objects", "container-class", "worker-lib", "core"],
+  },
   // Routes, middleware, queue consumers, webhook intake: they reach Durable Objects through env bindings.
-  { name: "handlers", paths: ["workers/routes/", "workers/middleware/", "workers/queue/", "workers/webhooks/"], mayImport: ["worker-lib", "core"] },
+  {
+    name: "handlers",
+    paths: ["workers/routes/", "workers/middleware/", "workers/queue/", "workers/webhooks/"],
+    mayImport: ["worker-lib", "core"],
+  },
   // MCP routes, servers, tools and their host and rate-limiter objects.
   { name: "mcp", paths: ["mcp/"], mayImport: ["worker-lib", "core"] },
   // TaskAgent and TaskScheduler.
@@ -52,7 +60,15 @@ function sourceFiles(dir: string): string[] {
 /** The file a relative specifier names, as bundlers resolve it; undefined when there is none. */
 function resolveImport(from: string, specifier: string): string | undefined {
   const base = join(dirname(from), specifier);
-  const candidates = [base, `${base}.ts`, `${base}.tsx`, `${base}.mjs`, base.replace(/\.js$/, ".ts"), `${base}/index.ts`, `${base}/index.tsx`];
+  const candidates = [
+    base,
+    `${base}.ts`,
+    `${base}.tsx`,
+    `${base}.mjs`,
+    base.replace(/\.js$/, ".ts"),
+    `${base}/index.ts`,
+    `${base}/index.tsx`,
+  ];
   return candidates.find((file) => existsSync(join(ROOT, file)) && statSync(join(ROOT, file)).isFile());
 }
 
@@ -66,11 +82,13 @@ const unresolved: string[] = [];
 const graph = new Map<string, string[]>(
   files.map((file) => {
     const specifiers = ts.preProcessFile(readFileSync(join(ROOT, file), "utf8"), true, true).importedFiles.map((f) => f.fileName);
-    const targets = specifiers.filter((s) => s.startsWith("./") || s.startsWith("../")).flatMap((s) => {
-      const target = resolveImport(file, s);
-      if (!target) unresolved.push(`${file} → ${s}`);
-      return target ? [relative(ROOT, join(ROOT, target)).split("\\").join("/")] : [];
-    });
+    const targets = specifiers
+      .filter((s) => s.startsWith("./") || s.startsWith("../"))
+      .flatMap((s) => {
+        const target = resolveImport(file, s);
+        if (!target) unresolved.push(`${file} → ${s}`);
+        return target ? [relative(ROOT, join(ROOT, target)).split("\\").join("/")] : [];
+      });
     return [file, [...new Set(targets)]];
   }),
 );
@@ -84,7 +102,9 @@ function violations(): string[] {
       if (!layer || layer.mayImport.includes("*") || target === layer.name) continue;
       if (EXCEPTIONS.some((e) => e.from === from && e.to === to)) continue;
       if (!target || !layer.mayImport.includes(target)) {
-        out.push(`${from} → ${to}: ${layer.name} may import ${[layer.name, ...layer.mayImport].join(", ")}; not ${target ?? "a file outside every layer"}`);
+        out.push(
+          `${from} → ${to}: ${layer.name} may import ${[layer.name, ...layer.mayImport].join(", ")}; not ${target ?? "a file outside every layer"}`,
+        );
       }
     }
   }
@@ -144,13 +164,22 @@ function cycles(): string[] {
 
 describe("module boundaries", () => {
   it("scans every layer's files", () => {
-    for (const layer of LAYERS) expect(files.some((f) => layerOf(f) === layer.name), `no files in layer ${layer.name}`).toBe(true);
-    expect(files.filter((f) => !layerOf(f)), "files outside every layer").toEqual([]);
+    for (const layer of LAYERS)
+      expect(
+        files.some((f) => layerOf(f) === layer.name),
+        `no files in layer ${layer.name}`,
+      ).toBe(true);
+    expect(
+      files.filter((f) => !layerOf(f)),
+      "files outside every layer",
+    ).toEqual([]);
     expect(unresolved, "relative imports that name no file").toEqual([]);
   });
 
   it("core imports nothing outside core", () => {
-    const outside = [...graph].flatMap(([from, targets]) => (from.startsWith("core/") ? targets.filter((t) => !t.startsWith("core/")).map((t) => `${from} → ${t}`) : []));
+    const outside = [...graph].flatMap(([from, targets]) =>
+      from.startsWith("core/") ? targets.filter((t) => !t.startsWith("core/")).map((t) => `${from} → ${t}`) : [],
+    );
     expect(outside, "core/ must not import a runtime folder").toEqual([]);
   });
 

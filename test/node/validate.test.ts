@@ -50,7 +50,10 @@ describe("validate", () => {
 
   it("reads a JSON body whatever its Content-Type says", async () => {
     expect(await call("/json", json('{"repository":"acme/shop"}', undefined))).toEqual({ status: 200, body: { repository: "acme/shop" } });
-    expect(await call("/json", json('{"repository":"acme/shop"}', "text/plain"))).toEqual({ status: 200, body: { repository: "acme/shop" } });
+    expect(await call("/json", json('{"repository":"acme/shop"}', "text/plain"))).toEqual({
+      status: 200,
+      body: { repository: "acme/shop" },
+    });
   });
 
   it("names the query parameter, and takes the first of a repeated one", async () => {

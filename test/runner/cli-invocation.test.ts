@@ -5,7 +5,13 @@ import { cursorCli } from "../../containers/runner/cli-cursor";
 
 describe("CLI invocations", () => {
   it("runs Claude Code in print mode with stream-json, the prompt on stdin, and the task's remaining budget", () => {
-    const { args, input, env } = claudeCli.invocation({ prompt: "fix it", workspace: "/w", privateDir: "/p", mcpConfigPath: "/p/mcp.json", maxBudgetUsd: 3.5 });
+    const { args, input, env } = claudeCli.invocation({
+      prompt: "fix it",
+      workspace: "/w",
+      privateDir: "/p",
+      mcpConfigPath: "/p/mcp.json",
+      maxBudgetUsd: 3.5,
+    });
     expect(args).toEqual([
       "-p",
       "--output-format",

@@ -103,7 +103,10 @@ describe("a run against a remote that requires the token", () => {
     expect(argv).not.toContain(TOKEN);
 
     expect(JSON.stringify(events)).not.toContain(TOKEN);
-    const record = (await readFile(recordFile, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as { cwd?: string; env?: object; argv?: string[] });
+    const record = (await readFile(recordFile, "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { cwd?: string; env?: object; argv?: string[] });
     const cli = record.find((r) => r.cwd?.includes(taskId));
     expect(cli?.env).toBeDefined();
     expect(JSON.stringify(cli)).not.toContain(TOKEN);
@@ -113,11 +116,23 @@ describe("a run against a remote that requires the token", () => {
 
   it("keeps the token file away while the CLI runs", async () => {
     const taskId = "task-http-window";
-    await postRun(runner.url, runRequest({ taskId, prompt: "Wait [fake:hang]", repo: { cloneUrl: `${http.url}/remote.git`, branch: `agent-bot/${taskId}` }, gitToken: TOKEN }));
+    await postRun(
+      runner.url,
+      runRequest({
+        taskId,
+        prompt: "Wait [fake:hang]",
+        repo: { cloneUrl: `${http.url}/remote.git`, branch: `agent-bot/${taskId}` },
+        gitToken: TOKEN,
+      }),
+    );
     let cwd: string | undefined;
     await waitFor(async () => {
       const text = await readFile(recordFile, "utf8").catch(() => "");
-      cwd = text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { cwd?: string }).find((r) => r.cwd?.includes(taskId))?.cwd;
+      cwd = text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { cwd?: string })
+        .find((r) => r.cwd?.includes(taskId))?.cwd;
       return cwd !== undefined;
     });
     const privateDir = join(dirname(cwd!), "private");

@@ -6,9 +6,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunnerEvent } from "../../core/runner-protocol";
-import { lastToolResults, startScriptedModel, workingDirectory, type ModelRequest, type ScriptedModel } from "../support/scripted-model.mjs";
+import {
+  lastToolResults,
+  startScriptedModel,
+  workingDirectory,
+  type ModelRequest,
+  type ScriptedModel,
+} from "../support/scripted-model.mjs";
 import { branchSha, createRemote, showFile } from "./support/git-repos";
-import { postRun, processesWithEnv, readEvents, realClaudeEnv, resultOf, run, runRequest, startRunner, waitFor, type TestRunner } from "./support/runner-harness";
+import {
+  postRun,
+  processesWithEnv,
+  readEvents,
+  realClaudeEnv,
+  resultOf,
+  run,
+  runRequest,
+  startRunner,
+  waitFor,
+  type TestRunner,
+} from "./support/runner-harness";
 
 let dir: string;
 let model: ScriptedModel;
@@ -33,14 +50,22 @@ const toolResultText = (request: ModelRequest | undefined) =>
   lastToolResults(request?.body)
     .map((r) => (typeof r.content === "string" ? r.content : JSON.stringify(r.content)))
     .join("\n");
-const ofType = <T extends RunnerEvent["type"]>(events: RunnerEvent[], type: T) => events.filter((e): e is Extract<RunnerEvent, { type: T }> => e.type === type);
+const ofType = <T extends RunnerEvent["type"]>(events: RunnerEvent[], type: T) =>
+  events.filter((e): e is Extract<RunnerEvent, { type: T }> => e.type === type);
 
 describe("the real Claude Code CLI on a repository", () => {
   it("edits files with Read, Edit and Write; the runner commits them on agent-bot/<task> and pushes", async () => {
     const taskId = "task-real-edit";
     model.setScript((request) => [
       { tool: "Read", input: { file_path: join(cwdOf(request), "README.md") } },
-      { tool: "Edit", input: { file_path: join(cwdOf(request), "README.md"), old_string: "A repository for tests.", new_string: "A repository for tests, edited by the agent." } },
+      {
+        tool: "Edit",
+        input: {
+          file_path: join(cwdOf(request), "README.md"),
+          old_string: "A repository for tests.",
+          new_string: "A repository for tests, edited by the agent.",
+        },
+      },
       { tool: "Write", input: { file_path: join(cwdOf(request), "agent-notes.md"), content: "# Notes\n\nWritten by the real CLI.\n" } },
       { text: "Edited the README and added agent-notes.md." },
     ]);
@@ -65,7 +90,10 @@ describe("the real Claude Code CLI on a repository", () => {
 
   it("runs a Bash command whose real output reaches the task log, and takes cost and tokens from the CLI's result", async () => {
     const taskId = "task-real-bash";
-    model.setScript(() => [{ tool: "Bash", input: { command: "echo bash-says-$((6*7))", description: "Say a number" } }, { text: "The shell said 42." }]);
+    model.setScript(() => [
+      { tool: "Bash", input: { command: "echo bash-says-$((6*7))", description: "Say a number" } },
+      { text: "The shell said 42." },
+    ]);
     const events = await run(runner.url, { taskId, prompt: "Ask the shell" });
 
     const output = ofType(events, "tool_result").map((e) => e.output);
@@ -84,7 +112,9 @@ describe("the real Claude Code CLI on a repository", () => {
   it("stops at --max-budget-usd on its own, reported as a budget failure with what it spent", async () => {
     const taskId = "task-real-budget";
     // Every turn costs about $0.20 at list prices; the task may spend $0.50.
-    model.setScript(() => [{ repeat: { tool: "Bash", input: { command: "echo again" }, usage: { input_tokens: 50_000, output_tokens: 10 } } }]);
+    model.setScript(() => [
+      { repeat: { tool: "Bash", input: { command: "echo again" }, usage: { input_tokens: 50_000, output_tokens: 10 } } },
+    ]);
     const events = await run(runner.url, { taskId, prompt: "Loop for ever", maxBudgetUsd: 0.5 });
 
     const result = resultOf(events);
@@ -109,7 +139,9 @@ describe("the model API failing under the real CLI", () => {
     const result = resultOf(events);
     expect(result).toMatchObject({ outcome: "failed" });
     expect(result.reason).toMatch(reason);
-    expect(ofType(events, "log").map((e) => e.message)).toContainEqual(expect.stringMatching(new RegExp(`^model API request failed: ${status}.*retry 1 of 1`)));
+    expect(ofType(events, "log").map((e) => e.message)).toContainEqual(
+      expect.stringMatching(new RegExp(`^model API request failed: ${status}.*retry 1 of 1`)),
+    );
     // The first try and the one retry the runner's environment allows.
     expect(model.requests.filter((r) => r.path === "/v1/messages" && r.turn === 0)).toHaveLength(2);
   });
@@ -118,7 +150,10 @@ describe("the model API failing under the real CLI", () => {
 describe("stopping the real CLI mid-turn", () => {
   /** Starts a run and waits until the model has seen `turns` requests of it. */
   async function startAndWait(taskId: string, extra: Record<string, unknown>, turns: number) {
-    const response = await postRun(runner.url, { ...runRequest({ taskId, prompt: "Work slowly", env: { AGENT_BOT_TEST_RUN: taskId } }), ...extra });
+    const response = await postRun(runner.url, {
+      ...runRequest({ taskId, prompt: "Work slowly", env: { AGENT_BOT_TEST_RUN: taskId } }),
+      ...extra,
+    });
     expect(response.status).toBe(202);
     await waitFor(() => model.conversation().length >= turns, 15_000);
   }
@@ -146,7 +181,10 @@ describe("stopping the real CLI mid-turn", () => {
   it("timeout while the model's answer is still streaming: timed_out, the CLI ends, nothing is pushed", async () => {
     const taskId = "task-real-timeout";
     const branch = `agent-bot/${taskId}`;
-    model.setScript((request) => [{ tool: "Write", input: { file_path: join(cwdOf(request), "half-done.md"), content: "unfinished\n" } }, { hang: true }]);
+    model.setScript((request) => [
+      { tool: "Write", input: { file_path: join(cwdOf(request), "half-done.md"), content: "unfinished\n" } },
+      { hang: true },
+    ]);
     await startAndWait(taskId, { repo: { cloneUrl: remote.url, ref: "main", branch }, timeoutMs: 8_000 }, 2);
     expect(processesWithEnv("AGENT_BOT_TEST_RUN", taskId).length).toBeGreaterThan(0);
 
@@ -161,9 +199,15 @@ describe.runIf(process.getuid?.() === 0)("the real CLI as root", () => {
   it("without IS_SANDBOX=1 the run fails up front with what to do, before any clone", async () => {
     const rootRunner = await startRunner({ env: { ...realClaudeEnv(model.url), IS_SANDBOX: "" } });
     try {
-      const events = await run(rootRunner.url, { taskId: "task-real-root", prompt: "x", repo: { cloneUrl: remote.url, ref: "main", branch: "agent-bot/task-real-root" } });
+      const events = await run(rootRunner.url, {
+        taskId: "task-real-root",
+        prompt: "x",
+        repo: { cloneUrl: remote.url, ref: "main", branch: "agent-bot/task-real-root" },
+      });
       expect(events.map((e) => e.type)).toEqual(["result"]);
-      expect(resultOf(events).reason).toMatch(/refuses --permission-mode bypassPermissions as root: run the runner as an unprivileged user/);
+      expect(resultOf(events).reason).toMatch(
+        /refuses --permission-mode bypassPermissions as root: run the runner as an unprivileged user/,
+      );
       expect(model.requests).toHaveLength(0);
     } finally {
       await rootRunner.close();

@@ -28,7 +28,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-type CliRecord = { cli?: string; argv?: string[]; cwd?: string; prompt?: string; env?: Record<string, string>; mcpConfig?: unknown; pid?: number; hangChild?: number };
+type CliRecord = {
+  cli?: string;
+  argv?: string[];
+  cwd?: string;
+  prompt?: string;
+  env?: Record<string, string>;
+  mcpConfig?: unknown;
+  pid?: number;
+  hangChild?: number;
+};
 
 async function records(): Promise<CliRecord[]> {
   const text = await readFile(recordFile, "utf8").catch(() => "");
@@ -68,7 +77,10 @@ describe("a Claude run on a repository", () => {
       ["toolu_01EditReadme000000000002", "Edit"],
     ]);
     const results = events.filter((e) => e.type === "tool_result");
-    expect(results.map((e) => e.type === "tool_result" && e.id)).toEqual(["toolu_01WriteNotes0000000000001", "toolu_01EditReadme000000000002"]);
+    expect(results.map((e) => e.type === "tool_result" && e.id)).toEqual([
+      "toolu_01WriteNotes0000000000001",
+      "toolu_01EditReadme000000000002",
+    ]);
 
     const result = resultOf(events);
     expect(result).toMatchObject({
@@ -121,7 +133,9 @@ describe("a Claude run on a repository", () => {
     expect(rec?.prompt).toContain("Skills selected for this task: implement-issue");
     expect(rec?.prompt).toContain("Add a notes file [fake:write]");
     expect(rec?.mcpConfig).toEqual({
-      mcpServers: { github: { type: "http", url: "https://mcp.example.com/github", headers: { authorization: "Bearer mcp-secret-token-123" } } },
+      mcpServers: {
+        github: { type: "http", url: "https://mcp.example.com/github", headers: { authorization: "Bearer mcp-secret-token-123" } },
+      },
     });
     // The MCP config lives outside the checkout; the header value is never in an event.
     expect(JSON.stringify(events)).not.toContain("mcp-secret-token-123");
@@ -175,7 +189,9 @@ describe("a Cursor run", () => {
     expect(argv.slice(0, 6)).toEqual(["-p", "--output-format", "stream-json", "--force", "--trust", "--workspace"]);
     expect(argv).toContain("--approve-mcps");
     expect(argv.at(-1)).toContain("Add a notes file [fake:write]");
-    expect(rec?.mcpConfig).toEqual({ mcpServers: { jira: { url: "https://mcp.example.com/jira", headers: { "x-api-key": "jira-header-secret-42" } } } });
+    expect(rec?.mcpConfig).toEqual({
+      mcpServers: { jira: { url: "https://mcp.example.com/jira", headers: { "x-api-key": "jira-header-secret-42" } } },
+    });
     // .cursor/ (MCP config with its header, installed rules) never reaches the remote.
     const tree = gitIn(remote.bare, ["ls-tree", "-r", "--name-only", `agent-bot/${taskId}`]);
     expect(tree).not.toContain(".cursor");
@@ -329,7 +345,11 @@ describe("secrets", () => {
   });
 
   it("values listed in `redact` are removed even when the CLI was not given them", async () => {
-    const events = await run(runner.url, { taskId: "task-redact-list", prompt: "Look [fake:secret=listed-secret-value]", redact: ["listed-secret-value"] });
+    const events = await run(runner.url, {
+      taskId: "task-redact-list",
+      prompt: "Look [fake:secret=listed-secret-value]",
+      redact: ["listed-secret-value"],
+    });
     expect(JSON.stringify(events)).not.toContain("listed-secret-value");
   });
 });

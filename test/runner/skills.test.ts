@@ -112,9 +112,7 @@ describe("selectSkills with the built-ins", () => {
       "fix-sentry-issue",
     ]);
     expect(select("slack", "app_mention", "hello", [" Implement-Issue ", "implement-issue"])).toEqual(["implement-issue"]);
-    const many = select("github", "issue_comment", "why add a review? explain the sentry traceback and fix it", [
-      "triage-jira-ticket",
-    ]);
+    const many = select("github", "issue_comment", "why add a review? explain the sentry traceback and fix it", ["triage-jira-ticket"]);
     expect(many).toHaveLength(3);
     expect(many[0]).toBe("triage-jira-ticket");
   });
@@ -186,7 +184,17 @@ describe("loadSkills", () => {
 
     const byFolder = Object.fromEntries(seen.map((w) => [path.basename(path.dirname(w.path)), w.message]));
     expect(Object.keys(byFolder).sort()).toEqual(
-      ["Bad_Name", "bad-yaml", "empty-rule", "no-body", "no-description", "no-front-matter", "no-skill-file", "typo-trigger", "wrong-folder"].sort(),
+      [
+        "Bad_Name",
+        "bad-yaml",
+        "empty-rule",
+        "no-body",
+        "no-description",
+        "no-front-matter",
+        "no-skill-file",
+        "typo-trigger",
+        "wrong-folder",
+      ].sort(),
     );
     expect(byFolder["no-description"]).toMatch(/description/);
     expect(byFolder["bad-yaml"]).toMatch(/invalid YAML/);
@@ -210,7 +218,9 @@ describe("loadSkills", () => {
 
     const { skills, warnings } = await loadSkillsWithWarnings([{ path: dir, source: "repository" }]);
     expect(names(skills)).toEqual(["real"]);
-    expect(warnings).toEqual([expect.objectContaining({ path: path.join(dir, "linked"), message: expect.stringMatching(/symbolic link/) })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ path: path.join(dir, "linked"), message: expect.stringMatching(/symbolic link/) }),
+    ]);
 
     const workdir = path.join(tmp, "checkout");
     const installWarnings: SkillWarning[] = [];
@@ -223,7 +233,10 @@ describe("loadSkills", () => {
 describe("installSkills", () => {
   async function fixtureSkills(): Promise<Skill[]> {
     const dir = path.join(tmp, "src-skills");
-    await write(path.join(dir, "with-files", "SKILL.md"), skillMd("with-files", "allowed-tools: Read Grep\n", "# With files\n\nSee `reference.md`.\n"));
+    await write(
+      path.join(dir, "with-files", "SKILL.md"),
+      skillMd("with-files", "allowed-tools: Read Grep\n", "# With files\n\nSee `reference.md`.\n"),
+    );
     await write(path.join(dir, "with-files", "reference.md"), "reference\n");
     await write(path.join(dir, "with-files", "scripts", "check.sh"), "#!/bin/sh\necho ok\n");
     await write(path.join(dir, "plain", "SKILL.md"), skillMd("plain"));
@@ -244,7 +257,9 @@ describe("installSkills", () => {
     const root = path.join(workdir, ".claude", "skills");
     expect((await readdir(root)).sort()).toEqual(["plain", "with-files"]);
     for (const skill of skills) {
-      expect(await readFile(path.join(root, skill.name, "SKILL.md"), "utf8")).toBe(await readFile(path.join(skill.dir, "SKILL.md"), "utf8"));
+      expect(await readFile(path.join(root, skill.name, "SKILL.md"), "utf8")).toBe(
+        await readFile(path.join(skill.dir, "SKILL.md"), "utf8"),
+      );
     }
     expect(await readFile(path.join(root, "with-files", "reference.md"), "utf8")).toBe("reference\n");
     expect(await readFile(path.join(root, "with-files", "scripts", "check.sh"), "utf8")).toContain("echo ok");
@@ -272,7 +287,11 @@ describe("installSkills", () => {
 
     const exclude = await readFile(path.join(workdir, ".git", "info", "exclude"), "utf8");
     expect(exclude.split("\n")).toEqual(
-      expect.arrayContaining(["/.cursor/rules/agent-bot-plain.mdc", "/.cursor/rules/agent-bot-with-files.mdc", "/.cursor/rules/agent-bot-with-files/"]),
+      expect.arrayContaining([
+        "/.cursor/rules/agent-bot-plain.mdc",
+        "/.cursor/rules/agent-bot-with-files.mdc",
+        "/.cursor/rules/agent-bot-with-files/",
+      ]),
     );
   });
 

@@ -63,7 +63,12 @@ describe("Claude Code stream-json", () => {
     expect(events).toEqual([
       { type: "log", level: "info", message: "claude session started; session s-1; model claude-sonnet-4-5-20250929" },
       { type: "assistant_text", text: "I'll start by looking at what is in the working directory." },
-      { type: "tool_call", id: "toolu_01HqJ3kLmN5pQ7rS9tU1vW3x", name: "Bash", input: { command: "ls -la", description: "List files in the working directory" } },
+      {
+        type: "tool_call",
+        id: "toolu_01HqJ3kLmN5pQ7rS9tU1vW3x",
+        name: "Bash",
+        input: { command: "ls -la", description: "List files in the working directory" },
+      },
       { type: "tool_result", id: "toolu_01HqJ3kLmN5pQ7rS9tU1vW3x", output: expect.stringContaining("README.md"), isError: false },
       { type: "assistant_text", text: "The repository holds a single README. Nothing needs to change for this request." },
     ]);
@@ -96,8 +101,24 @@ describe("Claude Code stream-json", () => {
   });
 
   it("reads an error subtype without result text", () => {
-    const line = JSON.stringify({ type: "result", subtype: "error_max_turns", is_error: true, duration_ms: 10, num_turns: 5, total_cost_usd: 0.5, usage: { input_tokens: 3, output_tokens: 4 } });
-    expect(parseClaudeLine(line).final).toEqual({ isError: true, subtype: "error_max_turns", summary: "error_max_turns", costUsd: 0.5, inputTokens: 3, outputTokens: 4, durationMs: 10 });
+    const line = JSON.stringify({
+      type: "result",
+      subtype: "error_max_turns",
+      is_error: true,
+      duration_ms: 10,
+      num_turns: 5,
+      total_cost_usd: 0.5,
+      usage: { input_tokens: 3, output_tokens: 4 },
+    });
+    expect(parseClaudeLine(line).final).toEqual({
+      isError: true,
+      subtype: "error_max_turns",
+      summary: "error_max_turns",
+      costUsd: 0.5,
+      inputTokens: 3,
+      outputTokens: 4,
+      durationMs: 10,
+    });
   });
 
   it("surfaces non-JSON lines as logs, skips unknown types and never throws on garbage", () => {
@@ -121,7 +142,15 @@ describe("Claude Code stream-json", () => {
       { type: "log", level: "info", message: "null" },
       { type: "tool_result", id: "t1", output: "a\n[image]", isError: false },
     ]);
-    expect(final).toEqual({ isError: false, summary: "", subtype: undefined, costUsd: undefined, inputTokens: undefined, outputTokens: undefined, durationMs: undefined });
+    expect(final).toEqual({
+      isError: false,
+      summary: "",
+      subtype: undefined,
+      costUsd: undefined,
+      inputTokens: undefined,
+      outputTokens: undefined,
+      durationMs: undefined,
+    });
   });
 
   it("keeps an unterminated last line and reports it at the end", () => {
@@ -168,23 +197,57 @@ describe("Cursor stream-json", () => {
   it("reads write results, function tool calls, MCP calls and errors", () => {
     const write = parseAll("cursor", [traceText("cursor-write")]);
     const writeResult = write.events.find((e) => e.type === "tool_result");
-    expect(writeResult).toEqual({ type: "tool_result", id: "toolu_vrtx_03QrStUvWx", output: '{"path":"/work/repo/agent-notes.md","linesCreated":3,"fileSize":31}', isError: false });
+    expect(writeResult).toEqual({
+      type: "tool_result",
+      id: "toolu_vrtx_03QrStUvWx",
+      output: '{"path":"/work/repo/agent-notes.md","linesCreated":3,"fileSize":31}',
+      isError: false,
+    });
 
-    const fn = parseCursorLine(JSON.stringify({ type: "tool_call", subtype: "started", call_id: "c1", tool_call: { function: { name: "grep", arguments: '{"pattern":"x"}' } } }));
+    const fn = parseCursorLine(
+      JSON.stringify({
+        type: "tool_call",
+        subtype: "started",
+        call_id: "c1",
+        tool_call: { function: { name: "grep", arguments: '{"pattern":"x"}' } },
+      }),
+    );
     expect(fn.events).toEqual([{ type: "tool_call", id: "c1", name: "grep", input: { pattern: "x" } }]);
     const mcp = parseCursorLine(
-      JSON.stringify({ type: "tool_call", subtype: "started", call_id: "c2", tool_call: { mcpToolCall: { args: { toolName: "get_issue", providerIdentifier: "github", args: { n: 1 } } } } }),
+      JSON.stringify({
+        type: "tool_call",
+        subtype: "started",
+        call_id: "c2",
+        tool_call: { mcpToolCall: { args: { toolName: "get_issue", providerIdentifier: "github", args: { n: 1 } } } },
+      }),
     );
-    expect(mcp.events).toEqual([{ type: "tool_call", id: "c2", name: "mcp:github/get_issue", input: { toolName: "get_issue", providerIdentifier: "github", args: { n: 1 } } }]);
+    expect(mcp.events).toEqual([
+      {
+        type: "tool_call",
+        id: "c2",
+        name: "mcp:github/get_issue",
+        input: { toolName: "get_issue", providerIdentifier: "github", args: { n: 1 } },
+      },
+    ]);
     const failed = parseCursorLine(
-      JSON.stringify({ type: "tool_call", subtype: "completed", call_id: "c3", tool_call: { readToolCall: { args: { path: "nope" }, result: { error: { errorMessage: "File not found" } } } } }),
+      JSON.stringify({
+        type: "tool_call",
+        subtype: "completed",
+        call_id: "c3",
+        tool_call: { readToolCall: { args: { path: "nope" }, result: { error: { errorMessage: "File not found" } } } },
+      }),
     );
     expect(failed.events).toEqual([{ type: "tool_result", id: "c3", output: '{"errorMessage":"File not found"}', isError: true }]);
   });
 
   it("has no result line when Cursor fails, and survives garbage", () => {
     expect(parseAll("cursor", [traceText("cursor-fail")]).final).toBeUndefined();
-    const { events } = parseAll("cursor", ["oops\n", '{"type":"tool_call","subtype":"started"}\n', '{"type":"tool_call","subtype":"completed","tool_call":{}}\n', "[1,2]\n"]);
+    const { events } = parseAll("cursor", [
+      "oops\n",
+      '{"type":"tool_call","subtype":"started"}\n',
+      '{"type":"tool_call","subtype":"completed","tool_call":{}}\n',
+      "[1,2]\n",
+    ]);
     expect(events).toEqual([
       { type: "log", level: "info", message: "oops" },
       { type: "log", level: "info", message: "[1,2]" },

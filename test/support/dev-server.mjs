@@ -69,7 +69,15 @@ export function snapshotCheckout(dir) {
 }
 
 /** @param {import("./dev-server.d.mts").DevServerOptions} [options] */
-export async function startDevServer({ port, persistTo, env = {}, args = [], timeoutMs = 90_000, dashboard = false, snapshot = false } = {}) {
+export async function startDevServer({
+  port,
+  persistTo,
+  env = {},
+  args = [],
+  timeoutMs = 90_000,
+  dashboard = false,
+  snapshot = false,
+} = {}) {
   port ??= await freePort();
   // An explicit inspector port, so two dev servers (a test and a bench) never fight over 9229.
   const inspectorPort = await freePort();
@@ -88,7 +96,15 @@ export async function startDevServer({ port, persistTo, env = {}, args = [], tim
       cwd: sourceDir ?? root,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0", DASHBOARD_PORT: String(dashboardPort), ...env },
+      env: {
+        ...process.env,
+        CI: "true",
+        WRANGLER_SEND_METRICS: "false",
+        NO_COLOR: "1",
+        FORCE_COLOR: "0",
+        DASHBOARD_PORT: String(dashboardPort),
+        ...env,
+      },
     },
   );
   const pgid = child.pid;
@@ -152,9 +168,11 @@ export async function startDevServer({ port, persistTo, env = {}, args = [], tim
   await waitFor(`dev server not healthy at ${url}/health`, () => answers(`${url}/health`, async () => true));
   // The page, and the Worker through the page's proxy: what a browser needs before its first load.
   if (dashboard) {
-    await waitFor(`dashboard not served at ${dashboardUrl}`, async () =>
-      (await answers(dashboardUrl, async (response) => (await response.text()).includes('id="root"'))) &&
-      (await answers(`${dashboardUrl}/health`, async () => true)),
+    await waitFor(
+      `dashboard not served at ${dashboardUrl}`,
+      async () =>
+        (await answers(dashboardUrl, async (response) => (await response.text()).includes('id="root"'))) &&
+        (await answers(`${dashboardUrl}/health`, async () => true)),
     );
   }
 

@@ -44,7 +44,10 @@ export function fakeSwitchScript(request) {
   }
   if (switches.has("write")) {
     return [
-      { tool: "Write", input: { file_path: join(cwd, "agent-notes.md"), content: "# Agent notes\n\nWritten by the agent for this task.\n" } },
+      {
+        tool: "Write",
+        input: { file_path: join(cwd, "agent-notes.md"), content: "# Agent notes\n\nWritten by the agent for this task.\n" },
+      },
       bash("test -f README.md && printf '\\nSee agent-notes.md.\\n' >> README.md; git status --short", "Link the notes from the README"),
       { text: "Added agent-notes.md and linked it from the README." },
     ];

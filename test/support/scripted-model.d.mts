@@ -11,7 +11,11 @@ export interface ModelRequest {
   /** The turn a script answered with; undefined for side requests and other endpoints. */
   turn?: number;
   /** The message it answered with (errors and hung streams have none). */
-  answer?: { content: { type: string; [key: string]: unknown }[]; usage: { input_tokens: number; output_tokens: number }; stop_reason: string };
+  answer?: {
+    content: { type: string; [key: string]: unknown }[];
+    usage: { input_tokens: number; output_tokens: number };
+    stop_reason: string;
+  };
 }
 
 export type ToolCall = { tool: string; input?: unknown };

@@ -225,16 +225,32 @@ async function stream(res, message, turn) {
       send("content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } });
       send("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text } });
     } else {
-      send("content_block_start", { type: "content_block_start", index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } });
+      send("content_block_start", {
+        type: "content_block_start",
+        index,
+        content_block: { type: "tool_use", id: block.id, name: block.name, input: {} },
+      });
       const json = JSON.stringify(block.input);
       // Two deltas, as the API splits input JSON at arbitrary points.
       const cut = Math.floor(json.length / 2);
-      send("content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: json.slice(0, cut) } });
-      send("content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: json.slice(cut) } });
+      send("content_block_delta", {
+        type: "content_block_delta",
+        index,
+        delta: { type: "input_json_delta", partial_json: json.slice(0, cut) },
+      });
+      send("content_block_delta", {
+        type: "content_block_delta",
+        index,
+        delta: { type: "input_json_delta", partial_json: json.slice(cut) },
+      });
     }
     send("content_block_stop", { type: "content_block_stop", index });
   }
-  send("message_delta", { type: "message_delta", delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+  send("message_delta", {
+    type: "message_delta",
+    delta: { stop_reason: message.stop_reason, stop_sequence: null },
+    usage: { output_tokens: usage.output_tokens },
+  });
   send("message_stop", { type: "message_stop" });
   res.end();
 }

@@ -95,7 +95,9 @@ describe("Cloudflare Access sign-in", () => {
   });
 
   it("names a service token by its client id", async () => {
-    const res = await call("/api/session", { "cf-access-jwt-assertion": await accessJwt({ sub: "", noEmail: true, common_name: "abc123.access" }) });
+    const res = await call("/api/session", {
+      "cf-access-jwt-assertion": await accessJwt({ sub: "", noEmail: true, common_name: "abc123.access" }),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { user: unknown }).user).toMatchObject({ id: "abc123.access", method: "access" });
   });
@@ -111,7 +113,10 @@ describe("Cloudflare Access sign-in", () => {
     const bindings = accessEnv({ DASHBOARD_URL: "https://dashboard.example" } as Partial<Env>);
     const cancel = (origin?: string) =>
       worker.fetch(
-        new Request("https://agent-bot.test/api/tasks/task_unknown/cancel", { method: "POST", headers: { cookie, ...(origin ? { origin } : {}) } }),
+        new Request("https://agent-bot.test/api/tasks/task_unknown/cancel", {
+          method: "POST",
+          headers: { cookie, ...(origin ? { origin } : {}) },
+        }),
         bindings,
         createExecutionContext(),
       );
@@ -178,7 +183,11 @@ describe("Cloudflare Access sign-in", () => {
 
   it("answers 502, not 401, when the team's signing keys cannot be fetched", async () => {
     const team = "https://down.cloudflareaccess.com";
-    const res = await call("/api/session", { "cf-access-jwt-assertion": await accessJwt({ iss: team }) }, accessEnv({ ACCESS_TEAM_DOMAIN: team }));
+    const res = await call(
+      "/api/session",
+      { "cf-access-jwt-assertion": await accessJwt({ iss: team }) },
+      accessEnv({ ACCESS_TEAM_DOMAIN: team }),
+    );
     expect(res.status).toBe(502);
     expect((await errorOf(res)).code).toBe("upstream_error");
   });

@@ -17,13 +17,29 @@ interface Seed {
 const SEEDS: Seed[] = [
   { id: "an_1", vendor: "github", status: "succeeded", at: "2031-03-01T08:00:00Z", repository: "acme/api", costUsd: 0.1, durationMs: 1000 },
   { id: "an_2", vendor: "github", status: "failed", at: "2031-03-01T09:00:00Z", repository: "acme/api", costUsd: 0.2, durationMs: 3000 },
-  { id: "an_3", vendor: "slack", status: "succeeded", at: "2031-03-01T23:59:59.999Z", repository: "acme/web", costUsd: 0.05, durationMs: 2000 },
+  {
+    id: "an_3",
+    vendor: "slack",
+    status: "succeeded",
+    at: "2031-03-01T23:59:59.999Z",
+    repository: "acme/web",
+    costUsd: 0.05,
+    durationMs: 2000,
+  },
   { id: "an_4", vendor: "sentry", status: "timed_out", at: "2031-03-03T00:00:00Z", repository: "acme/api", costUsd: 0.3, durationMs: 9000 },
   { id: "an_5", vendor: "jira", status: "cancelled", at: "2031-03-03T10:00:00Z", durationMs: 500 },
   { id: "an_6", vendor: "github", status: "running", at: "2031-03-03T11:00:00Z", repository: "acme/web", costUsd: 0.01 },
   { id: "an_7", vendor: "github", status: "queued", at: "2031-03-03T12:00:00Z", repository: "acme/web" },
   // Just outside the range on either side.
-  { id: "an_before", vendor: "github", status: "succeeded", at: "2031-02-28T23:59:59.999Z", repository: "acme/api", costUsd: 5, durationMs: 1 },
+  {
+    id: "an_before",
+    vendor: "github",
+    status: "succeeded",
+    at: "2031-02-28T23:59:59.999Z",
+    repository: "acme/api",
+    costUsd: 5,
+    durationMs: 1,
+  },
   { id: "an_after", vendor: "github", status: "succeeded", at: "2031-03-04T00:00:00Z", repository: "acme/api", costUsd: 7, durationMs: 1 },
 ];
 
@@ -97,7 +113,17 @@ describe("GET /api/analytics", () => {
       from: "2031-06-01",
       to: "2031-06-02",
       daily: [],
-      summary: { tasks: 0, succeeded: 0, failed: 0, cancelled: 0, timedOut: 0, successRate: null, p50DurationMs: null, p95DurationMs: null, costUsd: 0 },
+      summary: {
+        tasks: 0,
+        succeeded: 0,
+        failed: 0,
+        cancelled: 0,
+        timedOut: 0,
+        successRate: null,
+        p50DurationMs: null,
+        p95DurationMs: null,
+        costUsd: 0,
+      },
       costPerDay: [
         { day: "2031-06-01", costUsd: 0 },
         { day: "2031-06-02", costUsd: 0 },

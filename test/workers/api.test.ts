@@ -56,9 +56,11 @@ describe("tasks API", () => {
 
   it("returns one task with its agent state and log", async () => {
     const row = await deliver("jira", samples.jira.issueCreated());
-    const body = await json<{ task: { id: string }; state: { transitions: { status: string }[]; spec: { title: string } }; log: { message: string }[] }>(
-      await api(`/api/tasks/${row.task_id}`),
-    );
+    const body = await json<{
+      task: { id: string };
+      state: { transitions: { status: string }[]; spec: { title: string } };
+      log: { message: string }[];
+    }>(await api(`/api/tasks/${row.task_id}`));
     expect(body.task.id).toBe(row.task_id);
     expect(body.state.transitions[0]?.status).toBe("queued");
     expect(body.state.spec.title).toBe("Checkout returns 502 for EUR card payments");
@@ -83,7 +85,14 @@ describe("events API (the delivery ledger)", () => {
     const row = await deliver("github", payload, { eventType: "issue_comment", deliveryId: "ledger-1" });
     const page = await json<Page<Record<string, unknown>>>(await api("/api/events?vendor=github&limit=200"));
     const entry = page.items.find((e) => e.id === row.id);
-    expect(entry).toMatchObject({ vendor: "github", eventType: "issue_comment", signature: "valid", status: "processed", decision: "refused", duplicates: 0 });
+    expect(entry).toMatchObject({
+      vendor: "github",
+      eventType: "issue_comment",
+      signature: "valid",
+      status: "processed",
+      decision: "refused",
+      duplicates: 0,
+    });
     expect(entry?.reason).toContain("not permitted");
     expect(page.items.every((e) => e.vendor === "github")).toBe(true);
   });
@@ -98,7 +107,13 @@ describe("metrics", () => {
     const text = await res.text();
     expect(text).toContain("# TYPE agentbot_webhooks_received_total counter");
     expect(text).toMatch(/agentbot_webhooks_received_total\{vendor="slack"\} [1-9]\d*/);
-    for (const name of ["agentbot_webhooks_rejected_total", "agentbot_events_deduplicated_total", "agentbot_tasks_created_total", "agentbot_queue_retries_total", "agentbot_dead_letters_total"]) {
+    for (const name of [
+      "agentbot_webhooks_rejected_total",
+      "agentbot_events_deduplicated_total",
+      "agentbot_tasks_created_total",
+      "agentbot_queue_retries_total",
+      "agentbot_dead_letters_total",
+    ]) {
       expect(text).toContain(`# HELP ${name} `);
     }
   });

@@ -22,7 +22,11 @@ async function expectError(res: Response, status: number, code: string) {
 /** Nothing enqueued: after the consumer's batch window, no accepted row exists for the delivery. */
 async function expectNothingQueued(vendor: Vendor, deliveryKey: string) {
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const accepted = await rows("SELECT id FROM deliveries WHERE vendor = ? AND delivery_key LIKE ? AND status != 'rejected'", vendor, `%${deliveryKey}`);
+  const accepted = await rows(
+    "SELECT id FROM deliveries WHERE vendor = ? AND delivery_key LIKE ? AND status != 'rejected'",
+    vendor,
+    `%${deliveryKey}`,
+  );
   expect(accepted).toHaveLength(0);
 }
 
@@ -39,7 +43,11 @@ describe("bad input", () => {
   });
 
   it("invalid signature → 401", async () => {
-    await expectError(await send("github", comment(), { eventType: "issue_comment", secret: "x", deliveryId: "bad-sig-1" }), 401, "invalid_signature");
+    await expectError(
+      await send("github", comment(), { eventType: "issue_comment", secret: "x", deliveryId: "bad-sig-1" }),
+      401,
+      "invalid_signature",
+    );
     await expectNothingQueued("github", "bad-sig-1");
   });
 
@@ -52,7 +60,11 @@ describe("bad input", () => {
   });
 
   it("signed but malformed JSON → 400", async () => {
-    await expectError(await send("github", null, { eventType: "issue_comment", body: "{", deliveryId: "malformed-1" }), 400, "malformed_json");
+    await expectError(
+      await send("github", null, { eventType: "issue_comment", body: "{", deliveryId: "malformed-1" }),
+      400,
+      "malformed_json",
+    );
     await expectNothingQueued("github", "malformed-1");
   });
 

@@ -15,7 +15,8 @@ import * as samples from "./samples";
 // working (runner polls, the tracking comment on GITHUB_API_URL) after a test ends.
 beforeAll(() => {
   installFakeRunner({
-    "github.test": () => Response.json({ id: 9001, html_url: "https://github.com/Codertocat/Hello-World/issues/1#issuecomment-9001" }, { status: 201 }),
+    "github.test": () =>
+      Response.json({ id: 9001, html_url: "https://github.com/Codertocat/Hello-World/issues/1#issuecomment-9001" }, { status: 201 }),
   });
 });
 afterAll(() => vi.restoreAllMocks());
@@ -44,7 +45,10 @@ async function eventMessage(key: string, issueNumber: number) {
 }
 
 async function runBatch(queue: string, messages: { id: string; body: unknown; attempts: number }[], bindings: Env = env) {
-  const batch = createMessageBatch(queue, messages.map((m) => ({ ...m, timestamp: new Date() })));
+  const batch = createMessageBatch(
+    queue,
+    messages.map((m) => ({ ...m, timestamp: new Date() })),
+  );
   const ctx = createExecutionContext();
   await worker.queue(batch, bindings, ctx);
   return getQueueResult(batch, ctx);
@@ -68,7 +72,9 @@ function envWithBrokenTaskAgent(): Env {
 /** Runs a message through every retry to the dead-letter queue, as the queue would. */
 async function deadLetter(messageId: string, body: unknown) {
   for (let attempt = 1; attempt <= 6; attempt++) {
-    expect((await runBatch("agent-bot-events", [{ id: messageId, body, attempts: attempt }], envWithBrokenTaskAgent())).retryMessages).toHaveLength(1);
+    expect(
+      (await runBatch("agent-bot-events", [{ id: messageId, body, attempts: attempt }], envWithBrokenTaskAgent())).retryMessages,
+    ).toHaveLength(1);
   }
   expect((await runBatch("agent-bot-events-dlq", [{ id: messageId, body, attempts: 1 }])).explicitAcks).toEqual([messageId]);
 }
@@ -76,7 +82,10 @@ async function deadLetter(messageId: string, body: unknown) {
 async function replay(id: string, bindings?: Env): Promise<Response> {
   if (!bindings) return api(`/api/dead-letters/${id}/replay`, { method: "POST" });
   const ctx = createExecutionContext();
-  const request = new Request(`https://agent-bot.test/api/dead-letters/${id}/replay`, { method: "POST", headers: { authorization: `Bearer ${env.API_TOKEN}` } });
+  const request = new Request(`https://agent-bot.test/api/dead-letters/${id}/replay`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${env.API_TOKEN}` },
+  });
   const res = await worker.fetch(request, bindings, ctx);
   await waitOnExecutionContext(ctx);
   return res;
@@ -132,7 +141,13 @@ describe("dead-letter replay", () => {
     expect(await rows("SELECT id FROM tasks WHERE delivery_id = ?", delivered.id)).toHaveLength(1);
 
     // A copy of this delivery ran out of retries after the task was made (the ledger says dead_lettered).
-    const body = { ...(await eventMessage("unused", 9102)), id: delivered.id, deliveryKey: delivered.delivery_key, payloadRef: delivered.payload_ref!, inlinePayload: undefined };
+    const body = {
+      ...(await eventMessage("unused", 9102)),
+      id: delivered.id,
+      deliveryKey: delivered.delivery_key,
+      payloadRef: delivered.payload_ref!,
+      inlinePayload: undefined,
+    };
     await rows("UPDATE deliveries SET status = 'dead_lettered' WHERE id = ?", delivered.id);
     await rows(
       "INSERT INTO dead_letters (id, queue, delivery_id, vendor, event_type, body, last_error, attempts, received_at) VALUES ('dl-existing', 'agent-bot-events-dlq', ?, 'github', 'issue_comment', ?, 'boom', 6, ?)",
@@ -154,7 +169,9 @@ describe("dead-letter replay", () => {
   });
 
   it("refuses to replay a message that is not an event (409) and leaves it unreplayed", async () => {
-    expect((await runBatch("agent-bot-events", [{ id: "dl-garbage", body: { hello: "world" }, attempts: 1 }])).explicitAcks).toEqual(["dl-garbage"]);
+    expect((await runBatch("agent-bot-events", [{ id: "dl-garbage", body: { hello: "world" }, attempts: 1 }])).explicitAcks).toEqual([
+      "dl-garbage",
+    ]);
     const res = await replay("dl-garbage");
     expect(res.status).toBe(409);
     expect(await rows("SELECT replayed_at FROM dead_letters WHERE id = 'dl-garbage'")).toEqual([{ replayed_at: null }]);

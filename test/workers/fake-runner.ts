@@ -46,7 +46,8 @@ export class FakeRunner {
     if (!match || !run) return Response.json({ error: { code: "not_found", message: "no such run" } }, { status: 404 });
     if (match[2] === "cancel") {
       run.cancelled = true;
-      if (!run.events.some((e) => e.type === "result")) this.emit(run.request.taskId, { type: "result", outcome: "cancelled", summary: "cancelled" });
+      if (!run.events.some((e) => e.type === "result"))
+        this.emit(run.request.taskId, { type: "result", outcome: "cancelled", summary: "cancelled" });
       return Response.json({ cancelled: true });
     }
     return new Response(this.stream(run, Number(url.searchParams.get("after") ?? 0), request.signal), {

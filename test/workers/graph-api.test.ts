@@ -65,7 +65,9 @@ describe("knowledge graph API", () => {
     expect(byKey.get("sentry:issue-id:4509012345")?.depth).toBe(1);
     expect(byKey.get("sentry:project:backend")?.depth).toBe(1);
     expect(byKey.get("slack:thread:T0001/C0LAN2Q65/1515449522.000016")).toMatchObject({ depth: 2, type: "slack_thread" });
-    expect(around.edges).toContainEqual(expect.objectContaining({ sourceId: jira.entity.id, targetId: around.entity.id, type: "references", weight: 1 }));
+    expect(around.edges).toContainEqual(
+      expect.objectContaining({ sourceId: jira.entity.id, targetId: around.entity.id, type: "references", weight: 1 }),
+    );
 
     // From the Slack thread, filtered to Jira and Sentry issues: both, directly.
     const fromSlack = await json<Neighbourhood>(

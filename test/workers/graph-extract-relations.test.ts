@@ -63,7 +63,11 @@ describe("extractGraph: files, assignees, culprits, releases, discussions", () =
   it("push: the pusher's email is on the person, as an email identity", () => {
     const payload = pushWithFiles();
     const x = extractGraph(eventOf("github", "push", payload));
-    expect(x.identities).toContainEqual({ person: "person:github:Codertocat", identity: `email:${payload.pusher.email.toLowerCase()}`, source: "email" });
+    expect(x.identities).toContainEqual({
+      person: "person:github:Codertocat",
+      identity: `email:${payload.pusher.email.toLowerCase()}`,
+      source: "email",
+    });
   });
 
   it("pull_request_review_comment: the pull request touches the file the comment is on", () => {
@@ -75,7 +79,9 @@ describe("extractGraph: files, assignees, culprits, releases, discussions", () =
   it("issues.assigned and pull_request.assigned: the subject is assigned_to each assignee; the body is its text", () => {
     const issue = samples.github("issues", "assigned");
     const x = extractGraph(eventOf("github", "issues", issue));
-    expect(edgesOf(x)).toContain(`github:issue:${repo}#${issue.issue.number} -assigned_to-> person:github:${issue.issue.assignees[0].login}`);
+    expect(edgesOf(x)).toContain(
+      `github:issue:${repo}#${issue.issue.number} -assigned_to-> person:github:${issue.issue.assignees[0].login}`,
+    );
     expect(x.entities.find((e) => e.key === `github:issue:${repo}#${issue.issue.number}`)?.text).toBe(issue.issue.body);
     const pr = samples.github("pull_request", "assigned");
     expect(edgesOf(extractGraph(eventOf("github", "pull_request", pr)))).toContain(
@@ -116,7 +122,11 @@ describe("extractGraph: files, assignees, culprits, releases, discussions", () =
       ]),
     );
     expect(edgesOf(x).some((e) => e.includes("flask/app.py"))).toBe(false);
-    expect(x.edges.find((e) => e.type === "culprit_in" && e.target.endsWith("charge.py"))?.properties).toEqual({ innermost: true, function: "capture", line: 88 });
+    expect(x.edges.find((e) => e.type === "culprit_in" && e.target.endsWith("charge.py"))?.properties).toEqual({
+      innermost: true,
+      function: "capture",
+      line: 88,
+    });
   });
 
   it("sentry without a repository mapping: no file, the innermost path kept as the issue's culprit", () => {
@@ -146,7 +156,9 @@ describe("extractGraph: files, assignees, culprits, releases, discussions", () =
     const payload = { action: "created", installation: alert.installation, data: { error: alert.data.event } };
     const event = eventOf("sentry", "error", payload);
     expect(event.release).toBe("backend@2025.03.14-1");
-    expect(edgesOf(extractGraph(event, context))).toContain(`sentry:issue-id:4509012345 -culprit_in-> ${keys.file(repo, "app/payments/charge.py")}`);
+    expect(edgesOf(extractGraph(event, context))).toContain(
+      `sentry:issue-id:4509012345 -culprit_in-> ${keys.file(repo, "app/payments/charge.py")}`,
+    );
   });
 
   it("a malformed stack trace drops the frames, not the event", () => {
@@ -180,7 +192,10 @@ describe("extractGraph: files, assignees, culprits, releases, discussions", () =
   });
 
   it("GRAPH_PERSON_IDENTITIES parses people, vendor accounts and emails", () => {
-    const config = getConfig({ ...env, GRAPH_PERSON_IDENTITIES: "dana = github:dana-r, jira:712020:4f2d, Dana@Example.com; lee=slack:T1/U2; broken" } as Env);
+    const config = getConfig({
+      ...env,
+      GRAPH_PERSON_IDENTITIES: "dana = github:dana-r, jira:712020:4f2d, Dana@Example.com; lee=slack:T1/U2; broken",
+    } as Env);
     expect(config.GRAPH_PERSON_IDENTITIES).toEqual({
       "person:github:dana-r": "dana",
       "person:jira:712020:4f2d": "dana",

@@ -9,7 +9,15 @@ import { integrations } from "../../workers/integrations/registry";
 export function eventOf(vendor: Vendor, type: string, payload: unknown): AgentEvent {
   const parsed = integrations[vendor].parse(type, payload);
   expect(parsed.handled, parsed.note).toBe(true);
-  return agentEventSchema.parse({ ...parsed, id: "dlv_test", vendor, deliveryKey: "test", type, payloadRef: "payloads/test.json", receivedAt: 1 });
+  return agentEventSchema.parse({
+    ...parsed,
+    id: "dlv_test",
+    vendor,
+    deliveryKey: "test",
+    type,
+    payloadRef: "payloads/test.json",
+    receivedAt: 1,
+  });
 }
 
 export const keysOf = (x: Extraction) => x.entities.map((e) => e.key).sort();

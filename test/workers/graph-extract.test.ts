@@ -15,7 +15,11 @@ describe("extractGraph: GitHub", () => {
     const repo = "Codertocat/Hello-World";
     const issue = `github:issue:${repo}#${payload.issue.number}`;
     expect(keysOf(x)).toEqual(expect.arrayContaining([`github:repo:${repo}`, issue, "person:github:Codertocat"]));
-    expect(x.entities.find((e) => e.key === issue)).toMatchObject({ type: "issue", title: payload.issue.title, url: payload.issue.html_url });
+    expect(x.entities.find((e) => e.key === issue)).toMatchObject({
+      type: "issue",
+      title: payload.issue.title,
+      url: payload.issue.html_url,
+    });
     expect(edgesOf(x)).toEqual(
       expect.arrayContaining([
         `${issue} -belongs_to-> github:repo:${repo}`,
@@ -78,7 +82,11 @@ describe("extractGraph: GitHub", () => {
     const payload = samples.github("push");
     payload.ref = "refs/heads/main";
     payload.commits = [
-      { id: "0123456789abcdef0123456789abcdef01234567", message: "Fix currency lookup\n\nCloses #5, see PAY-142", url: "https://github.com/x" },
+      {
+        id: "0123456789abcdef0123456789abcdef01234567",
+        message: "Fix currency lookup\n\nCloses #5, see PAY-142",
+        url: "https://github.com/x",
+      },
       { id: "89abcdef0123456789abcdef0123456789abcdef", message: "Tidy", url: "https://github.com/y" },
     ];
     const x = extractGraph(eventOf("github", "push", payload));
@@ -114,7 +122,10 @@ describe("extractGraph: GitHub", () => {
 describe("extractGraph: Jira", () => {
   it("jira:issue_created: issue in its project, reporter, and the Sentry issue its description names", () => {
     const x = extractGraph(eventOf("jira", "jira:issue_created", samples.jira.issueCreated()));
-    expect(x.entities.find((e) => e.key === "jira:issue:PAY-142")).toMatchObject({ type: "jira_issue", url: "https://example.atlassian.net/browse/PAY-142" });
+    expect(x.entities.find((e) => e.key === "jira:issue:PAY-142")).toMatchObject({
+      type: "jira_issue",
+      url: "https://example.atlassian.net/browse/PAY-142",
+    });
     expect(edgesOf(x)).toEqual(
       expect.arrayContaining([
         "jira:issue:PAY-142 -belongs_to-> jira:project:PAY",
@@ -149,10 +160,14 @@ describe("extractGraph: Jira", () => {
 describe("extractGraph: Slack", () => {
   it("app_mention: thread in its channel, who wrote, who was mentioned, what it references", () => {
     const payload = samples.slack.appMention();
-    payload.event.text = "<@U0LAN0Z89> checkout is down, see <https://sentry.io/organizations/example-org/issues/4509012345/|BACKEND-4Z> and PAY-142";
+    payload.event.text =
+      "<@U0LAN0Z89> checkout is down, see <https://sentry.io/organizations/example-org/issues/4509012345/|BACKEND-4Z> and PAY-142";
     const x = extractGraph(eventOf("slack", "app_mention", payload));
     const thread = "slack:thread:T0001/C0LAN2Q65/1515449522.000016";
-    expect(x.entities.find((e) => e.key === thread)).toMatchObject({ type: "slack_thread", title: expect.stringContaining("checkout is down") });
+    expect(x.entities.find((e) => e.key === thread)).toMatchObject({
+      type: "slack_thread",
+      title: expect.stringContaining("checkout is down"),
+    });
     expect(edgesOf(x)).toEqual(
       expect.arrayContaining([
         `${thread} -belongs_to-> slack:channel:T0001/C0LAN2Q65`,
@@ -198,7 +213,9 @@ describe("extractGraph: Sentry", () => {
 
   it("metric_alert: the alert rule as an entity", () => {
     const x = extractGraph(eventOf("sentry", "metric_alert", samples.sentry.metricAlert()));
-    expect(x.entities).toEqual([expect.objectContaining({ key: "sentry:alert:12", type: "sentry_alert", title: "Critical: High error rate in backend" })]);
+    expect(x.entities).toEqual([
+      expect.objectContaining({ key: "sentry:alert:12", type: "sentry_alert", title: "Critical: High error rate in backend" }),
+    ]);
   });
 
   it("comment: the commenter comments on the issue, and the comment's references", () => {
@@ -217,6 +234,14 @@ describe("extractGraph: Sentry", () => {
 
 it("unhandled events state nothing", () => {
   const parsed = integrations.github.parse("star", {});
-  const event = agentEventSchema.parse({ ...parsed, id: "x", vendor: "github", deliveryKey: "k", type: "star", payloadRef: "p", receivedAt: 1 });
+  const event = agentEventSchema.parse({
+    ...parsed,
+    id: "x",
+    vendor: "github",
+    deliveryKey: "k",
+    type: "star",
+    payloadRef: "p",
+    receivedAt: 1,
+  });
   expect(extractGraph(event)).toEqual({ entities: [], edges: [] });
 });

@@ -82,7 +82,20 @@ describe("full-text search", () => {
   });
 
   it("never fails on FTS5 syntax in the query", async () => {
-    for (const q of ['"', '"unbalanced', "*", "-", "a:b", "title:PAY", "NEAR(a b)", "AND OR NOT", "pay-142*", "(x", "^y", "{key title}: x"]) {
+    for (const q of [
+      '"',
+      '"unbalanced',
+      "*",
+      "-",
+      "a:b",
+      "title:PAY",
+      "NEAR(a b)",
+      "AND OR NOT",
+      "pay-142*",
+      "(x",
+      "^y",
+      "{key title}: x",
+    ]) {
       const res = await api(`/api/graph/search?q=${enc(q)}`);
       expect(res.status, `${q}: ${await res.clone().text()}`).toBe(200);
     }
@@ -126,12 +139,19 @@ describe("shortest path", () => {
     expect(await findPath(env.DB, from, to, { edgeTypes: ["mentions"] })).toBeUndefined();
     // The Slack thread reaches the Sentry short id through the Jira ticket.
     const slack = await findPath(env.DB, "slack:thread:T0001/C0LAN2Q65/1515449522.000016", "sentry:issue:BACKEND-4Z", { maxDepth: 6 });
-    expect(slack?.entities.map((e) => e.key)).toEqual(["slack:thread:T0001/C0LAN2Q65/1515449522.000016", "jira:issue:PAY-142", "sentry:issue:BACKEND-4Z"]);
+    expect(slack?.entities.map((e) => e.key)).toEqual([
+      "slack:thread:T0001/C0LAN2Q65/1515449522.000016",
+      "jira:issue:PAY-142",
+      "sentry:issue:BACKEND-4Z",
+    ]);
     expect((await findPath(env.DB, from, from))?.edges).toEqual([]);
   });
 
   it("answers null without a path, 404 for an unknown end, 400 for a bad depth", async () => {
-    expect((await json<PathBody>(api(`/api/graph/path?from=${enc("sentry:issue:BACKEND-4Z")}&to=${enc("person:github:Codertocat")}&maxDepth=1`))).path).toBeNull();
+    expect(
+      (await json<PathBody>(api(`/api/graph/path?from=${enc("sentry:issue:BACKEND-4Z")}&to=${enc("person:github:Codertocat")}&maxDepth=1`)))
+        .path,
+    ).toBeNull();
     await json(api(`/api/graph/path?from=${enc("jira:issue:NOPE-1")}&to=${enc("sentry:issue:BACKEND-4Z")}`), 404);
     await json(api(`/api/graph/path?from=a&to=b&maxDepth=7`), 400);
     await json(api(`/api/graph/path?from=a`), 400);
@@ -161,7 +181,8 @@ describe("timeline", () => {
   it("keeps every event of the millisecond a page ends in", async () => {
     const extraction = { entities: [{ key: "jira:issue:TIE-1", type: "jira_issue" as const }], edges: [] };
     const timelineRow = { vendor: "jira", eventType: "comment_created", summary: "tie" };
-    for (const id of ["dlv_tie_a", "dlv_tie_b", "dlv_tie_c"]) await upsertExtraction(env.DB, { ...extraction, timeline: timelineRow }, id, 7_000);
+    for (const id of ["dlv_tie_a", "dlv_tie_b", "dlv_tie_c"])
+      await upsertExtraction(env.DB, { ...extraction, timeline: timelineRow }, id, 7_000);
     const first = await timeline(env.DB, "jira:issue:TIE-1", { limit: 2 });
     expect(first?.items.map((i) => i.deliveryId)).toEqual(["dlv_tie_c", "dlv_tie_b", "dlv_tie_a"]);
     expect((await timeline(env.DB, "jira:issue:TIE-1", { limit: 2, before: first?.next }))?.items).toEqual([]);
@@ -170,11 +191,15 @@ describe("timeline", () => {
   it("a replay adds no row and moves only last_seen", async () => {
     const before = await rows("SELECT * FROM graph_entity_events ORDER BY entity_id, delivery_id");
     const entitiesBefore = await rows("SELECT id, title, text, properties, first_seen FROM graph_entities ORDER BY id");
-    const edgesBefore = await rows("SELECT source_id, target_id, type, weight, properties, first_seen FROM graph_edges ORDER BY source_id, target_id, type");
+    const edgesBefore = await rows(
+      "SELECT source_id, target_id, type, weight, properties, first_seen FROM graph_edges ORDER BY source_id, target_id, type",
+    );
     await record(eventOf("sentry", "event_alert", samples.sentry.eventAlert(), "dlv_q_sentry_alert", 2_500));
     expect(await rows("SELECT * FROM graph_entity_events ORDER BY entity_id, delivery_id")).toEqual(before);
     expect(await rows("SELECT id, title, text, properties, first_seen FROM graph_entities ORDER BY id")).toEqual(entitiesBefore);
-    expect(await rows("SELECT source_id, target_id, type, weight, properties, first_seen FROM graph_edges ORDER BY source_id, target_id, type")).toEqual(edgesBefore);
+    expect(
+      await rows("SELECT source_id, target_id, type, weight, properties, first_seen FROM graph_edges ORDER BY source_id, target_id, type"),
+    ).toEqual(edgesBefore);
   });
 
   it("answers 404 for an unknown entity and 400 for a bad limit", async () => {
@@ -185,15 +210,24 @@ describe("timeline", () => {
 
 describe("identities", () => {
   it("joins the Jira reporter and the GitHub pusher who share an email with one same_as edge", async () => {
-    const [jira, github] = await Promise.all([entityId("person:jira:712020:4f2d9c1e-8b3a-4e6f-9d21-0c5a7b3e8f14"), entityId("person:github:Codertocat")]);
+    const [jira, github] = await Promise.all([
+      entityId("person:jira:712020:4f2d9c1e-8b3a-4e6f-9d21-0c5a7b3e8f14"),
+      entityId("person:github:Codertocat"),
+    ]);
     const edges = await rows<{ source_id: string; target_id: string; weight: number; properties: string }>(
       "SELECT * FROM graph_edges WHERE type = 'same_as' AND ((source_id = ?1 AND target_id = ?2) OR (source_id = ?2 AND target_id = ?1))",
       jira,
       github,
     );
     expect(edges).toHaveLength(1);
-    expect(edges[0]).toMatchObject({ source_id: [jira, github].sort()[0], weight: 1, properties: JSON.stringify({ identity: "email:dana.reyes@example.com" }) });
-    expect(await rows("SELECT identity, source FROM graph_identities WHERE person_id = ?", github)).toEqual([{ identity: "email:dana.reyes@example.com", source: "email" }]);
+    expect(edges[0]).toMatchObject({
+      source_id: [jira, github].sort()[0],
+      weight: 1,
+      properties: JSON.stringify({ identity: "email:dana.reyes@example.com" }),
+    });
+    expect(await rows("SELECT identity, source FROM graph_identities WHERE person_id = ?", github)).toEqual([
+      { identity: "email:dana.reyes@example.com", source: "email" },
+    ]);
     const path = await findPath(env.DB, "person:github:Codertocat", "jira:issue:PAY-142", { edgeTypes: ["same_as", "opened_by"] });
     expect(path?.edges.map((e) => e.type)).toEqual(["same_as", "opened_by"]);
   });
@@ -209,11 +243,19 @@ describe("hubs", () => {
 
   beforeAll(async () => {
     for (const n of [1, 2, 3]) {
-      await upsertExtraction(env.DB, { entities: [{ key: keys.repo(hubRepo), type: "repository" }, item(n)], edges: [belongs(n)] }, `dlv_hub_${n}`, 10_000 + n);
+      await upsertExtraction(
+        env.DB,
+        { entities: [{ key: keys.repo(hubRepo), type: "repository" }, item(n)], edges: [belongs(n)] },
+        `dlv_hub_${n}`,
+        10_000 + n,
+      );
     }
     await upsertExtraction(
       env.DB,
-      { entities: [item(1), { key: "jira:issue:HUB-1", type: "jira_issue" }], edges: [{ source: keys.issue(hubRepo, 1), target: "jira:issue:HUB-1", type: "references" }] },
+      {
+        entities: [item(1), { key: "jira:issue:HUB-1", type: "jira_issue" }],
+        edges: [{ source: keys.issue(hubRepo, 1), target: "jira:issue:HUB-1", type: "references" }],
+      },
       "dlv_hub_ref",
       10_010,
     );
@@ -230,12 +272,18 @@ describe("hubs", () => {
   });
 
   it("keeps every entity's degree: its edges, both directions, each counted once", async () => {
-    const degree = async (key: string) => (await rows<{ degree: number }>("SELECT degree FROM graph_entities WHERE id = ?", await entityId(key)))[0]?.degree;
+    const degree = async (key: string) =>
+      (await rows<{ degree: number }>("SELECT degree FROM graph_entities WHERE id = ?", await entityId(key)))[0]?.degree;
     expect(await degree(keys.repo(hubRepo))).toBe(3);
     expect(await degree(keys.issue(hubRepo, 1))).toBe(2);
     expect(await degree(busy)).toBe(HUB_DEGREE + 1);
     // A replay adds no edge, so no degree.
-    await upsertExtraction(env.DB, { entities: [{ key: keys.repo(hubRepo), type: "repository" }, item(1)], edges: [belongs(1)] }, "dlv_hub_again", 10_030);
+    await upsertExtraction(
+      env.DB,
+      { entities: [{ key: keys.repo(hubRepo), type: "repository" }, item(1)], edges: [belongs(1)] },
+      "dlv_hub_again",
+      10_030,
+    );
     expect(await degree(keys.repo(hubRepo))).toBe(3);
   });
 
@@ -287,7 +335,11 @@ describe("hubs", () => {
     const through = await findPath(env.DB, a, b, { throughHubs: true });
     expect(through?.entities.map((e) => e.key)).toEqual([a, keys.repo(hubRepo), b]);
     expect((await findPath(env.DB, a, keys.repo(hubRepo)))?.edges).toHaveLength(1);
-    expect((await findPath(env.DB, keys.repo(hubRepo), "jira:issue:HUB-1"))?.entities.map((e) => e.key)).toEqual([keys.repo(hubRepo), a, "jira:issue:HUB-1"]);
+    expect((await findPath(env.DB, keys.repo(hubRepo), "jira:issue:HUB-1"))?.entities.map((e) => e.key)).toEqual([
+      keys.repo(hubRepo),
+      a,
+      "jira:issue:HUB-1",
+    ]);
     const body = await json<{ path: { length: number } | null }>(api(`/api/graph/path?from=${enc(a)}&to=${enc(b)}&throughHubs=1`));
     expect(body.path?.length).toBe(2);
     expect((await json<{ path: null }>(api(`/api/graph/path?from=${enc(a)}&to=${enc(b)}&throughHubs=0`))).path).toBeNull();
@@ -299,10 +351,20 @@ describe("search ranking inside FTS5", () => {
   beforeAll(async () => {
     // Equal scores (same title, same key shape): last_seen decides, also across the limit's cut.
     for (const n of [1, 2, 3, 4]) {
-      await upsertExtraction(env.DB, { entities: [{ key: `jira:issue:ZEB-${n}`, type: "jira_issue", title: "zebrafish rollout" }], edges: [] }, `dlv_zeb_${n}`, 20_000 + n);
+      await upsertExtraction(
+        env.DB,
+        { entities: [{ key: `jira:issue:ZEB-${n}`, type: "jira_issue", title: "zebrafish rollout" }], edges: [] },
+        `dlv_zeb_${n}`,
+        20_000 + n,
+      );
     }
     for (let n = 1; n <= 30; n++) {
-      await upsertExtraction(env.DB, { entities: [{ key: keys.file("acme/zeb", `zebrafish/z${n}.ts`), type: "file", title: "zebrafish" }], edges: [] }, `dlv_zebf_${n}`, 30_000 + n);
+      await upsertExtraction(
+        env.DB,
+        { entities: [{ key: keys.file("acme/zeb", `zebrafish/z${n}.ts`), type: "file", title: "zebrafish" }], edges: [] },
+        `dlv_zebf_${n}`,
+        30_000 + n,
+      );
     }
   });
 

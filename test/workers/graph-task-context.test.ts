@@ -77,8 +77,14 @@ describe("task context from the knowledge graph", () => {
     const issue = keys.sentryIssue("BACKEND-BIG");
     const files = Array.from({ length: 40 }, (_, i) => keys.file(REPO, `src/module-${i}.ts`));
     await seedGraph({
-      entities: [{ key: issue, type: "sentry_issue" }, ...files.map((key) => ({ key, type: "file" as const, title: `${"very long title ".repeat(30)}${key}` }))],
-      edges: [{ source: issue, target: culprit, type: "culprit_in" }, ...files.map((target) => ({ source: issue, target, type: "culprit_in" as const }))],
+      entities: [
+        { key: issue, type: "sentry_issue" },
+        ...files.map((key) => ({ key, type: "file" as const, title: `${"very long title ".repeat(30)}${key}` })),
+      ],
+      edges: [
+        { source: issue, target: culprit, type: "culprit_in" },
+        ...files.map((target) => ({ source: issue, target, type: "culprit_in" as const })),
+      ],
     });
     const related = await relatedEntities(env.DB, issue, { limit: 9 });
     expect(related.length).toBeLessThanOrEqual(9);
@@ -162,7 +168,9 @@ describe("task context from the knowledge graph", () => {
     const prompt = run.request.prompt;
     expect(prompt).toContain("Related (from agent-bot's knowledge graph; nearest first):");
     expect(prompt).toContain("github:file:Codertocat/Hello-World:app/payments/charge.py");
-    expect(prompt).toMatch(/- pull_request github:pr:Codertocat\/Hello-World#2 "Read the currency from the order" https:\/\/github\.com\/Codertocat\/Hello-World\/pull\/2/);
+    expect(prompt).toMatch(
+      /- pull_request github:pr:Codertocat\/Hello-World#2 "Read the currency from the order" https:\/\/github\.com\/Codertocat\/Hello-World\/pull\/2/,
+    );
     expect(prompt).toContain("jira:issue:PAY-142");
     // The mapped repository also gives the Sentry task a checkout.
     expect(run.request.repo?.cloneUrl).toMatch(/Codertocat\/Hello-World\.git$/);

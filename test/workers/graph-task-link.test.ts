@@ -76,7 +76,9 @@ describe("cross-vendor linking", () => {
     const slack = await deliver("slack", mention);
     expect(slack).toMatchObject({ decision: "triggered", task_id: taskId });
 
-    expect(await rows("SELECT id FROM tasks WHERE id IN (?, ?, ?)", sentry.task_id, `task_${jira.id.slice(4)}`, `task_${slack.id.slice(4)}`)).toHaveLength(1);
+    expect(
+      await rows("SELECT id FROM tasks WHERE id IN (?, ?, ?)", sentry.task_id, `task_${jira.id.slice(4)}`, `task_${slack.id.slice(4)}`),
+    ).toHaveLength(1);
     const joined = (await state(taskId)).joined ?? [];
     expect(joined.map((j) => [j.vendor, j.subjectText])).toEqual([
       ["jira", "PAY-142"],
@@ -85,9 +87,15 @@ describe("cross-vendor linking", () => {
 
     // Every thread is told: the new threads get a tracking message, the Sentry one learns where else it is tracked.
     const told = await eventually(async () => {
-      const jiraPost = vendors.calls.find((c) => c.host === "jira.test" && c.method === "POST" && c.path.includes("/issue/PAY-142/comment"));
-      const slackPost = vendors.calls.find((c) => c.host === "slack.test" && c.path.endsWith("chat.postMessage") && c.body.includes("1515449522.000016"));
-      const sentryEdit = vendors.calls.filter((c) => c.host === "sentry.test" && c.method === "PUT" && c.body.includes("Slack thread")).at(-1);
+      const jiraPost = vendors.calls.find(
+        (c) => c.host === "jira.test" && c.method === "POST" && c.path.includes("/issue/PAY-142/comment"),
+      );
+      const slackPost = vendors.calls.find(
+        (c) => c.host === "slack.test" && c.path.endsWith("chat.postMessage") && c.body.includes("1515449522.000016"),
+      );
+      const sentryEdit = vendors.calls
+        .filter((c) => c.host === "sentry.test" && c.method === "PUT" && c.body.includes("Slack thread"))
+        .at(-1);
       return jiraPost && slackPost && sentryEdit ? { jiraPost, slackPost, sentryEdit } : undefined;
     });
     expect(told.sentryEdit.body).toContain("Jira PAY-142");

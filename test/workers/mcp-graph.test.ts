@@ -16,7 +16,15 @@ import { connectMcp, json, text } from "./mcp-harness";
 import * as samples from "./samples";
 
 async function record(vendor: Vendor, type: string, payload: unknown, id: string, at: number) {
-  const event = agentEventSchema.parse({ ...integrations[vendor].parse(type, payload), id, vendor, deliveryKey: id, type, payloadRef: "p", receivedAt: at });
+  const event = agentEventSchema.parse({
+    ...integrations[vendor].parse(type, payload),
+    id,
+    vendor,
+    deliveryKey: id,
+    type,
+    payloadRef: "p",
+    receivedAt: at,
+  });
   await upsertExtraction(env.DB, extractGraph(event, graphContext(getConfig(env))), id, at);
 }
 
@@ -52,7 +60,9 @@ describe("agent-bot MCP server: knowledge graph tools", () => {
     ]);
     // Hubs (here the Jira project and the Sentry project) are crossed only when asked.
     const near = json(await call("get_neighbors", { id: entity.id, depth: 2 })).neighbours.map((n: { key: string }) => n.key);
-    const full = json(await call("get_neighbors", { id: entity.id, depth: 2, through_hubs: true })).neighbours.map((n: { key: string }) => n.key);
+    const full = json(await call("get_neighbors", { id: entity.id, depth: 2, through_hubs: true })).neighbours.map(
+      (n: { key: string }) => n.key,
+    );
     expect(full).toEqual(expect.arrayContaining(near));
     expect(near).toContain("jira:project:PAY");
   });

@@ -11,12 +11,21 @@ import { buildServer } from "../../mcp/servers";
 import { getConfig, type Config } from "../../workers/config";
 
 export async function connectMcp(server: McpServerName, access: "read" | "write", settings: Partial<Config>): Promise<Client> {
-  const principal: McpPrincipal = { tokenId: "mtk_test", name: "test", servers: [server], access, expiresAt: Date.now() + 60_000, taskId: null };
+  const principal: McpPrincipal = {
+    tokenId: "mtk_test",
+    name: "test",
+    servers: [server],
+    access,
+    expiresAt: Date.now() + 60_000,
+    taskId: null,
+  };
   const config = { ...getConfig(env), ...settings };
   const handler = createMcpHandler(() => buildServer({ env, config, principal, server }), { route: `/mcp/${server}` });
   const client = new Client({ name: `${server}-test`, version: "1.0.0" });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(`http://agent-bot.test/mcp/${server}`), { fetch: (url, init) => handler.fetch(new Request(url, init)) }),
+    new StreamableHTTPClientTransport(new URL(`http://agent-bot.test/mcp/${server}`), {
+      fetch: (url, init) => handler.fetch(new Request(url, init)),
+    }),
   );
   return client;
 }
@@ -54,7 +63,13 @@ export function fakeVendorApi(host: string, name: string) {
       const url = new URL(request.url);
       if (url.host !== host) throw new TypeError(`unexpected request in test: ${request.method} ${request.url}`);
       const raw = request.method === "GET" ? "" : await request.text();
-      fake.calls.push({ method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: Object.fromEntries(request.headers), body: raw ? JSON.parse(raw) : undefined });
+      fake.calls.push({
+        method: request.method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: Object.fromEntries(request.headers),
+        body: raw ? JSON.parse(raw) : undefined,
+      });
       const answer = fake.answers.get(`${request.method} ${url.pathname}`);
       if (!answer) {
         fake.unexpected.push(`${request.method} ${url.pathname}`);

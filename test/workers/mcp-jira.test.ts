@@ -11,31 +11,62 @@ const fake = fakeVendorApi("jira.test", "Jira");
 
 const connect = (access: "read" | "write") => connectMcp("jira", access, JIRA);
 
-
-const ISSUE = { key: "PAY-7", fields: { summary: "Checkout fails", status: { name: "To Do" }, issuetype: { name: "Bug" }, labels: ["agent-bot"], project: { key: "PAY" }, description: "Steps" } };
+const ISSUE = {
+  key: "PAY-7",
+  fields: {
+    summary: "Checkout fails",
+    status: { name: "To Do" },
+    issuetype: { name: "Bug" },
+    labels: ["agent-bot"],
+    project: { key: "PAY" },
+    description: "Steps",
+  },
+};
 
 describe("MCP: Jira", () => {
   it("lists its tools", async () => {
     const client = await connect("read");
-    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(["add_comment", "create_issue", "get_issue", "get_transitions", "search_issues", "transition_issue"]);
+    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual([
+      "add_comment",
+      "create_issue",
+      "get_issue",
+      "get_transitions",
+      "search_issues",
+      "transition_issue",
+    ]);
     await client.close();
   });
 
   it("get_issue, search_issues (Cloud, then the Data Center fallback) and get_transitions", async () => {
     fake.answers.set("GET /rest/api/2/issue/PAY-7", { body: ISSUE });
     fake.answers.set("GET /rest/api/2/search/jql", { body: { issues: [ISSUE], nextPageToken: "n2" } });
-    fake.answers.set("GET /rest/api/2/issue/PAY-7/transitions", { body: { transitions: [{ id: "31", name: "Done", to: { name: "Done" } }] } });
+    fake.answers.set("GET /rest/api/2/issue/PAY-7/transitions", {
+      body: { transitions: [{ id: "31", name: "Done", to: { name: "Done" } }] },
+    });
     const client = await connect("read");
 
-    expect(json(await client.callTool({ name: "get_issue", arguments: { issue_key: "PAY-7" } }))).toMatchObject({ key: "PAY-7", status: "To Do", type: "Bug", description: "Steps" });
-    expect(json(await client.callTool({ name: "search_issues", arguments: { jql: "project = PAY", max_results: 10 } }))).toMatchObject({ issues: [{ key: "PAY-7" }], nextPageToken: "n2" });
+    expect(json(await client.callTool({ name: "get_issue", arguments: { issue_key: "PAY-7" } }))).toMatchObject({
+      key: "PAY-7",
+      status: "To Do",
+      type: "Bug",
+      description: "Steps",
+    });
+    expect(json(await client.callTool({ name: "search_issues", arguments: { jql: "project = PAY", max_results: 10 } }))).toMatchObject({
+      issues: [{ key: "PAY-7" }],
+      nextPageToken: "n2",
+    });
     expect(fake.calls[1]!.query).toMatchObject({ jql: "project = PAY", maxResults: "10" });
 
     fake.answers.set("GET /rest/api/2/search/jql", { status: 404, body: { errorMessages: ["Not found"] } });
     fake.answers.set("GET /rest/api/2/search", { body: { issues: [ISSUE] } });
-    expect(json(await client.callTool({ name: "search_issues", arguments: { jql: "project = PAY" } }))).toMatchObject({ issues: [{ key: "PAY-7" }], nextPageToken: null });
+    expect(json(await client.callTool({ name: "search_issues", arguments: { jql: "project = PAY" } }))).toMatchObject({
+      issues: [{ key: "PAY-7" }],
+      nextPageToken: null,
+    });
 
-    expect(json(await client.callTool({ name: "get_transitions", arguments: { issue_key: "PAY-7" } }))).toEqual([{ id: "31", name: "Done", to: "Done" }]);
+    expect(json(await client.callTool({ name: "get_transitions", arguments: { issue_key: "PAY-7" } }))).toEqual([
+      { id: "31", name: "Done", to: "Done" },
+    ]);
     const basic = `Basic ${btoa(`${JIRA.JIRA_EMAIL}:${JIRA.JIRA_API_TOKEN}`)}`;
     for (const call of fake.calls) expect(call.headers.authorization).toBe(basic);
     await client.close();
@@ -47,7 +78,10 @@ describe("MCP: Jira", () => {
     fake.answers.set("POST /rest/api/2/issue", { status: 201, body: { id: "20001", key: "PAY-8" } });
     const client = await connect("write");
 
-    expect(json(await client.callTool({ name: "add_comment", arguments: { issue_key: "PAY-7", body: "On it." } }))).toEqual({ id: "10001", issueKey: "PAY-7" });
+    expect(json(await client.callTool({ name: "add_comment", arguments: { issue_key: "PAY-7", body: "On it." } }))).toEqual({
+      id: "10001",
+      issueKey: "PAY-7",
+    });
     expect(fake.calls.at(-1)).toMatchObject({ method: "POST", path: "/rest/api/2/issue/PAY-7/comment", body: { body: "On it." } });
 
     await client.callTool({ name: "transition_issue", arguments: { issue_key: "PAY-7", transition_id: "31", comment: "Fixed in #12" } });
@@ -57,11 +91,20 @@ describe("MCP: Jira", () => {
       body: { transition: { id: "31" }, update: { comment: [{ add: { body: "Fixed in #12" } }] } },
     });
 
-    expect(json(await client.callTool({ name: "create_issue", arguments: { project_key: "PAY", summary: "Flaky test", issue_type: "Bug", labels: ["ci"] } }))).toEqual({
+    expect(
+      json(
+        await client.callTool({
+          name: "create_issue",
+          arguments: { project_key: "PAY", summary: "Flaky test", issue_type: "Bug", labels: ["ci"] },
+        }),
+      ),
+    ).toEqual({
       id: "20001",
       key: "PAY-8",
     });
-    expect(fake.calls.at(-1)!.body).toEqual({ fields: { project: { key: "PAY" }, summary: "Flaky test", issuetype: { name: "Bug" }, labels: ["ci"] } });
+    expect(fake.calls.at(-1)!.body).toEqual({
+      fields: { project: { key: "PAY" }, summary: "Flaky test", issuetype: { name: "Bug" }, labels: ["ci"] },
+    });
     expect(fake.calls).toHaveLength(3);
     await client.close();
   });

@@ -14,40 +14,87 @@ const SENTRY_TOKEN = "sntrys_test_mcp_token";
 
 const fake = fakeVendorApi("sentry.test", "Sentry");
 
-const connect = (access: "read" | "write") => connectMcp("sentry", access, { SENTRY_API_URL: "http://sentry.test/api/0/", SENTRY_AUTH_TOKEN: SENTRY_TOKEN });
+const connect = (access: "read" | "write") =>
+  connectMcp("sentry", access, { SENTRY_API_URL: "http://sentry.test/api/0/", SENTRY_AUTH_TOKEN: SENTRY_TOKEN });
 
-
-const ISSUE = { id: "4001", shortId: "BACKEND-1", title: "TypeError: x is undefined", culprit: "checkout", level: "error", status: "unresolved", project: { slug: "backend" }, count: "12", userCount: 3, permalink: "https://sentry.io/issues/4001/" };
+const ISSUE = {
+  id: "4001",
+  shortId: "BACKEND-1",
+  title: "TypeError: x is undefined",
+  culprit: "checkout",
+  level: "error",
+  status: "unresolved",
+  project: { slug: "backend" },
+  count: "12",
+  userCount: 3,
+  permalink: "https://sentry.io/issues/4001/",
+};
 
 describe("MCP: Sentry", () => {
   it("lists its tools", async () => {
     const client = await connect("read");
-    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(["get_event", "get_issue", "list_issue_events", "search_issues", "update_issue"]);
+    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual([
+      "get_event",
+      "get_issue",
+      "list_issue_events",
+      "search_issues",
+      "update_issue",
+    ]);
     await client.close();
   });
 
   it("get_issue, list_issue_events, get_event (with the stack trace), search_issues", async () => {
     fake.answers.set("GET /api/0/issues/4001/", { body: ISSUE });
-    fake.answers.set("GET /api/0/issues/4001/events/", { body: [{ eventID: "a".repeat(32), dateCreated: "2026-01-01T00:00:00Z", message: "boom", tags: [{ key: "env", value: "prod" }] }] });
+    fake.answers.set("GET /api/0/issues/4001/events/", {
+      body: [{ eventID: "a".repeat(32), dateCreated: "2026-01-01T00:00:00Z", message: "boom", tags: [{ key: "env", value: "prod" }] }],
+    });
     fake.answers.set("GET /api/0/issues/4001/events/latest/", {
       body: {
         eventID: "a".repeat(32),
         title: "TypeError: x is undefined",
         tags: [],
-        entries: [{ type: "exception", data: { values: [{ type: "TypeError", value: "x is undefined", stacktrace: { frames: [{ filename: "src/checkout.ts", function: "pay", lineNo: 42, colNo: 7, inApp: true, context: [[42, "  x.total()"]] }] } }] } }],
+        entries: [
+          {
+            type: "exception",
+            data: {
+              values: [
+                {
+                  type: "TypeError",
+                  value: "x is undefined",
+                  stacktrace: {
+                    frames: [
+                      { filename: "src/checkout.ts", function: "pay", lineNo: 42, colNo: 7, inApp: true, context: [[42, "  x.total()"]] },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
       },
     });
     fake.answers.set("GET /api/0/organizations/acme/issues/", { body: [ISSUE] });
     const client = await connect("read");
 
-    expect(json(await client.callTool({ name: "get_issue", arguments: { issue_id: "4001" } }))).toMatchObject({ shortId: "BACKEND-1", project: "backend" });
+    expect(json(await client.callTool({ name: "get_issue", arguments: { issue_id: "4001" } }))).toMatchObject({
+      shortId: "BACKEND-1",
+      project: "backend",
+    });
     expect(json(await client.callTool({ name: "list_issue_events", arguments: { issue_id: "4001" } }))).toEqual([
       { eventId: "a".repeat(32), dateCreated: "2026-01-01T00:00:00Z", message: "boom", tags: { env: "prod" } },
     ]);
     expect(json(await client.callTool({ name: "get_event", arguments: { issue_id: "4001" } })).exceptions).toEqual([
-      { type: "TypeError", value: "x is undefined", frames: [{ file: "src/checkout.ts", function: "pay", line: 42, column: 7, inApp: true, context: ["42:   x.total()"] }] },
+      {
+        type: "TypeError",
+        value: "x is undefined",
+        frames: [{ file: "src/checkout.ts", function: "pay", line: 42, column: 7, inApp: true, context: ["42:   x.total()"] }],
+      },
     ]);
-    expect(json(await client.callTool({ name: "search_issues", arguments: { organization: "acme", query: "is:unresolved", project: "backend" } }))).toHaveLength(1);
+    expect(
+      json(
+        await client.callTool({ name: "search_issues", arguments: { organization: "acme", query: "is:unresolved", project: "backend" } }),
+      ),
+    ).toHaveLength(1);
     expect(fake.calls[3]!.query).toEqual({ query: "is:unresolved project:backend", limit: "25" });
     for (const call of fake.calls) expect(call.headers.authorization).toBe(`Bearer ${SENTRY_TOKEN}`);
     await client.close();
@@ -56,9 +103,14 @@ describe("MCP: Sentry", () => {
   it("update_issue sends exactly one PUT with the change", async () => {
     fake.answers.set("PUT /api/0/issues/4001/", { body: { ...ISSUE, status: "resolved", assignedTo: { email: "dev@example.com" } } });
     const client = await connect("write");
-    const result = await client.callTool({ name: "update_issue", arguments: { issue_id: "4001", status: "resolved", assigned_to: "dev@example.com" } });
+    const result = await client.callTool({
+      name: "update_issue",
+      arguments: { issue_id: "4001", status: "resolved", assigned_to: "dev@example.com" },
+    });
     expect(json(result)).toMatchObject({ status: "resolved", assignedTo: "dev@example.com" });
-    expect(fake.calls).toEqual([expect.objectContaining({ method: "PUT", path: "/api/0/issues/4001/", body: { status: "resolved", assignedTo: "dev@example.com" } })]);
+    expect(fake.calls).toEqual([
+      expect.objectContaining({ method: "PUT", path: "/api/0/issues/4001/", body: { status: "resolved", assignedTo: "dev@example.com" } }),
+    ]);
     await client.close();
   });
 
@@ -77,7 +129,11 @@ describe("MCP: Sentry", () => {
 
   it("through the Worker, the tools reach the configured Sentry API with its token", async () => {
     fake.answers.set("GET /api/0/issues/4001/", { body: ISSUE });
-    const issued = await api("/api/mcp-tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "s", servers: ["sentry"] }) });
+    const issued = await api("/api/mcp-tokens", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "s", servers: ["sentry"] }),
+    });
     const { token } = (await issued.json()) as { token: string };
     const client = new Client({ name: "sentry-worker", version: "1.0.0" });
     await client.connect(

@@ -179,16 +179,45 @@ describe("MCP: GitHub read tools", () => {
   it("get_issue, search_issues, get_pull_request, get_pull_request_diff, get_file_contents, list_commits", async () => {
     github
       .on("GET", "/repos/acme/shop/issues/7", {
-        body: { number: 7, title: "Checkout fails", state: "open", body: "Steps…", user: { login: "octocat" }, labels: [{ name: "bug" }], assignees: [], comments: 2, html_url: "https://github.com/acme/shop/issues/7" },
+        body: {
+          number: 7,
+          title: "Checkout fails",
+          state: "open",
+          body: "Steps…",
+          user: { login: "octocat" },
+          labels: [{ name: "bug" }],
+          assignees: [],
+          comments: 2,
+          html_url: "https://github.com/acme/shop/issues/7",
+        },
       })
-      .on("GET", "/search/issues", { body: { total_count: 1, items: [{ number: 7, title: "Checkout fails", state: "open", user: { login: "octocat" }, labels: [] }] } })
+      .on("GET", "/search/issues", {
+        body: { total_count: 1, items: [{ number: 7, title: "Checkout fails", state: "open", user: { login: "octocat" }, labels: [] }] },
+      })
       .on("GET", "/repos/acme/shop/pulls/9", {
-        body: { number: 9, title: "Fix checkout", state: "open", draft: false, merged: false, user: { login: "agent-bot" }, head: { label: "acme:fix" }, base: { ref: "main" }, body: "Fixes #7", additions: 3, deletions: 1, changed_files: 1 },
+        body: {
+          number: 9,
+          title: "Fix checkout",
+          state: "open",
+          draft: false,
+          merged: false,
+          user: { login: "agent-bot" },
+          head: { label: "acme:fix" },
+          base: { ref: "main" },
+          body: "Fixes #7",
+          additions: 3,
+          deletions: 1,
+          changed_files: 1,
+        },
       })
       .on("GET", "/repos/acme/shop/contents/src/app.ts", {
         body: { type: "file", path: "src/app.ts", sha: "abc", size: 13, encoding: "base64", content: btoa("export {};\n//") },
       })
-      .on("GET", "/repos/acme/shop/commits", { body: [{ sha: "c1", commit: { message: "init", author: { name: "Mona", date: "2026-01-01T00:00:00Z" } }, author: { login: "mona" } }] });
+      .on("GET", "/repos/acme/shop/commits", {
+        body: [
+          { sha: "c1", commit: { message: "init", author: { name: "Mona", date: "2026-01-01T00:00:00Z" } }, author: { login: "mona" } },
+        ],
+      });
 
     const { token } = await issueToken({});
     const client = await connect("github", token);
@@ -200,11 +229,15 @@ describe("MCP: GitHub read tools", () => {
       labels: ["bug"],
       body: "Steps…",
     });
-    expect(json(await client.callTool({ name: "search_issues", arguments: { query: "repo:acme/shop is:open", per_page: 5 } }))).toMatchObject({
+    expect(
+      json(await client.callTool({ name: "search_issues", arguments: { query: "repo:acme/shop is:open", per_page: 5 } })),
+    ).toMatchObject({
       totalCount: 1,
       items: [{ number: 7 }],
     });
-    expect(json(await client.callTool({ name: "get_pull_request", arguments: { owner: "acme", repo: "shop", pull_number: 9 } }))).toMatchObject({
+    expect(
+      json(await client.callTool({ name: "get_pull_request", arguments: { owner: "acme", repo: "shop", pull_number: 9 } })),
+    ).toMatchObject({
       number: 9,
       head: "acme:fix",
       base: "main",
@@ -215,7 +248,11 @@ describe("MCP: GitHub read tools", () => {
     expect(text(await client.callTool({ name: "get_pull_request_diff", arguments: { owner: "acme", repo: "shop", pull_number: 9 } }))).toBe(
       "diff --git a/x b/x\n+fix\n",
     );
-    expect(json(await client.callTool({ name: "get_file_contents", arguments: { owner: "acme", repo: "shop", path: "src/app.ts", ref: "main" } }))).toMatchObject({
+    expect(
+      json(
+        await client.callTool({ name: "get_file_contents", arguments: { owner: "acme", repo: "shop", path: "src/app.ts", ref: "main" } }),
+      ),
+    ).toMatchObject({
       type: "file",
       content: "export {};\n//",
     });
@@ -245,14 +282,25 @@ describe("MCP: GitHub read tools", () => {
 
 describe("MCP: GitHub write tools send exactly one request each", () => {
   it("create_issue_comment", async () => {
-    github.on("POST", "/repos/acme/shop/issues/7/comments", { status: 201, body: { id: 42, html_url: "https://github.com/acme/shop/issues/7#issuecomment-42" } });
+    github.on("POST", "/repos/acme/shop/issues/7/comments", {
+      status: 201,
+      body: { id: 42, html_url: "https://github.com/acme/shop/issues/7#issuecomment-42" },
+    });
     const { token } = await issueToken({ access: "write" });
     const client = await connect("github", token);
-    const result = await client.callTool({ name: "create_issue_comment", arguments: { owner: "acme", repo: "shop", issue_number: 7, body: "On it." } });
+    const result = await client.callTool({
+      name: "create_issue_comment",
+      arguments: { owner: "acme", repo: "shop", issue_number: 7, body: "On it." },
+    });
     expect(result.isError).toBeFalsy();
     expect(json(result)).toEqual({ id: 42, url: "https://github.com/acme/shop/issues/7#issuecomment-42" });
     expect(github.calls).toHaveLength(1);
-    expect(github.calls[0]).toMatchObject({ method: "POST", path: "/repos/acme/shop/issues/7/comments", query: {}, body: { body: "On it." } });
+    expect(github.calls[0]).toMatchObject({
+      method: "POST",
+      path: "/repos/acme/shop/issues/7/comments",
+      query: {},
+      body: { body: "On it." },
+    });
     expect(github.calls[0]!.headers["content-type"]).toContain("application/json");
     await client.close();
   });
@@ -280,16 +328,24 @@ describe("MCP: GitHub write tools send exactly one request each", () => {
     github.on("POST", "/repos/acme/shop/issues/7/labels", { body: [{ name: "bug" }, { name: "agent-bot" }] });
     const { token } = await issueToken({ access: "write" });
     const client = await connect("github", token);
-    const result = await client.callTool({ name: "add_labels", arguments: { owner: "acme", repo: "shop", issue_number: 7, labels: ["agent-bot"] } });
+    const result = await client.callTool({
+      name: "add_labels",
+      arguments: { owner: "acme", repo: "shop", issue_number: 7, labels: ["agent-bot"] },
+    });
     expect(json(result)).toEqual({ labels: ["bug", "agent-bot"] });
-    expect(github.calls).toEqual([expect.objectContaining({ method: "POST", path: "/repos/acme/shop/issues/7/labels", body: { labels: ["agent-bot"] } })]);
+    expect(github.calls).toEqual([
+      expect.objectContaining({ method: "POST", path: "/repos/acme/shop/issues/7/labels", body: { labels: ["agent-bot"] } }),
+    ]);
     await client.close();
   });
 
   it("a write tool without the write scope is a tool error naming the scope, and nothing is sent", async () => {
     const { token } = await issueToken({ access: "read" });
     const client = await connect("github", token);
-    const result = await client.callTool({ name: "create_issue_comment", arguments: { owner: "acme", repo: "shop", issue_number: 7, body: "hi" } });
+    const result = await client.callTool({
+      name: "create_issue_comment",
+      arguments: { owner: "acme", repo: "shop", issue_number: 7, body: "hi" },
+    });
     expect(result.isError).toBe(true);
     expect(text(result)).toContain('"github:write"');
     expect(result.structuredContent).toMatchObject({ error: { requiredScope: "github:write" } });
@@ -323,10 +379,17 @@ describe("MCP: upstream errors become tool errors", () => {
   });
 
   it("GitHub's rate limit → a retryable tool error carrying the wait", async () => {
-    github.on("POST", "/repos/acme/shop/issues/7/labels", { status: 403, body: { message: "You have exceeded a secondary rate limit" }, headers: { "retry-after": "30" } });
+    github.on("POST", "/repos/acme/shop/issues/7/labels", {
+      status: 403,
+      body: { message: "You have exceeded a secondary rate limit" },
+      headers: { "retry-after": "30" },
+    });
     const { token } = await issueToken({ access: "write" });
     const client = await connect("github", token);
-    const result = await client.callTool({ name: "add_labels", arguments: { owner: "acme", repo: "shop", issue_number: 7, labels: ["x"] } });
+    const result = await client.callTool({
+      name: "add_labels",
+      arguments: { owner: "acme", repo: "shop", issue_number: 7, labels: ["x"] },
+    });
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toMatchObject({ error: { status: 403, retryable: true, retryAfterSeconds: 30 } });
     await client.close();
@@ -362,7 +425,9 @@ describe("MCP: auth", () => {
 
   it("an expired token → 401", async () => {
     const { id, token } = await issueToken({});
-    await env.DB.prepare("UPDATE mcp_tokens SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, id).run();
+    await env.DB.prepare("UPDATE mcp_tokens SET expires_at = ? WHERE id = ?")
+      .bind(Date.now() - 1, id)
+      .run();
     const res = await rawPost("github", token);
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toContain("expired");
@@ -399,8 +464,22 @@ async function rpcMessage(res: Response): Promise<any> {
 }
 
 const ALL_SERVERS = ["agent-bot", "github", "jira", "slack", "sentry"];
-const ISSUE_7 = { number: 7, title: "Checkout fails", state: "open", body: "Steps…", user: { login: "octocat" }, labels: [], assignees: [], comments: 0 };
-const getIssue = (id: number) => ({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "get_issue", arguments: { owner: "acme", repo: "shop", issue_number: 7 } } });
+const ISSUE_7 = {
+  number: 7,
+  title: "Checkout fails",
+  state: "open",
+  body: "Steps…",
+  user: { login: "octocat" },
+  labels: [],
+  assignees: [],
+  comments: 0,
+};
+const getIssue = (id: number) => ({
+  jsonrpc: "2.0",
+  id,
+  method: "tools/call",
+  params: { name: "get_issue", arguments: { owner: "acme", repo: "shop", issue_number: 7 } },
+});
 const initialize = (id: number) => ({
   jsonrpc: "2.0",
   id,
@@ -411,9 +490,18 @@ const initialize = (id: number) => ({
 describe("MCP: rate limit", () => {
   it("classifies requests: tools/call, resources/read and prompts/get are calls (one per batch entry); the rest is session traffic", () => {
     expect(classifyBody(JSON.stringify(getIssue(1)))).toEqual({ kind: "calls", count: 1 });
-    expect(classifyBody(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "resources/read", params: { uri: "x:" } }))).toEqual({ kind: "calls", count: 1 });
-    expect(classifyBody(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "prompts/get", params: { name: "p" } }))).toEqual({ kind: "calls", count: 1 });
-    expect(classifyBody(JSON.stringify([getIssue(1), { jsonrpc: "2.0", id: 2, method: "tools/list" }, getIssue(3)]))).toEqual({ kind: "calls", count: 2 });
+    expect(classifyBody(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "resources/read", params: { uri: "x:" } }))).toEqual({
+      kind: "calls",
+      count: 1,
+    });
+    expect(classifyBody(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "prompts/get", params: { name: "p" } }))).toEqual({
+      kind: "calls",
+      count: 1,
+    });
+    expect(classifyBody(JSON.stringify([getIssue(1), { jsonrpc: "2.0", id: 2, method: "tools/list" }, getIssue(3)]))).toEqual({
+      kind: "calls",
+      count: 2,
+    });
     for (const method of ["initialize", "notifications/initialized", "tools/list", "resources/list", "prompts/list", "ping"]) {
       expect(classifyBody(JSON.stringify({ jsonrpc: "2.0", id: 1, method }))).toEqual({ kind: "session" });
     }
@@ -490,7 +578,9 @@ describe("MCP: rate limit", () => {
     expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
     for (const res of refused) {
       expect(res.headers.get("retry-after")).toBe("1");
-      expect(await res.json()).toMatchObject({ error: { code: "rate_limited", message: expect.stringContaining("session-traffic limit") } });
+      expect(await res.json()).toMatchObject({
+        error: { code: "rate_limited", message: expect.stringContaining("session-traffic limit") },
+      });
     }
     const call = await rawPost("github", token, getIssue(200));
     expect(call.status).toBe(200);
@@ -500,7 +590,9 @@ describe("MCP: rate limit", () => {
   it("tools/list does not use up the calls budget: after 20 tools/list a tools/call still succeeds", async () => {
     github.on("GET", "/repos/acme/shop/issues/7", { body: ISSUE_7 });
     const { token } = await issueToken({ rateLimitPerSecond: undefined });
-    const lists = await Promise.all(Array.from({ length: 20 }, (_, i) => rawPost("github", token, { jsonrpc: "2.0", id: i, method: "tools/list" })));
+    const lists = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => rawPost("github", token, { jsonrpc: "2.0", id: i, method: "tools/list" })),
+    );
     expect(lists.map((r) => r.status)).toEqual(Array(20).fill(200));
     const call = await rawPost("github", token, getIssue(20));
     expect(call.status).toBe(200);
@@ -544,7 +636,8 @@ describe("MCP: rate limit", () => {
     const client = await connect("github", token);
     await expect(
       (async () => {
-        for (let i = 0; i < 5; i++) await client.callTool({ name: "get_issue", arguments: { owner: "acme", repo: "shop", issue_number: 7 } });
+        for (let i = 0; i < 5; i++)
+          await client.callTool({ name: "get_issue", arguments: { owner: "acme", repo: "shop", issue_number: 7 } });
       })(),
     ).rejects.toThrow(/429|rate/i);
     await client.close();
@@ -556,10 +649,18 @@ describe("MCP: agent-bot tools", () => {
     const { token } = await issueToken({ servers: ["agent-bot"], access: "write" });
     const client = await connect("agent-bot", token);
     const created = json(
-      await client.callTool({ name: "create_task", arguments: { repository: "acme/mcp", prompt: "Add a health check", idempotency_key: "k1" } }),
+      await client.callTool({
+        name: "create_task",
+        arguments: { repository: "acme/mcp", prompt: "Add a health check", idempotency_key: "k1" },
+      }),
     );
     expect(created).toMatchObject({ id: expect.stringMatching(/^task_/), created: true });
-    const again = json(await client.callTool({ name: "create_task", arguments: { repository: "acme/mcp", prompt: "Add a health check", idempotency_key: "k1" } }));
+    const again = json(
+      await client.callTool({
+        name: "create_task",
+        arguments: { repository: "acme/mcp", prompt: "Add a health check", idempotency_key: "k1" },
+      }),
+    );
     expect(again).toMatchObject({ id: created.id, created: false });
 
     const got = json(await client.callTool({ name: "get_task", arguments: { id: created.id } }));

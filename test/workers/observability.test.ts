@@ -91,7 +91,14 @@ describe("error reporting", () => {
   it("sends nothing to Sentry when SENTRY_DSN is unset", async () => {
     captureLogs();
     const fetchSpy = vi.spyOn(globalThis, "fetch");
-    const brokenDb = new Proxy(env.DB, { get: (t, p) => (p === "prepare" ? () => { throw new Error("down"); } : Reflect.get(t, p)) });
+    const brokenDb = new Proxy(env.DB, {
+      get: (t, p) =>
+        p === "prepare"
+          ? () => {
+              throw new Error("down");
+            }
+          : Reflect.get(t, p),
+    });
     const ctx = createExecutionContext();
     const res = await worker.fetch(
       new Request("https://agent-bot.test/api/events", { headers: { authorization: `Bearer ${env.API_TOKEN}` } }),

@@ -40,7 +40,10 @@ async function eventMessage(key: string, overrides: Record<string, unknown> = {}
 }
 
 async function runBatch(queue: string, messages: { id: string; body: unknown; attempts: number }[], bindings: Env = env) {
-  const batch = createMessageBatch(queue, messages.map((m) => ({ ...m, timestamp: new Date() })));
+  const batch = createMessageBatch(
+    queue,
+    messages.map((m) => ({ ...m, timestamp: new Date() })),
+  );
   // getQueueResult reports which messages were retried, not their delays: record those here.
   const delays: Record<string, number | undefined> = {};
   for (const message of batch.messages) {

@@ -46,7 +46,11 @@ export function api(path: string, init: RequestInit & { token?: string | null } 
 }
 
 export async function rows<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(query).bind(...params).all<T>()).results;
+  return (
+    await env.DB.prepare(query)
+      .bind(...params)
+      .all<T>()
+  ).results;
 }
 
 /** Polls until `check` returns a truthy value; the queue consumer runs asynchronously. */

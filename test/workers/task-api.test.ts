@@ -104,7 +104,9 @@ describe("task API", () => {
   });
 
   it("refuses the live feed without a valid token", async () => {
-    const res = await exports.default.fetch(`https://agent-bot.test/api/tasks/task_x/live?token=wrong`, { headers: { upgrade: "websocket" } });
+    const res = await exports.default.fetch(`https://agent-bot.test/api/tasks/task_x/live?token=wrong`, {
+      headers: { upgrade: "websocket" },
+    });
     expect(res.status).toBe(401);
   });
 });

@@ -7,8 +7,22 @@ type Page = { items: { id: string; repository: string | null; title: string }[];
 
 const BASE = Date.parse("2032-05-01T00:00:00Z");
 const SEEDS = [
-  { id: "tf_1", vendor: "github", status: "succeeded", repository: "acme/checkout", title: "Fix the flaky LOGIN test", subject: "acme/checkout#12" },
-  { id: "tf_2", vendor: "sentry", status: "failed", repository: "acme/checkout", title: "TypeError in charge()", subject: "sentry:BACKEND-4Z" },
+  {
+    id: "tf_1",
+    vendor: "github",
+    status: "succeeded",
+    repository: "acme/checkout",
+    title: "Fix the flaky LOGIN test",
+    subject: "acme/checkout#12",
+  },
+  {
+    id: "tf_2",
+    vendor: "sentry",
+    status: "failed",
+    repository: "acme/checkout",
+    title: "TypeError in charge()",
+    subject: "sentry:BACKEND-4Z",
+  },
   { id: "tf_3", vendor: "jira", status: "queued", repository: "acme/checkout-ui", title: "Login button misaligned", subject: "PAY-142" },
   { id: "tf_4", vendor: "slack", status: "queued", repository: null, title: "why is checkout failing?", subject: "slack:C0123/1712.5" },
   { id: "tf_5", vendor: "github", status: "queued", repository: "acme/checkout", title: "Bump deps", subject: "acme/checkout#99" },

@@ -54,7 +54,15 @@ const succeedScript = () => [
   { type: "phase", phase: "running", detail: "claude started" } as const,
   { type: "assistant_text", text: "Looking at the login test." } as const,
   { type: "tool_call", name: "Bash", input: { command: "npm test" } } as const,
-  { type: "result", outcome: "succeeded", summary: "Fixed the race in login.spec.ts", costUsd: 0.0123, inputTokens: 1200, outputTokens: 340, durationMs: 4200 } as const,
+  {
+    type: "result",
+    outcome: "succeeded",
+    summary: "Fixed the race in login.spec.ts",
+    costUsd: 0.0123,
+    inputTokens: 1200,
+    outputTokens: 340,
+    durationMs: 4200,
+  } as const,
 ];
 
 describe("TaskAgent lifecycle", () => {
@@ -68,7 +76,9 @@ describe("TaskAgent lifecycle", () => {
     const state = await until(agent, (st) => st.status === "succeeded");
 
     expect(state.transitions.map((t) => t.status)).toEqual(["queued", "preparing", "running", "succeeded"]);
-    expect(state.attempts).toEqual([expect.objectContaining({ n: 1, outcome: "succeeded", costUsd: 0.0123, inputTokens: 1200, outputTokens: 340 })]);
+    expect(state.attempts).toEqual([
+      expect.objectContaining({ n: 1, outcome: "succeeded", costUsd: 0.0123, inputTokens: 1200, outputTokens: 340 }),
+    ]);
     expect(state.result?.summary).toBe("Fixed the race in login.spec.ts");
 
     const request = runner.runs.get(s.id)!.request;
@@ -82,7 +92,10 @@ describe("TaskAgent lifecycle", () => {
     const bearer = request.mcpServers[0]!.headers.Authorization!;
     expect(bearer).toMatch(/^Bearer mcp_/);
     expect(request.redact).toContain(bearer.slice("Bearer ".length));
-    const [token] = await rows<{ task_id: string; access: string; revoked_at: number | null }>("SELECT task_id, access, revoked_at FROM mcp_tokens WHERE task_id = ?", s.id);
+    const [token] = await rows<{ task_id: string; access: string; revoked_at: number | null }>(
+      "SELECT task_id, access, revoked_at FROM mcp_tokens WHERE task_id = ?",
+      s.id,
+    );
     expect(token).toMatchObject({ task_id: s.id, access: "write" });
     expect(token?.revoked_at).not.toBeNull();
     expect(JSON.stringify(await agent.getTask())).not.toContain(bearer.slice("Bearer ".length));

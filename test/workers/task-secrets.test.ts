@@ -47,7 +47,9 @@ describe("secret redaction", () => {
       payloadRef: "",
       createdAt: Date.now(),
     };
-    await env.DB.prepare("INSERT INTO tasks (id, delivery_id, vendor, event_type, status, title, created_at, updated_at) VALUES (?, ?, 'github', 'issue_comment', 'queued', 'Leak test', 0, 0)")
+    await env.DB.prepare(
+      "INSERT INTO tasks (id, delivery_id, vendor, event_type, status, title, created_at, updated_at) VALUES (?, ?, 'github', 'issue_comment', 'queued', 'Leak test', 0, 0)",
+    )
       .bind(id, spec.deliveryId)
       .run();
     const agent = await taskAgent(id);
@@ -73,7 +75,9 @@ describe("a runner that loses the run", () => {
     runner.dropAfter = 1;
     runner.script = () => [{ type: "phase", phase: "running" }];
     const id = `task_lost_${Date.now()}`;
-    await env.DB.prepare("INSERT INTO tasks (id, delivery_id, vendor, event_type, status, title, created_at, updated_at) VALUES (?, ?, 'api', 'manual', 'queued', 'Lost', 0, 0)")
+    await env.DB.prepare(
+      "INSERT INTO tasks (id, delivery_id, vendor, event_type, status, title, created_at, updated_at) VALUES (?, ?, 'api', 'manual', 'queued', 'Lost', 0, 0)",
+    )
       .bind(id, `dlv_${id}`)
       .run();
     const agent = await taskAgent(id);

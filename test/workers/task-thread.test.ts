@@ -26,7 +26,10 @@ function fakeGitHub(options: { rejectComments?: boolean } = {}) {
       return Response.json({ message: "Resource not accessible by integration" }, { status: 403 });
     }
     if (request.method === "POST" && url.pathname.endsWith("/comments")) {
-      return Response.json({ id: 9001, html_url: "https://github.com/acme/shop/issues/7#issuecomment-9001", body: body?.body }, { status: 201 });
+      return Response.json(
+        { id: 9001, html_url: "https://github.com/acme/shop/issues/7#issuecomment-9001", body: body?.body },
+        { status: 201 },
+      );
     }
     if (request.method === "PATCH" && url.pathname.includes("/issues/comments/")) return Response.json({ id: 9001, body: body?.body });
     if (request.method === "GET" && url.pathname === "/repos/acme/shop") return Response.json({ default_branch: "main" });

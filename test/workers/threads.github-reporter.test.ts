@@ -5,7 +5,18 @@ import { describe, expect, it } from "vitest";
 import { openPullRequest } from "../../workers/integrations/github/github.client";
 import { GitHubThreadReporter } from "../../workers/integrations/github/github.thread";
 import { parseTaskMarker, renderGitHubComment } from "../../workers/integrations/github/github.progress";
-import { vendorApi, reply, networkDown, failure, SECRETS, config, spec, running, succeeded, expectNoSecret } from "./thread-reporters.support";
+import {
+  vendorApi,
+  reply,
+  networkDown,
+  failure,
+  SECRETS,
+  config,
+  spec,
+  running,
+  succeeded,
+  expectNoSecret,
+} from "./thread-reporters.support";
 
 describe("GitHub reporter", () => {
   const api = "https://github.acme.example/api/v3";
@@ -35,13 +46,21 @@ describe("GitHub reporter", () => {
   });
 
   it("comments on the pull request when the subject is one", async () => {
-    vendorApi({ method: "POST", url: `${api}/repos/acme/shop/issues/12/comments`, reply: reply(201, { id: 5, html_url: "https://github.com/acme/shop/pull/12#issuecomment-5" }) });
+    vendorApi({
+      method: "POST",
+      url: `${api}/repos/acme/shop/issues/12/comments`,
+      reply: reply(201, { id: 5, html_url: "https://github.com/acme/shop/pull/12#issuecomment-5" }),
+    });
     const ref = await new GitHubThreadReporter(config).post(spec("github", { repository: "acme/shop", pullRequestNumber: 12 }), running);
     expect(ref.id).toBe("5");
   });
 
   it("edits its own comment in place", async () => {
-    const sent = vendorApi({ method: "PATCH", url: `${api}/repos/acme/shop/issues/comments/1000000001`, reply: reply(200, { id: 1_000_000_001 }) });
+    const sent = vendorApi({
+      method: "PATCH",
+      url: `${api}/repos/acme/shop/issues/comments/1000000001`,
+      reply: reply(200, { id: 1_000_000_001 }),
+    });
     await new GitHubThreadReporter(config).update(issue, { id: "1000000001" }, succeeded);
     expect(sent[0]!.headers.authorization).toBe(`token ${SECRETS.GITHUB_TOKEN}`);
     expect(JSON.parse(sent[0]!.body)).toEqual({ body: renderGitHubComment(succeeded) });
@@ -88,7 +107,11 @@ describe("GitHub reporter", () => {
 
   it("maps 5xx and network failures to retryable errors", async () => {
     vendorApi(
-      { method: "POST", url: `${api}/repos/acme/shop/issues/7/comments`, reply: reply(502, "<html>Bad Gateway</html>", { "content-type": "text/html" }) },
+      {
+        method: "POST",
+        url: `${api}/repos/acme/shop/issues/7/comments`,
+        reply: reply(502, "<html>Bad Gateway</html>", { "content-type": "text/html" }),
+      },
       { method: "POST", url: `${api}/repos/acme/shop/issues/7/comments`, reply: networkDown },
     );
     const reporter = new GitHubThreadReporter(config);
@@ -101,13 +124,21 @@ describe("GitHub reporter", () => {
   it("maps rate limits to retryable errors with the wait: 429 Retry-After, and 403 with an exhausted quota", async () => {
     const resetAt = Math.floor(Date.now() / 1000) + 120;
     vendorApi(
-      { method: "POST", url: `${api}/repos/acme/shop/issues/7/comments`, reply: reply(429, { message: "slow down" }, { "retry-after": "30" }) },
+      {
+        method: "POST",
+        url: `${api}/repos/acme/shop/issues/7/comments`,
+        reply: reply(429, { message: "slow down" }, { "retry-after": "30" }),
+      },
       {
         method: "POST",
         url: `${api}/repos/acme/shop/issues/7/comments`,
         reply: reply(403, { message: "API rate limit exceeded" }, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(resetAt) }),
       },
-      { method: "POST", url: `${api}/repos/acme/shop/issues/7/comments`, reply: reply(403, { message: "Resource not accessible by integration" }) },
+      {
+        method: "POST",
+        url: `${api}/repos/acme/shop/issues/7/comments`,
+        reply: reply(403, { message: "Resource not accessible by integration" }),
+      },
     );
     const reporter = new GitHubThreadReporter(config);
     expect(await failure(reporter.post(issue, running))).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 30 });
@@ -126,7 +157,11 @@ describe("openPullRequest", () => {
   it("opens against the repository's default branch when no base is given", async () => {
     const sent = vendorApi(
       { method: "GET", url: `${api}/repos/acme/shop`, reply: reply(200, { full_name: "acme/shop", default_branch: "trunk" }) },
-      { method: "POST", url: `${api}/repos/acme/shop/pulls`, reply: reply(201, { number: 42, html_url: "https://github.com/acme/shop/pull/42" }) },
+      {
+        method: "POST",
+        url: `${api}/repos/acme/shop/pulls`,
+        reply: reply(201, { number: 42, html_url: "https://github.com/acme/shop/pull/42" }),
+      },
     );
     expect(await openPullRequest(config, input)).toEqual({ number: 42, url: "https://github.com/acme/shop/pull/42", created: true });
     expect(JSON.parse(sent[1]!.body)).toEqual({ head: "agent-bot/task_0a1b2c", base: "trunk", title: "Fix rounding", body: "Closes #7" });
@@ -134,7 +169,11 @@ describe("openPullRequest", () => {
   });
 
   it("uses the given base without looking the repository up", async () => {
-    const sent = vendorApi({ method: "POST", url: `${api}/repos/acme/shop/pulls`, reply: reply(201, { number: 43, html_url: "https://github.com/acme/shop/pull/43" }) });
+    const sent = vendorApi({
+      method: "POST",
+      url: `${api}/repos/acme/shop/pulls`,
+      reply: reply(201, { number: 43, html_url: "https://github.com/acme/shop/pull/43" }),
+    });
     expect(await openPullRequest(config, { ...input, base: "release" })).toMatchObject({ number: 43, created: true });
     expect(JSON.parse(sent[0]!.body)).toMatchObject({ base: "release" });
   });
@@ -156,7 +195,11 @@ describe("openPullRequest", () => {
         reply: reply(200, [{ number: 41, html_url: "https://github.com/acme/shop/pull/41" }]),
       },
     );
-    expect(await openPullRequest(config, { ...input, base: "main" })).toEqual({ number: 41, url: "https://github.com/acme/shop/pull/41", created: false });
+    expect(await openPullRequest(config, { ...input, base: "main" })).toEqual({
+      number: 41,
+      url: "https://github.com/acme/shop/pull/41",
+      created: false,
+    });
   });
 
   it("keeps a fork's owner:branch head as given when looking the existing one up", async () => {
@@ -164,9 +207,16 @@ describe("openPullRequest", () => {
       {
         method: "POST",
         url: `${api}/repos/acme/shop/pulls`,
-        reply: reply(422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: "A pull request already exists for bot:fix." }] }),
+        reply: reply(422, {
+          message: "Validation Failed",
+          errors: [{ resource: "PullRequest", code: "custom", message: "A pull request already exists for bot:fix." }],
+        }),
       },
-      { method: "GET", url: `${api}/repos/acme/shop/pulls?head=bot%3Afix&base=main&state=open&per_page=1`, reply: reply(200, [{ number: 9, html_url: "https://github.com/acme/shop/pull/9" }]) },
+      {
+        method: "GET",
+        url: `${api}/repos/acme/shop/pulls?head=bot%3Afix&base=main&state=open&per_page=1`,
+        reply: reply(200, [{ number: 9, html_url: "https://github.com/acme/shop/pull/9" }]),
+      },
     );
     expect(await openPullRequest(config, { ...input, head: "bot:fix", base: "main" })).toMatchObject({ number: 9, created: false });
   });
@@ -175,7 +225,10 @@ describe("openPullRequest", () => {
     vendorApi({
       method: "POST",
       url: `${api}/repos/acme/shop/pulls`,
-      reply: reply(422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: "No commits between main and agent-bot/task_0a1b2c" }] }),
+      reply: reply(422, {
+        message: "Validation Failed",
+        errors: [{ resource: "PullRequest", code: "custom", message: "No commits between main and agent-bot/task_0a1b2c" }],
+      }),
     });
     const error = await failure(openPullRequest(config, { ...input, base: "main" }));
     expect(error).toMatchObject({ status: 422, retryable: false });
@@ -187,9 +240,16 @@ describe("openPullRequest", () => {
       {
         method: "POST",
         url: `${api}/repos/acme/shop/pulls`,
-        reply: reply(422, { message: "Validation Failed", errors: [{ message: "A pull request already exists for acme:agent-bot/task_0a1b2c." }] }),
+        reply: reply(422, {
+          message: "Validation Failed",
+          errors: [{ message: "A pull request already exists for acme:agent-bot/task_0a1b2c." }],
+        }),
       },
-      { method: "GET", url: `${api}/repos/acme/shop/pulls?head=acme%3Aagent-bot%2Ftask_0a1b2c&base=main&state=open&per_page=1`, reply: reply(200, []) },
+      {
+        method: "GET",
+        url: `${api}/repos/acme/shop/pulls?head=acme%3Aagent-bot%2Ftask_0a1b2c&base=main&state=open&per_page=1`,
+        reply: reply(200, []),
+      },
     );
     expect(await failure(openPullRequest(config, { ...input, base: "main" }))).toMatchObject({ status: 422, retryable: false });
   });

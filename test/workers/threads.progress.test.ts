@@ -93,8 +93,11 @@ describe("GitHub comment", () => {
   });
 
   it("gives every status its own emoji and label", () => {
-    const heads = (["queued", "preparing", "running", "succeeded", "failed", "cancelled", "timed_out"] as const).map(
-      (status) => renderGitHubComment({ ...running, status }).split("\n").slice(1, 4).join(" "),
+    const heads = (["queued", "preparing", "running", "succeeded", "failed", "cancelled", "timed_out"] as const).map((status) =>
+      renderGitHubComment({ ...running, status })
+        .split("\n")
+        .slice(1, 4)
+        .join(" "),
     );
     expect(heads).toEqual([
       expect.stringMatching(/^### ⏳ .* \*\*Queued\*\*/),

@@ -13,7 +13,18 @@ import { renderSentryComment } from "../../workers/integrations/sentry/sentry.pr
 import { renderSlackText } from "../../workers/integrations/slack/slack.progress";
 import { parseRetryAfter, redact } from "../../workers/threads/errors";
 import { missingReporterSettings, reporterFor } from "../../workers/threads/registry";
-import { vendorApi, reply, networkDown, failure, SECRETS, config, spec, running, succeeded, expectNoSecret } from "./thread-reporters.support";
+import {
+  vendorApi,
+  reply,
+  networkDown,
+  failure,
+  SECRETS,
+  config,
+  spec,
+  running,
+  succeeded,
+  expectNoSecret,
+} from "./thread-reporters.support";
 
 describe("Slack reporter", () => {
   const thread = spec("slack", { teamId: "T0001", channelId: "C0001", threadTs: "1712345678.000100" });
@@ -44,7 +55,11 @@ describe("Slack reporter", () => {
   });
 
   it("edits the reply with chat.update", async () => {
-    const sent = vendorApi({ method: "POST", url: "https://slack.com/api/chat.update", reply: reply(200, { ok: true, channel: "C0001", ts: "1712345690.000200" }) });
+    const sent = vendorApi({
+      method: "POST",
+      url: "https://slack.com/api/chat.update",
+      reply: reply(200, { ok: true, channel: "C0001", ts: "1712345690.000200" }),
+    });
     await new SlackThreadReporter(config).update(thread, { id: "1712345690.000200" }, succeeded);
     expect(sent[0]!.headers.authorization).toBe(`Bearer ${SECRETS.SLACK_BOT_TOKEN}`);
     expect(form(sent[0]!.body)).toEqual({ channel: "C0001", ts: "1712345690.000200", text: renderSlackText(succeeded) });
@@ -63,7 +78,11 @@ describe("Slack reporter", () => {
       {
         method: "POST",
         url: "https://slack.com/api/chat.postMessage",
-        reply: reply(200, { ok: false, error: "invalid_arguments", response_metadata: { messages: ["[ERROR] missing required field: channel"] } }),
+        reply: reply(200, {
+          ok: false,
+          error: "invalid_arguments",
+          response_metadata: { messages: ["[ERROR] missing required field: channel"] },
+        }),
       },
     );
     const reporter = new SlackThreadReporter(config);
@@ -78,10 +97,18 @@ describe("Slack reporter", () => {
 
   it("maps 429 with Retry-After, 5xx, network failures and redirects", async () => {
     vendorApi(
-      { method: "POST", url: "https://slack.com/api/chat.postMessage", reply: reply(429, { ok: false, error: "ratelimited" }, { "retry-after": "7" }) },
+      {
+        method: "POST",
+        url: "https://slack.com/api/chat.postMessage",
+        reply: reply(429, { ok: false, error: "ratelimited" }, { "retry-after": "7" }),
+      },
       { method: "POST", url: "https://slack.com/api/chat.postMessage", reply: reply(503, "Service Unavailable") },
       { method: "POST", url: "https://slack.com/api/chat.postMessage", reply: networkDown },
-      { method: "POST", url: "https://slack.com/api/chat.postMessage", reply: reply(302, undefined, { location: "https://elsewhere.example/" }) },
+      {
+        method: "POST",
+        url: "https://slack.com/api/chat.postMessage",
+        reply: reply(302, undefined, { location: "https://elsewhere.example/" }),
+      },
     );
     const reporter = new SlackThreadReporter(config);
     expect(await failure(reporter.post(thread, running))).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 7 });
@@ -96,7 +123,10 @@ describe("Slack reporter", () => {
 
   it("sends nothing without a channel", async () => {
     vendorApi();
-    expect(await failure(new SlackThreadReporter(config).post(spec("slack", { teamId: "T0001" }), running))).toMatchObject({ status: 0, retryable: false });
+    expect(await failure(new SlackThreadReporter(config).post(spec("slack", { teamId: "T0001" }), running))).toMatchObject({
+      status: 0,
+      retryable: false,
+    });
   });
 });
 
@@ -141,13 +171,23 @@ describe("Jira reporter", () => {
     });
     const error = await failure(new JiraThreadReporter(config).post(ticket, running));
     expect(error).toMatchObject({ vendor: "jira", status: 404, retryable: false });
-    expect(error.message).toBe("jira POST /rest/api/2/issue/PAY-12/comment failed with 404: Issue does not exist or you do not have permission to see it.");
+    expect(error.message).toBe(
+      "jira POST /rest/api/2/issue/PAY-12/comment failed with 404: Issue does not exist or you do not have permission to see it.",
+    );
   });
 
   it("maps field errors, 429 with Retry-After, 5xx and network failures", async () => {
     vendorApi(
-      { method: "POST", url: `${base}/rest/api/2/issue/PAY-12/comment`, reply: reply(400, { errorMessages: [], errors: { comment: "Comment body can not be empty!" } }) },
-      { method: "POST", url: `${base}/rest/api/2/issue/PAY-12/comment`, reply: reply(429, { errorMessages: ["Rate limit exceeded."] }, { "retry-after": "12" }) },
+      {
+        method: "POST",
+        url: `${base}/rest/api/2/issue/PAY-12/comment`,
+        reply: reply(400, { errorMessages: [], errors: { comment: "Comment body can not be empty!" } }),
+      },
+      {
+        method: "POST",
+        url: `${base}/rest/api/2/issue/PAY-12/comment`,
+        reply: reply(429, { errorMessages: ["Rate limit exceeded."] }, { "retry-after": "12" }),
+      },
       { method: "POST", url: `${base}/rest/api/2/issue/PAY-12/comment`, reply: reply(500, { errorMessages: ["Internal server error"] }) },
       { method: "POST", url: `${base}/rest/api/2/issue/PAY-12/comment`, reply: networkDown },
     );
@@ -164,7 +204,10 @@ describe("Jira reporter", () => {
 
   it("fails without a request when the issue key is missing or the settings are malformed", async () => {
     vendorApi();
-    expect(await failure(new JiraThreadReporter(config).post(spec("jira", { projectKey: "PAY" }), running))).toMatchObject({ status: 0, retryable: false });
+    expect(await failure(new JiraThreadReporter(config).post(spec("jira", { projectKey: "PAY" }), running))).toMatchObject({
+      status: 0,
+      retryable: false,
+    });
     const badEmail = await failure(new JiraThreadReporter({ ...config, JIRA_EMAIL: "not-an-email" }).post(ticket, running));
     expect(badEmail).toMatchObject({ status: 0, retryable: false });
     expectNoSecret(badEmail);
@@ -193,14 +236,22 @@ describe("Sentry reporter", () => {
   });
 
   it("edits the comment with PUT", async () => {
-    const sent = vendorApi({ method: "PUT", url: `${api}/issues/4711/comments/5000001/`, reply: reply(200, { id: "5000001", type: "note" }) });
+    const sent = vendorApi({
+      method: "PUT",
+      url: `${api}/issues/4711/comments/5000001/`,
+      reply: reply(200, { id: "5000001", type: "note" }),
+    });
     await new SentryThreadReporter(config).update(issue, { id: "5000001" }, succeeded);
     expect(sent[0]!.headers.authorization).toBe(`Bearer ${SECRETS.SENTRY_AUTH_TOKEN}`);
     expect(JSON.parse(sent[0]!.body)).toEqual({ text: renderSentryComment(succeeded) });
   });
 
   it("maps 4xx to a final error with Sentry's detail", async () => {
-    vendorApi({ method: "POST", url: `${api}/issues/4711/comments/`, reply: reply(400, { detail: "You have already posted that comment." }) });
+    vendorApi({
+      method: "POST",
+      url: `${api}/issues/4711/comments/`,
+      reply: reply(400, { detail: "You have already posted that comment." }),
+    });
     const error = await failure(new SentryThreadReporter(config).post(issue, running));
     expect(error).toMatchObject({ vendor: "sentry", status: 400, retryable: false });
     expect(error.message).toBe("sentry POST /issues/4711/comments/ failed with 400: You have already posted that comment.");
@@ -208,19 +259,34 @@ describe("Sentry reporter", () => {
 
   it("maps 429 and 503 with Retry-After, and network failures", async () => {
     vendorApi(
-      { method: "PUT", url: `${api}/issues/4711/comments/5000001/`, reply: reply(429, { detail: "Request was throttled." }, { "retry-after": "3" }) },
+      {
+        method: "PUT",
+        url: `${api}/issues/4711/comments/5000001/`,
+        reply: reply(429, { detail: "Request was throttled." }, { "retry-after": "3" }),
+      },
       { method: "PUT", url: `${api}/issues/4711/comments/5000001/`, reply: reply(503, "upstream unavailable", { "retry-after": "60" }) },
       { method: "PUT", url: `${api}/issues/4711/comments/5000001/`, reply: networkDown },
     );
     const reporter = new SentryThreadReporter(config);
-    expect(await failure(reporter.update(issue, { id: "5000001" }, running))).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 3 });
-    expect(await failure(reporter.update(issue, { id: "5000001" }, running))).toMatchObject({ status: 503, retryable: true, retryAfterSeconds: 60 });
+    expect(await failure(reporter.update(issue, { id: "5000001" }, running))).toMatchObject({
+      status: 429,
+      retryable: true,
+      retryAfterSeconds: 3,
+    });
+    expect(await failure(reporter.update(issue, { id: "5000001" }, running))).toMatchObject({
+      status: 503,
+      retryable: true,
+      retryAfterSeconds: 60,
+    });
     expect(await failure(reporter.update(issue, { id: "5000001" }, running))).toMatchObject({ status: 0, retryable: true });
   });
 
   it("sends nothing without a numeric issue id", async () => {
     vendorApi();
-    expect(await failure(new SentryThreadReporter(config).post(spec("sentry", { sentryShortId: "BACKEND-1" }), running))).toMatchObject({ status: 0, retryable: false });
+    expect(await failure(new SentryThreadReporter(config).post(spec("sentry", { sentryShortId: "BACKEND-1" }), running))).toMatchObject({
+      status: 0,
+      retryable: false,
+    });
   });
 });
 
@@ -242,7 +308,10 @@ describe("reporterFor", () => {
     expect(reporterFor("github", unconfigured)).toBeUndefined();
     expect(missingReporterSettings("github", unconfigured)).toEqual(["GITHUB_TOKEN"]);
     expect(missingReporterSettings("slack", unconfigured)).toEqual(["SLACK_BOT_TOKEN"]);
-    expect(missingReporterSettings("jira", { ...config, JIRA_EMAIL: undefined, JIRA_API_TOKEN: undefined })).toEqual(["JIRA_EMAIL", "JIRA_API_TOKEN"]);
+    expect(missingReporterSettings("jira", { ...config, JIRA_EMAIL: undefined, JIRA_API_TOKEN: undefined })).toEqual([
+      "JIRA_EMAIL",
+      "JIRA_API_TOKEN",
+    ]);
     expect(missingReporterSettings("sentry", unconfigured)).toEqual(["SENTRY_AUTH_TOKEN"]);
     for (const vendor of ["github", "slack", "jira", "sentry"] as const) expect(reporterFor(vendor, unconfigured)).toBeUndefined();
   });

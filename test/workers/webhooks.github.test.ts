@@ -12,7 +12,13 @@ function commentMentioning(text = "@agent-bot please fix the flaky login test") 
 describe("GitHub webhooks", () => {
   it("accepts a signed issue_comment that mentions the bot and creates one task", async () => {
     const row = await deliver("github", commentMentioning(), { eventType: "issue_comment" });
-    expect(row).toMatchObject({ vendor: "github", event_type: "issue_comment", action: "created", signature: "valid", decision: "triggered" });
+    expect(row).toMatchObject({
+      vendor: "github",
+      event_type: "issue_comment",
+      action: "created",
+      signature: "valid",
+      decision: "triggered",
+    });
     expect(row.task_id).toMatch(/^task_/);
     const [task] = await rows("SELECT * FROM tasks WHERE id = ?", row.task_id);
     expect(task).toMatchObject({ vendor: "github", delivery_id: row.id, repository: "Codertocat/Hello-World" });
@@ -73,15 +79,23 @@ describe("GitHub webhooks", () => {
   });
 
   it("rejects a forged signature with 401 and records the rejection", async () => {
-    const res = await send("github", commentMentioning(), { eventType: "issue_comment", secret: "not-the-secret", deliveryId: "forged-gh-1" });
+    const res = await send("github", commentMentioning(), {
+      eventType: "issue_comment",
+      secret: "not-the-secret",
+      deliveryId: "forged-gh-1",
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: { code: "invalid_signature", message: expect.stringContaining("X-Hub-Signature-256") } });
     const rejected = await eventually(async () => {
-      const [row] = await rows("SELECT signature, decision, event_type FROM deliveries WHERE vendor = 'github' AND delivery_key = '1:forged-gh-1'");
+      const [row] = await rows(
+        "SELECT signature, decision, event_type FROM deliveries WHERE vendor = 'github' AND delivery_key = '1:forged-gh-1'",
+      );
       return row;
     });
     expect(rejected).toEqual({ signature: "invalid", decision: "rejected", event_type: "issue_comment" });
-    expect(await rows("SELECT id FROM deliveries WHERE vendor = 'github' AND delivery_key = '1:forged-gh-1' AND status != 'rejected'")).toHaveLength(0);
+    expect(
+      await rows("SELECT id FROM deliveries WHERE vendor = 'github' AND delivery_key = '1:forged-gh-1' AND status != 'rejected'"),
+    ).toHaveLength(0);
   });
 
   it("treats a replayed (stale) delivery as a duplicate: no second task", async () => {
@@ -101,8 +115,16 @@ describe("GitHub webhooks", () => {
 
   it("scopes delivery ids by hook: the same delivery id from another hook is a new delivery", async () => {
     const payload = commentMentioning();
-    const a = await deliver("github", payload, { eventType: "issue_comment", deliveryId: "shared-id", headers: { "x-github-hook-id": "100" } });
-    const b = await deliver("github", payload, { eventType: "issue_comment", deliveryId: "shared-id", headers: { "x-github-hook-id": "200" } });
+    const a = await deliver("github", payload, {
+      eventType: "issue_comment",
+      deliveryId: "shared-id",
+      headers: { "x-github-hook-id": "100" },
+    });
+    const b = await deliver("github", payload, {
+      eventType: "issue_comment",
+      deliveryId: "shared-id",
+      headers: { "x-github-hook-id": "200" },
+    });
     expect(a.id).not.toBe(b.id);
   });
 });

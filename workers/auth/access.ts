@@ -52,7 +52,8 @@ const TOKEN_ERRORS = new Set<string>([
 function describe(error: errors.JOSEError): string {
   if (error instanceof errors.JWTExpired) return "the Access token has expired";
   if (error instanceof errors.JWTClaimValidationFailed) return `the Access token's ${error.claim} claim does not match`;
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return "the Access token's signature does not verify";
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey)
+    return "the Access token's signature does not verify";
   return "the Access token is malformed";
 }
 
@@ -82,6 +83,9 @@ export async function verifyAccessToken(token: string, settings: AccessSettings)
     if (error instanceof errors.JOSEError && TOKEN_ERRORS.has(error.code)) {
       throw new AppError("unauthorized", describe(error), { "WWW-Authenticate": 'Bearer realm="agent-bot", error="invalid_token"' });
     }
-    throw new AppError("upstream_error", `cannot verify the Access token: the team's signing keys are unavailable (${error instanceof Error ? error.message : String(error)})`);
+    throw new AppError(
+      "upstream_error",
+      `cannot verify the Access token: the team's signing keys are unavailable (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }

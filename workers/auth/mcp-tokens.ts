@@ -26,7 +26,13 @@ export interface IssueTokenInput {
 
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return TOKEN_PREFIX + btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return (
+    TOKEN_PREFIX +
+    btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "")
+  );
 }
 
 const serversColumn = z.array(mcpServerSchema);
@@ -84,7 +90,10 @@ export type TokenCheck =
 /** Looks a presented token up by its hash. */
 export async function verifyToken(db: D1Database, token: string, now = Date.now()): Promise<TokenCheck> {
   if (!token.startsWith(TOKEN_PREFIX)) return { ok: false, reason: "unknown" };
-  const [row] = await drizzle(db).select().from(mcpTokens).where(eq(mcpTokens.tokenHash, await sha256Hex(token)));
+  const [row] = await drizzle(db)
+    .select()
+    .from(mcpTokens)
+    .where(eq(mcpTokens.tokenHash, await sha256Hex(token)));
   if (!row) return { ok: false, reason: "unknown" };
   const record = toRecord(row);
   if (record.revokedAt !== null) return { ok: false, reason: "revoked" };

@@ -81,7 +81,14 @@ export async function finishDelivery(
 ): Promise<void> {
   await drizzle(db)
     .update(deliveries)
-    .set({ status: "processed", decision: outcome.decision, reason: outcome.reason, taskId: outcome.taskId, lastError: null, processedAt: Date.now() })
+    .set({
+      status: "processed",
+      decision: outcome.decision,
+      reason: outcome.reason,
+      taskId: outcome.taskId,
+      lastError: null,
+      processedAt: Date.now(),
+    })
     .where(eq(deliveries.id, id));
 }
 
@@ -108,7 +115,9 @@ export async function listDeliveries(db: D1Database, query: DeliveryQuery): Prom
   return drizzle(db)
     .select()
     .from(deliveries)
-    .where(and(query.vendor ? eq(deliveries.vendor, query.vendor) : undefined, olderThan(query.cursor, deliveries.receivedAt, deliveries.id)))
+    .where(
+      and(query.vendor ? eq(deliveries.vendor, query.vendor) : undefined, olderThan(query.cursor, deliveries.receivedAt, deliveries.id)),
+    )
     .orderBy(desc(deliveries.receivedAt), desc(deliveries.id))
     .limit(query.limit + 1);
 }

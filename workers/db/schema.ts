@@ -31,10 +31,7 @@ export const deliveries = sqliteTable(
     receivedAt: integer("received_at").notNull(),
     processedAt: integer("processed_at"),
   },
-  (t) => [
-    index("deliveries_received_at").on(t.receivedAt),
-    index("deliveries_vendor_received_at").on(t.vendor, t.receivedAt),
-  ],
+  (t) => [index("deliveries_received_at").on(t.receivedAt), index("deliveries_vendor_received_at").on(t.vendor, t.receivedAt)],
 );
 
 /** One row per task, kept in step with the TaskAgent that owns it, for listing. */
@@ -156,10 +153,7 @@ export const graphEntities = sqliteTable(
      */
     degree: integer("degree").notNull().default(0),
   },
-  (t) => [
-    uniqueIndex("graph_entities_type_key").on(t.type, t.key),
-    index("graph_entities_last_seen").on(t.lastSeen),
-  ],
+  (t) => [uniqueIndex("graph_entities_type_key").on(t.type, t.key), index("graph_entities_last_seen").on(t.lastSeen)],
 );
 
 /**
@@ -179,10 +173,7 @@ export const graphEdges = sqliteTable(
     firstSeen: integer("first_seen").notNull(),
     lastSeen: integer("last_seen").notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.sourceId, t.targetId, t.type] }),
-    index("graph_edges_target").on(t.targetId, t.type, t.sourceId),
-  ],
+  (t) => [primaryKey({ columns: [t.sourceId, t.targetId, t.type] }), index("graph_edges_target").on(t.targetId, t.type, t.sourceId)],
 );
 
 /**

@@ -32,7 +32,17 @@ export async function insertTaskRow(db: D1Database, spec: TaskSpec, status: Task
 export type TaskRowUpdate = Partial<
   Pick<
     typeof tasks.$inferInsert,
-    "status" | "cli" | "attempt" | "reason" | "pullRequestUrl" | "costUsd" | "inputTokens" | "outputTokens" | "durationMs" | "startedAt" | "finishedAt"
+    | "status"
+    | "cli"
+    | "attempt"
+    | "reason"
+    | "pullRequestUrl"
+    | "costUsd"
+    | "inputTokens"
+    | "outputTokens"
+    | "durationMs"
+    | "startedAt"
+    | "finishedAt"
   >
 >;
 

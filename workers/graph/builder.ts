@@ -3,7 +3,15 @@
 // Each vendor's rules are in `workers/integrations/<vendor>/<vendor>.graph.ts`;
 // extract.ts runs the one for the event's vendor.
 import type { AgentEvent } from "../../core/agent-event";
-import { keys, MAX_ENTITY_TEXT, type EdgeInput, type EdgeType, type EntityInput, type Extraction, type GraphContext } from "../../core/graph-types";
+import {
+  keys,
+  MAX_ENTITY_TEXT,
+  type EdgeInput,
+  type EdgeType,
+  type EntityInput,
+  type Extraction,
+  type GraphContext,
+} from "../../core/graph-types";
 import { findClosingReferences, findReferences } from "./references";
 
 /** One vendor's rules: adds what `event` states to `b`. Pure: no I/O. */
@@ -61,7 +69,10 @@ export class Builder {
 export const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export const firstLine = (text: string | undefined, max = 120) => {
-  const line = text?.split("\n").find((l) => l.trim())?.trim();
+  const line = text
+    ?.split("\n")
+    .find((l) => l.trim())
+    ?.trim();
   return line && line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
@@ -90,7 +101,12 @@ export function assignedTo(b: Builder, vendor: string, event: AgentEvent, subjec
 /** A file of a repository, which belongs to it. */
 export function fileEntity(b: Builder, repo: string, path: string, repoKey = keys.repo(repo)): string {
   const key = keys.file(repo, path);
-  const file = b.entity({ key, type: "file", title: key.slice(keys.file(repo, "").length), url: `https://github.com/${repo}/blob/HEAD/${path.replace(/^\.?\/+/, "")}` });
+  const file = b.entity({
+    key,
+    type: "file",
+    title: key.slice(keys.file(repo, "").length),
+    url: `https://github.com/${repo}/blob/HEAD/${path.replace(/^\.?\/+/, "")}`,
+  });
   b.edge(file, repoKey, "belongs_to");
   return file;
 }

@@ -75,7 +75,10 @@ export const entityColumns = (alias: string) =>
 
 /** An entity by id, or by natural key (`jira:issue:PAY-142`) for convenience. */
 export async function getEntity(db: D1Database, idOrKey: string): Promise<GraphEntity | undefined> {
-  const row = await db.prepare(`SELECT ${ENTITY_COLUMNS} FROM graph_entities WHERE id = ?`).bind(await resolveId(idOrKey)).first<EntityRow>();
+  const row = await db
+    .prepare(`SELECT ${ENTITY_COLUMNS} FROM graph_entities WHERE id = ?`)
+    .bind(await resolveId(idOrKey))
+    .first<EntityRow>();
   return row ? toEntity(row) : undefined;
 }
 
@@ -83,7 +86,10 @@ export async function getEntity(db: D1Database, idOrKey: string): Promise<GraphE
 export async function getEntities(db: D1Database, ids: string[]): Promise<Map<string, GraphEntity>> {
   if (ids.length === 0) return new Map();
   const rows = (
-    await db.prepare(`SELECT ${ENTITY_COLUMNS} FROM graph_entities WHERE id IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(ids)).all<EntityRow>()
+    await db
+      .prepare(`SELECT ${ENTITY_COLUMNS} FROM graph_entities WHERE id IN (SELECT value FROM json_each(?1))`)
+      .bind(JSON.stringify(ids))
+      .all<EntityRow>()
   ).results;
   return new Map(rows.map((r) => [r.id, toEntity(r)]));
 }

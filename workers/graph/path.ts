@@ -64,7 +64,12 @@ async function expand(db: D1Database, frontier: string[], ends: string[], option
            WHERE g.target_id IN (${walkers}) ${edgeFilter}
          LIMIT ?4`,
       )
-      .bind(JSON.stringify(frontier), options.edgeTypes?.length ? JSON.stringify(options.edgeTypes) : null, JSON.stringify(ends), MAX_LEVEL_EDGES)
+      .bind(
+        JSON.stringify(frontier),
+        options.edgeTypes?.length ? JSON.stringify(options.edgeTypes) : null,
+        JSON.stringify(ends),
+        MAX_LEVEL_EDGES,
+      )
       .all<LevelEdge>()
   ).results;
 }
@@ -72,7 +77,10 @@ async function expand(db: D1Database, frontier: string[], ends: string[], option
 /** The shortest path from one entity to another (ids or natural keys), or undefined when none is within maxDepth. */
 export async function findPath(db: D1Database, from: string, to: string, options: PathOptions = {}): Promise<GraphPath | undefined> {
   if (options.throughHubs !== undefined) return shortestPath(db, from, to, options);
-  return (await shortestPath(db, from, to, { ...options, throughHubs: false })) ?? (await shortestPath(db, from, to, { ...options, throughHubs: true }));
+  return (
+    (await shortestPath(db, from, to, { ...options, throughHubs: false })) ??
+    (await shortestPath(db, from, to, { ...options, throughHubs: true }))
+  );
 }
 
 async function shortestPath(db: D1Database, from: string, to: string, options: PathOptions): Promise<GraphPath | undefined> {

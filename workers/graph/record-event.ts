@@ -18,6 +18,12 @@ export async function recordEventGraph(db: D1Database, event: AgentEvent, contex
   try {
     await upsertExtraction(db, extractGraph(event, context), event.id, event.receivedAt);
   } catch (error) {
-    logLine("error", { kind: "graph_upsert_failed", deliveryId: event.id, vendor: event.vendor, eventType: event.type, error: errorMessage(error) });
+    logLine("error", {
+      kind: "graph_upsert_failed",
+      deliveryId: event.id,
+      vendor: event.vendor,
+      eventType: event.type,
+      error: errorMessage(error),
+    });
   }
 }

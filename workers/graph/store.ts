@@ -97,7 +97,11 @@ export async function upsertExtraction(db: D1Database, extraction: Extraction, d
   const t = extraction.timeline;
   if (t) {
     const named = entities.slice(0, MAX_TIMELINE_ENTITIES).map((e) => e.id);
-    statements.push(db.prepare(INSERT_TIMELINE).bind(JSON.stringify(named), deliveryId, t.vendor, t.eventType, t.action ?? null, seenAt, t.summary, t.url ?? null));
+    statements.push(
+      db
+        .prepare(INSERT_TIMELINE)
+        .bind(JSON.stringify(named), deliveryId, t.vendor, t.eventType, t.action ?? null, seenAt, t.summary, t.url ?? null),
+    );
   }
   await db.batch(statements);
 }

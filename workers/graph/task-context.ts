@@ -58,7 +58,9 @@ export async function relatedEntities(db: D1Database, subjectKey: string, option
   const limit = options.limit ?? 10;
   const maxDepth = Math.min(4, options.maxDepth ?? 4);
   const subjectId = await entityId(subjectKey);
-  const seen = new Map<string, { depth: number; via: { edge: string; fromId: string }; weight: number }>([[subjectId, { depth: 0, via: { edge: "", fromId: "" }, weight: 0 }]]);
+  const seen = new Map<string, { depth: number; via: { edge: string; fromId: string }; weight: number }>([
+    [subjectId, { depth: 0, via: { edge: "", fromId: "" }, weight: 0 }],
+  ]);
   const entities = new Map<string, EntityRow>();
   let frontier = [subjectId];
 
@@ -103,7 +105,12 @@ export async function relatedEntities(db: D1Database, subjectKey: string, option
     .map((e) => ({ entity: e, reach: seen.get(e.id)! }))
     // Hubs say nothing specific; a `same_as` twin of the subject is the subject itself.
     .filter(({ entity, reach }) => !HUBS.has(entity.type) && !(reach.via.edge === "same_as" && reach.via.fromId === subjectId))
-    .sort((a, b) => rank(a.entity.type, a.reach.depth) - rank(b.entity.type, b.reach.depth) || b.reach.weight - a.reach.weight || a.entity.key.localeCompare(b.entity.key));
+    .sort(
+      (a, b) =>
+        rank(a.entity.type, a.reach.depth) - rank(b.entity.type, b.reach.depth) ||
+        b.reach.weight - a.reach.weight ||
+        a.entity.key.localeCompare(b.entity.key),
+    );
   // A mix of kinds serves the agent better than forty files of one stack trace.
   const perType = Math.max(2, Math.ceil(limit / 3));
   const taken = new Map<EntityType, number>();

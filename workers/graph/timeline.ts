@@ -73,7 +73,15 @@ export async function timeline(db: D1Database, idOrKey: string, options: Timelin
   }
   return {
     entity,
-    items: items.map((r) => ({ deliveryId: r.delivery_id, vendor: r.vendor, eventType: r.event_type, action: r.action, at: r.at, summary: r.summary, url: r.url })),
+    items: items.map((r) => ({
+      deliveryId: r.delivery_id,
+      vendor: r.vendor,
+      eventType: r.event_type,
+      action: r.action,
+      at: r.at,
+      summary: r.summary,
+      url: r.url,
+    })),
     ...(next !== undefined ? { next } : {}),
   };
 }

@@ -7,11 +7,7 @@ export function unhandled(note?: string): ParsedEvent {
   return { handled: false, note, subject: {}, labels: [], assigneeIds: [], links: [] };
 }
 
-export function parseWith<S extends z.ZodType>(
-  schema: S,
-  payload: unknown,
-  build: (data: z.infer<S>) => ParsedEvent,
-): ParsedEvent {
+export function parseWith<S extends z.ZodType>(schema: S, payload: unknown, build: (data: z.infer<S>) => ParsedEvent): ParsedEvent {
   const result = schema.safeParse(payload);
   if (!result.success) {
     const issue = result.error.issues[0];

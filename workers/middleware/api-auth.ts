@@ -25,18 +25,23 @@ export const requireApiToken = createMiddleware<AppEnv>(async (c, next) => {
   const expected = config.API_TOKEN;
   const access = accessSettings(config);
   if (!expected && !access) {
-    throw new AppError("not_configured", "the API is disabled: set the API_TOKEN secret, or ACCESS_TEAM_DOMAIN and ACCESS_AUD for Cloudflare Access");
+    throw new AppError(
+      "not_configured",
+      "the API is disabled: set the API_TOKEN secret, or ACCESS_TEAM_DOMAIN and ACCESS_AUD for Cloudflare Access",
+    );
   }
   const authorization = c.req.header("authorization");
 
   const queryToken = c.req.path.endsWith("/live") && authorization === undefined ? c.req.query("token") : undefined;
   if (queryToken !== undefined) {
-    if (!expected || !(await secretsEqual(queryToken, expected))) throw new AppError("unauthorized", "invalid API token", { "WWW-Authenticate": `${challenge}, error="invalid_token"` });
+    if (!expected || !(await secretsEqual(queryToken, expected)))
+      throw new AppError("unauthorized", "invalid API token", { "WWW-Authenticate": `${challenge}, error="invalid_token"` });
     c.set("user", TOKEN_USER);
     return next();
   }
 
-  const accessToken = access && authorization === undefined ? (c.req.header("cf-access-jwt-assertion") ?? getCookie(c, "CF_Authorization")) : undefined;
+  const accessToken =
+    access && authorization === undefined ? (c.req.header("cf-access-jwt-assertion") ?? getCookie(c, "CF_Authorization")) : undefined;
   if (access && accessToken) {
     const identity = await verifyAccessToken(accessToken, access);
     // Access credentials ride along on any request the browser makes (the cookie; the header
@@ -44,7 +49,10 @@ export const requireApiToken = createMiddleware<AppEnv>(async (c, next) => {
     // would carry them too: those must come from the dashboard or the API's own origin.
     const writesOrListens = !SAFE_METHODS.has(c.req.method) || c.req.header("upgrade")?.toLowerCase() === "websocket";
     if (writesOrListens && !isTrustedOrigin(c.req.header("origin"), c.req.url, config)) {
-      throw new AppError("forbidden", `cross-site request from ${c.req.header("origin")} refused: Access sign-in is accepted from the dashboard's origin only`);
+      throw new AppError(
+        "forbidden",
+        `cross-site request from ${c.req.header("origin")} refused: Access sign-in is accepted from the dashboard's origin only`,
+      );
     }
     c.set("user", { ...identity, method: "access" });
     return next();
@@ -57,10 +65,18 @@ export const requireApiToken = createMiddleware<AppEnv>(async (c, next) => {
       return true;
     },
     noAuthenticationHeader: {
-      message: errorBody("unauthorized", access ? "sign in with Cloudflare Access, or send Authorization: Bearer <API_TOKEN>" : "Authorization: Bearer <API_TOKEN> is required"),
+      message: errorBody(
+        "unauthorized",
+        access
+          ? "sign in with Cloudflare Access, or send Authorization: Bearer <API_TOKEN>"
+          : "Authorization: Bearer <API_TOKEN> is required",
+      ),
       wwwAuthenticateHeader: challenge,
     },
-    invalidAuthenticationHeader: { message: errorBody("bad_request", "Authorization header must be Bearer <API_TOKEN>"), wwwAuthenticateHeader: challenge },
+    invalidAuthenticationHeader: {
+      message: errorBody("bad_request", "Authorization header must be Bearer <API_TOKEN>"),
+      wwwAuthenticateHeader: challenge,
+    },
     invalidToken: { message: errorBody("unauthorized", "invalid API token"), wwwAuthenticateHeader: `${challenge}, error="invalid_token"` },
   })(c, next);
 });

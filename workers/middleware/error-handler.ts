@@ -10,7 +10,13 @@ import { AppError, errorResponse } from "../errors";
 import { redact } from "../observability/log";
 import { reportError } from "../observability/sentry";
 
-const CODE_BY_STATUS: Record<number, ErrorCode> = { 400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large" };
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: "bad_request",
+  401: "unauthorized",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+};
 
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof AppError) return errorResponse(c, error);

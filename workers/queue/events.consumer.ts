@@ -29,7 +29,15 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
       continue;
     }
     const { inlinePayload, ...event } = parsed.data;
-    const base = { kind: "message", queue: batch.queue, messageId: message.id, vendor: event.vendor, deliveryId: event.id, eventType: event.type, attempt: message.attempts };
+    const base = {
+      kind: "message",
+      queue: batch.queue,
+      messageId: message.id,
+      vendor: event.vendor,
+      deliveryId: event.id,
+      eventType: event.type,
+      attempt: message.attempts,
+    };
     try {
       if (inlinePayload !== undefined) await storePayload(env.PAYLOADS, event.payloadRef, inlinePayload);
       const outcome = await processEvent(event, env);

@@ -38,7 +38,9 @@ export async function startOrJoinTask(event: AgentEvent, reason: string, env: En
   }
 
   const spec = taskSpecFor(event, reason, config);
-  const related = subjectKey ? await graphStep("context", event, () => relatedEntities(env.DB, subjectKey, { limit: RELATED_LIMIT })) : undefined;
+  const related = subjectKey
+    ? await graphStep("context", event, () => relatedEntities(env.DB, subjectKey, { limit: RELATED_LIMIT }))
+    : undefined;
   if (related?.length) spec.related = related;
   const agent = await getAgentByName(env.TASK_AGENT, spec.id);
   const { state } = await agent.createTask(spec);
@@ -49,7 +51,11 @@ export async function startOrJoinTask(event: AgentEvent, reason: string, env: En
     increments.push({ name: "agentbot_tasks_created_total", labels: { vendor: event.vendor } });
   }
   await graphStep("task", event, () =>
-    recordTaskEntity(env.DB, { taskId: created.id, subject: created.subject, deliveryId: event.id, title: created.title, url: dashboardUrl(config, created.id) }, event.receivedAt),
+    recordTaskEntity(
+      env.DB,
+      { taskId: created.id, subject: created.subject, deliveryId: event.id, title: created.title, url: dashboardUrl(config, created.id) },
+      event.receivedAt,
+    ),
   );
   return { taskId: created.id, joined: false, reason, increments };
 }

@@ -9,8 +9,19 @@ export function taskIdFor(deliveryId: string): string {
 }
 
 /** The repository a Jira project, Slack channel or Sentry project works on (PROJECT_REPOSITORIES). */
-export function mappedRepository(subject: Subject, vendor: AgentEvent["vendor"], config: Pick<Config, "PROJECT_REPOSITORIES">): string | undefined {
-  const scope = vendor === "jira" ? subject.projectKey : vendor === "slack" ? subject.channelId : vendor === "sentry" ? subject.sentryProject : undefined;
+export function mappedRepository(
+  subject: Subject,
+  vendor: AgentEvent["vendor"],
+  config: Pick<Config, "PROJECT_REPOSITORIES">,
+): string | undefined {
+  const scope =
+    vendor === "jira"
+      ? subject.projectKey
+      : vendor === "slack"
+        ? subject.channelId
+        : vendor === "sentry"
+          ? subject.sentryProject
+          : undefined;
   return scope ? config.PROJECT_REPOSITORIES[`${vendor}:${scope}`] : undefined;
 }
 

@@ -87,7 +87,8 @@ export function apiRoutes() {
     const id = c.req.param("id");
     const row = await getDeadLetter(c.env.DB, id);
     if (!row) throw new AppError("not_found", `no dead letter ${id}`);
-    if (row.replayedAt !== null) throw new AppError("conflict", `dead letter ${id} was already replayed at ${new Date(row.replayedAt).toISOString()}`);
+    if (row.replayedAt !== null)
+      throw new AppError("conflict", `dead letter ${id} was already replayed at ${new Date(row.replayedAt).toISOString()}`);
     const event = agentEventSchema.safeParse(parseJson(row.body));
     if (!event.success) throw new AppError("conflict", `dead letter ${id} is not a valid event message and cannot be replayed`);
 

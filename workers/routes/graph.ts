@@ -14,7 +14,14 @@ const list = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
     .optional()
-    .transform((text) => (text ? text.split(",").map((s) => s.trim()).filter(Boolean) : undefined))
+    .transform((text) =>
+      text
+        ? text
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined,
+    )
     .pipe(z.array(z.enum(values)).optional());
 
 /** `throughHubs=1` (or `true`): walk through hubs too. */

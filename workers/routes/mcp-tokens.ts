@@ -16,7 +16,12 @@ export const issueBody = z.object({
   servers: z.array(mcpServerSchema).min(1),
   access: z.enum(MCP_ACCESS).default("read"),
   /** Lifetime in seconds: 30 days unless given, at most a year. */
-  expiresInSeconds: z.number().int().min(60).max(365 * DAY_SECONDS).default(30 * DAY_SECONDS),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(365 * DAY_SECONDS)
+    .default(30 * DAY_SECONDS),
   /** Requests per second for this token; MCP_RATE_LIMIT_PER_SECOND when absent. */
   rateLimitPerSecond: z.number().int().min(1).max(1000).optional(),
 });

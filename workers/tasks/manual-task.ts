@@ -10,11 +10,18 @@ import { sha256Hex } from "../security/hmac";
 
 /** What a manual task needs; CreateTaskInput (core/api-types.ts) describes it. */
 export const manualTaskInput = z.object({
-  repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "owner/name").describe("owner/name"),
+  repository: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/, "owner/name")
+    .describe("owner/name"),
   prompt: z.string().min(1).max(16_000).describe("What the agent should do"),
   title: z.string().min(1).max(200).optional(),
   cli: z.enum(CLI_NAMES).optional().describe("Agent CLI; the configured default when omitted"),
-  skill: z.string().regex(/^[a-z0-9-]+$/).optional().describe("A skill to load, by name"),
+  skill: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional()
+    .describe("A skill to load, by name"),
   ref: z.string().optional().describe("Branch or commit to start from"),
 });
 

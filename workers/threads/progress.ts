@@ -99,7 +99,11 @@ export function markdown(
     "",
     `**${STATUS_LABEL[progress.status]}** · [live log](${progress.dashboardUrl})`,
   ];
-  if (progress.alsoIn?.length) lines.push("", `**Also tracked in:** ${progress.alsoIn.map((t) => (t.url ? `[${clean(t.label)}](${t.url})` : clean(t.label))).join(", ")}`);
+  if (progress.alsoIn?.length)
+    lines.push(
+      "",
+      `**Also tracked in:** ${progress.alsoIn.map((t) => (t.url ? `[${clean(t.label)}](${t.url})` : clean(t.label))).join(", ")}`,
+    );
   if (progress.steps.length > 0) lines.push("", ...progress.steps.map((step) => steps[step.state](clean(step.label))));
   const o = progress.outcome;
   if (o?.pullRequestUrl) lines.push("", `**Pull request:** ${o.pullRequestUrl}`);

@@ -10,9 +10,7 @@ import type { Increment } from "../observability/metrics";
 import { sha256Hex } from "../security/hmac";
 import { storePayload } from "./payloads";
 
-export type IngestResult =
-  | { kind: "queued"; event: AgentEvent }
-  | { kind: "handshake"; body: Record<string, unknown> };
+export type IngestResult = { kind: "queued"; event: AgentEvent } | { kind: "handshake"; body: Record<string, unknown> };
 
 export interface IngestEffects {
   /** Ledger rows and counters the caller writes after replying. */
@@ -33,7 +31,11 @@ export async function ingestWebhook(
   effects: IngestEffects,
 ): Promise<IngestResult> {
   const vendor = integration.vendor;
-  const reject = (code: ConstructorParameters<typeof AppError>[0], message: string, rejection?: Omit<Rejection, "vendor" | "receivedAt">) => {
+  const reject = (
+    code: ConstructorParameters<typeof AppError>[0],
+    message: string,
+    rejection?: Omit<Rejection, "vendor" | "receivedAt">,
+  ) => {
     effects.increments.push({ name: "agentbot_webhooks_rejected_total", labels: { vendor, reason: code } });
     if (rejection) effects.rejection = { vendor, receivedAt: request.receivedAt, ...rejection };
     return new AppError(code, message);
@@ -61,7 +63,12 @@ export async function ingestWebhook(
   if (handshake) return { kind: "handshake", body: handshake };
 
   const { deliveryKey: claimedKey, type } = integration.identify(request, payload);
-  if (!type) throw reject("bad_request", `cannot tell the ${vendor} event type from the request`, { signature: "valid", reason: "no event type", claimedKey });
+  if (!type)
+    throw reject("bad_request", `cannot tell the ${vendor} event type from the request`, {
+      signature: "valid",
+      reason: "no event type",
+      claimedKey,
+    });
   // Deliveries without a vendor id are deduplicated by their content.
   const deliveryKey = claimedKey ?? `body:${await sha256Hex(request.rawBody)}`;
   const id = await deliveryId(vendor, deliveryKey);

@@ -56,7 +56,9 @@ export function tasksPerDayByVendor(data: Pick<Analytics, "from" | "to" | "daily
 export function costSeries(data: Pick<Analytics, "from" | "to" | "costPerDay">): { day: string; costUsd: number }[] {
   const byDay = new Map(daysBetween(data.from, data.to).map((day) => [day, 0]));
   for (const item of data.costPerDay) byDay.set(item.day, (byDay.get(item.day) ?? 0) + item.costUsd);
-  return [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, costUsd]) => ({ day, costUsd: Math.round(costUsd * 10_000) / 10_000 }));
+  return [...byDay.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([day, costUsd]) => ({ day, costUsd: Math.round(costUsd * 10_000) / 10_000 }));
 }
 
 /** "Nov 3" for an axis tick. */

@@ -22,7 +22,17 @@ const sample: Analytics = {
     { day: "2025-11-03", vendor: "github", tasks: 2, succeeded: 2, failed: 0, costUsd: 0.2 },
     { day: "2025-11-03", vendor: "slack", tasks: 4, succeeded: 3, failed: 1, costUsd: 0.05 },
   ],
-  summary: { tasks: 10, succeeded: 8, failed: 2, cancelled: 0, timedOut: 0, successRate: 0.8, p50DurationMs: 42_000, p95DurationMs: 185_000, costUsd: 0.65 },
+  summary: {
+    tasks: 10,
+    succeeded: 8,
+    failed: 2,
+    cancelled: 0,
+    timedOut: 0,
+    successRate: 0.8,
+    p50DurationMs: 42_000,
+    p95DurationMs: 185_000,
+    costUsd: 0.65,
+  },
   costPerDay: [
     { day: "2025-11-01", costUsd: 0.4 },
     { day: "2025-11-03", costUsd: 0.25 },
@@ -103,7 +113,16 @@ describe("AnalyticsPage", () => {
       daily: [],
       costPerDay: [],
       topRepositories: [],
-      summary: { ...sample.summary, tasks: 0, succeeded: 0, failed: 0, successRate: null, p50DurationMs: null, p95DurationMs: null, costUsd: 0 },
+      summary: {
+        ...sample.summary,
+        tasks: 0,
+        succeeded: 0,
+        failed: 0,
+        successRate: null,
+        p50DurationMs: null,
+        p95DurationMs: null,
+        costUsd: 0,
+      },
     };
     const fake = fakeApi({ "GET /api/session": signedIn, "GET /api/analytics": () => json(200, empty) });
     renderWithApi(<AnalyticsPage />, { fetch: fake.fetch, path: "/analytics?days=90" });
@@ -114,7 +133,10 @@ describe("AnalyticsPage", () => {
   });
 
   it("shows an error", async () => {
-    const fake = fakeApi({ "GET /api/session": signedIn, "GET /api/analytics": () => json(500, { error: { code: "internal", message: "boom" } }) });
+    const fake = fakeApi({
+      "GET /api/session": signedIn,
+      "GET /api/analytics": () => json(500, { error: { code: "internal", message: "boom" } }),
+    });
     renderWithApi(<AnalyticsPage />, { fetch: fake.fetch, path: "/analytics" });
     expect((await screen.findByRole("alert")).textContent).toContain("boom");
   });

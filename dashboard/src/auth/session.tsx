@@ -7,10 +7,7 @@ import { ApiClient, ApiError } from "../api/api-client";
 import { API_BASE_URL } from "../config";
 import { tokenStore } from "./token-store";
 
-export type SessionState =
-  | { status: "checking" }
-  | { status: "signed-out"; message?: string }
-  | { status: "signed-in"; user: ApiUser };
+export type SessionState = { status: "checking" } | { status: "signed-out"; message?: string } | { status: "signed-in"; user: ApiUser };
 
 export interface SessionContextValue {
   session: SessionState;

@@ -41,8 +41,8 @@ export function SignInPage() {
           aria-invalid={error ? true : undefined}
         />
         <p id="api-token-help" className="help">
-          The Worker's <code>API_TOKEN</code> (<code>dev-api-token</code> with <code>npm run dev</code>). It is kept in this tab's
-          session storage only.
+          The Worker's <code>API_TOKEN</code> (<code>dev-api-token</code> with <code>npm run dev</code>). It is kept in this tab's session
+          storage only.
         </p>
         {error && (
           <p className="form-error" role="alert">

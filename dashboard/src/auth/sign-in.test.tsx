@@ -10,7 +10,9 @@ describe("sign-in", () => {
   it("shows the sign-in form when the session check is 401, and signs in with a valid token", async () => {
     const fake = fakeApi({
       "GET /api/session": (request) =>
-        request.headers.get("authorization") === "Bearer good-token" ? json(200, { user: { id: "token", method: "token" } }) : apiError(401, "unauthorized", "no"),
+        request.headers.get("authorization") === "Bearer good-token"
+          ? json(200, { user: { id: "token", method: "token" } })
+          : apiError(401, "unauthorized", "no"),
       "GET /api/tasks": emptyTasks,
     });
     renderWithApi(<App />, { fetch: fake.fetch, path: "/tasks" });
@@ -37,7 +39,10 @@ describe("sign-in", () => {
   });
 
   it("signs in without a token when Cloudflare Access already authenticates the page", async () => {
-    const fake = fakeApi({ "GET /api/session": () => json(200, { user: { id: "ops@example.com", name: "Ops", method: "access" } }), "GET /api/tasks": emptyTasks });
+    const fake = fakeApi({
+      "GET /api/session": () => json(200, { user: { id: "ops@example.com", name: "Ops", method: "access" } }),
+      "GET /api/tasks": emptyTasks,
+    });
     renderWithApi(<App />, { fetch: fake.fetch, path: "/tasks" });
     expect(await screen.findByRole("heading", { name: "Tasks" })).toBeTruthy();
     expect(screen.getByText("Ops")).toBeTruthy();

@@ -147,7 +147,9 @@ function DeadLetters() {
       setReplays((all) => ({ ...all, [letter.id]: { busy: false, note: "Replayed: the delivery is back on the queue." } }));
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
-        list.update((items) => items.map((item) => (item.id === letter.id ? { ...item, replayedAt: item.replayedAt ?? Date.now() } : item)));
+        list.update((items) =>
+          items.map((item) => (item.id === letter.id ? { ...item, replayedAt: item.replayedAt ?? Date.now() } : item)),
+        );
         setReplays((all) => ({ ...all, [letter.id]: { busy: false, note: "Already replayed." } }));
       } else {
         setReplays((all) => ({ ...all, [letter.id]: { busy: false, error: `Replay failed: ${errorText(error)}` } }));

@@ -59,7 +59,12 @@ export function toElements(model: GraphModel): CytoscapeElement[] {
     const label = entityLabel(entity);
     return {
       group: "nodes",
-      data: { id: entity.id, label: label.length > 32 ? `${label.slice(0, 31)}…` : label, type: entity.type, vendor: vendorOf(entity.type) },
+      data: {
+        id: entity.id,
+        label: label.length > 32 ? `${label.slice(0, 31)}…` : label,
+        type: entity.type,
+        vendor: vendorOf(entity.type),
+      },
     };
   });
   const edges: CytoscapeElement[] = [...model.edges.values()].map((edge) => ({

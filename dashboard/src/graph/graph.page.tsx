@@ -14,7 +14,6 @@ import { connections, emptyModel, entityLabel, mergeNeighbourhood, toElements, v
 
 const GraphCanvas = lazy(() => import("./graph-canvas"));
 
-
 function propertyText(value: unknown): string {
   if (value === null || value === undefined) return "—";
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return String(value);
@@ -155,7 +154,13 @@ export function GraphPage() {
       <form className="filters" role="search" aria-label="Search the knowledge graph" onSubmit={submit}>
         <div className="field field-grow">
           <label htmlFor="graph-q">Search</label>
-          <input id="graph-q" type="search" placeholder="title or key, e.g. PAY-142" value={draft} onChange={(event) => setDraft(event.target.value)} />
+          <input
+            id="graph-q"
+            type="search"
+            placeholder="title or key, e.g. PAY-142"
+            value={draft}
+            onChange={(event) => setDraft(event.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="graph-type">Type</label>
@@ -218,7 +223,9 @@ export function GraphPage() {
                 label={`Neighbourhood graph: ${model.nodes.size} entities, ${model.edges.size} links. Use the panel to move between them.`}
               />
             </Suspense>
-            <p className="muted small">Click a node to show its neighbours. {model.nodes.size} entities, {model.edges.size} links.</p>
+            <p className="muted small">
+              Click a node to show its neighbours. {model.nodes.size} entities, {model.edges.size} links.
+            </p>
             {expandError ? <ErrorMessage error={expandError} title="Could not expand" /> : null}
           </div>
           {selected && (

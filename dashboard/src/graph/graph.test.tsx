@@ -38,7 +38,10 @@ const hoods: Record<string, Neighbourhood> = {
   },
   ge_jira: {
     entity: jiraIssue,
-    neighbours: [{ ...sentryIssue, depth: 1 }, { ...pr, depth: 1 }],
+    neighbours: [
+      { ...sentryIssue, depth: 1 },
+      { ...pr, depth: 1 },
+    ],
     edges: [
       { sourceId: "ge_jira", targetId: "ge_sentry", type: "references", properties: {}, weight: 1, firstSeen: 1, lastSeen: 2 },
       { sourceId: "ge_pr", targetId: "ge_jira", type: "closes", properties: {}, weight: 1, firstSeen: 1, lastSeen: 2 },
@@ -64,7 +67,11 @@ describe("GraphPage", () => {
 
     const panel = await screen.findByTestId("entity-panel");
     expect(within(panel).getByRole("heading", { name: "KeyError: 'currency'" })).toBeTruthy();
-    expect(within(panel).getByRole("link", { name: /Open in sentry/ }).getAttribute("href")).toBe("https://sentry.io/issues/1");
+    expect(
+      within(panel)
+        .getByRole("link", { name: /Open in sentry/ })
+        .getAttribute("href"),
+    ).toBe("https://sentry.io/issues/1");
     expect(await screen.findByRole("button", { name: "node PAY-142" })).toBeTruthy();
     expect(screen.getByTestId("edge-count").textContent).toBe("1");
 
@@ -76,9 +83,11 @@ describe("GraphPage", () => {
 
     // The panel is the keyboard path through the graph.
     fireEvent.click(within(screen.getByTestId("entity-panel")).getByRole("button", { name: "Fix currency lookup" }));
-    expect(within(screen.getByTestId("entity-panel")).getByRole("link", { name: /Open in github/ }).getAttribute("href")).toBe(
-      "https://github.com/acme/payments/pull/7",
-    );
+    expect(
+      within(screen.getByTestId("entity-panel"))
+        .getByRole("link", { name: /Open in github/ })
+        .getAttribute("href"),
+    ).toBe("https://github.com/acme/payments/pull/7");
   });
 
   it("says when a search finds nothing", async () => {

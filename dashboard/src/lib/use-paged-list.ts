@@ -15,7 +15,10 @@ export interface PagedList<T> {
   update: (change: (items: T[]) => T[]) => void;
 }
 
-export function usePagedList<T extends { id: string }>(load: (cursor: string | undefined, signal?: AbortSignal) => Promise<Page<T>>, key: unknown[]): PagedList<T> {
+export function usePagedList<T extends { id: string }>(
+  load: (cursor: string | undefined, signal?: AbortSignal) => Promise<Page<T>>,
+  key: unknown[],
+): PagedList<T> {
   const first = useAsync((signal) => load(undefined, signal), key);
   const [more, setMore] = useState<{ loading: boolean; error: unknown }>({ loading: false, error: undefined });
 

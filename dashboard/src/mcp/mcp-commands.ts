@@ -9,7 +9,8 @@ export function clientServerName(server: McpServerName): string {
 
 export function claudeMcpAddLines(origin: string, servers: McpServerName[], token: string): string[] {
   return servers.map(
-    (server) => `claude mcp add --transport http ${clientServerName(server)} ${origin}/mcp/${server} --header "Authorization: Bearer ${token}"`,
+    (server) =>
+      `claude mcp add --transport http ${clientServerName(server)} ${origin}/mcp/${server} --header "Authorization: Bearer ${token}"`,
   );
 }
 

@@ -91,14 +91,23 @@ function IssueForm({ onIssued }: { onIssued: (token: McpToken & { token: string 
   }
 
   const toggle = (server: McpServerName) =>
-    setServers((current) => (current.includes(server) ? current.filter((s) => s !== server) : MCP_SERVERS.filter((s) => s === server || current.includes(s))));
+    setServers((current) =>
+      current.includes(server) ? current.filter((s) => s !== server) : MCP_SERVERS.filter((s) => s === server || current.includes(s)),
+    );
 
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="issue-title">
       <h2 id="issue-title">Create a token</h2>
       <div className="field">
         <label htmlFor="mcp-name">Name</label>
-        <input id="mcp-name" required maxLength={100} placeholder="my-laptop" value={name} onChange={(event) => setName(event.target.value)} />
+        <input
+          id="mcp-name"
+          required
+          maxLength={100}
+          placeholder="my-laptop"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+        />
       </div>
       <fieldset className="field">
         <legend>Servers</legend>
@@ -263,7 +272,9 @@ export function McpTokensPage() {
                     key={token.id}
                     token={token}
                     onRevoked={(revoked) =>
-                      list.setData((current) => current && { items: current.items.map((item) => (item.id === revoked.id ? revoked : item)) })
+                      list.setData(
+                        (current) => current && { items: current.items.map((item) => (item.id === revoked.id ? revoked : item)) },
+                      )
                     }
                   />
                 ))}

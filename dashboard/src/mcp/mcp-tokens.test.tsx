@@ -42,7 +42,12 @@ describe("McpTokensPage", () => {
     fireEvent.click(screen.getByRole("button", { name: "Create token" }));
 
     expect((await screen.findByTestId("issued-token-value")).textContent).toBe("mcp_secret");
-    expect(fake.calls("POST", "/api/mcp-tokens")[0]?.body).toEqual({ name: "my-laptop", servers: ["github", "agent-bot"], access: "write", expiresInSeconds: 2_592_000 });
+    expect(fake.calls("POST", "/api/mcp-tokens")[0]?.body).toEqual({
+      name: "my-laptop",
+      servers: ["github", "agent-bot"],
+      access: "write",
+      expiresInSeconds: 2_592_000,
+    });
     expect(screen.getByTestId("claude-mcp-add").textContent).toContain(
       `claude mcp add --transport http agent-bot-github ${window.location.origin}/mcp/github --header "Authorization: Bearer mcp_secret"`,
     );

@@ -41,12 +41,18 @@ export interface LiveLogOptions {
 const FAILURES_BEFORE_CHECK = 2;
 
 function defaultSchedule(flush: () => void): void {
-  if (typeof requestAnimationFrame === "function" && typeof document !== "undefined" && !document.hidden) requestAnimationFrame(() => flush());
+  if (typeof requestAnimationFrame === "function" && typeof document !== "undefined" && !document.hidden)
+    requestAnimationFrame(() => flush());
   else setTimeout(flush, 16);
 }
 
 function isLogEntry(value: unknown): value is TaskLogEntry {
-  return typeof value === "object" && value !== null && typeof (value as TaskLogEntry).seq === "number" && typeof (value as TaskLogEntry).message === "string";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as TaskLogEntry).seq === "number" &&
+    typeof (value as TaskLogEntry).message === "string"
+  );
 }
 
 export class LiveLogConnection {

@@ -11,7 +11,10 @@ const lines = () => screen.queryAllByTestId("log-line").map((line) => Number(lin
 /** jsdom does no layout: give the log a height that grows with its lines. */
 function layOut(element: HTMLElement) {
   Object.defineProperty(element, "clientHeight", { configurable: true, get: () => 100 });
-  Object.defineProperty(element, "scrollHeight", { configurable: true, get: () => element.querySelectorAll("[data-testid=log-line]").length * 20 });
+  Object.defineProperty(element, "scrollHeight", {
+    configurable: true,
+    get: () => element.querySelectorAll("[data-testid=log-line]").length * 20,
+  });
 }
 
 function renderLog(onState = vi.fn()) {

@@ -58,7 +58,14 @@ export function NewTaskPage() {
         </div>
         <div className="field">
           <label htmlFor="task-prompt">Prompt</label>
-          <textarea id="task-prompt" required rows={8} maxLength={16000} value={prompt} onChange={(event) => setPrompt(event.target.value)} />
+          <textarea
+            id="task-prompt"
+            required
+            rows={8}
+            maxLength={16000}
+            value={prompt}
+            onChange={(event) => setPrompt(event.target.value)}
+          />
         </div>
         <div className="field-row">
           <div className="field">

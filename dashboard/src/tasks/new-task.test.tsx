@@ -12,13 +12,21 @@ function fill() {
 
 describe("NewTaskPage", () => {
   it("creates the task with an idempotency key and opens it", async () => {
-    const fake = fakeApi({ "GET /api/session": signedIn, "POST /api/tasks": () => json(201, { id: "task_new", created: true, state: {} }) });
+    const fake = fakeApi({
+      "GET /api/session": signedIn,
+      "POST /api/tasks": () => json(201, { id: "task_new", created: true, state: {} }),
+    });
     const { location } = renderWithApi(<NewTaskPage />, { fetch: fake.fetch, path: "/tasks/new" });
     fill();
     fireEvent.click(screen.getByRole("button", { name: "Create task" }));
     await waitFor(() => expect(location.history?.at(-1)).toBe("/tasks/task_new"));
     const [request] = fake.calls("POST", "/api/tasks");
-    expect(request?.body).toEqual({ repository: "Codertocat/Hello-World", prompt: "Fix the typo in the README", cli: "cursor", skill: "implement-issue" });
+    expect(request?.body).toEqual({
+      repository: "Codertocat/Hello-World",
+      prompt: "Fix the typo in the README",
+      cli: "cursor",
+      skill: "implement-issue",
+    });
     expect(request?.headers.get("idempotency-key")).toMatch(/.{16,}/);
   });
 
@@ -26,7 +34,10 @@ describe("NewTaskPage", () => {
     let attempt = 0;
     const fake = fakeApi({
       "GET /api/session": signedIn,
-      "POST /api/tasks": () => (++attempt === 1 ? apiError(400, "bad_request", "invalid task: repository: owner/name") : json(200, { id: "task_same", created: false, state: {} })),
+      "POST /api/tasks": () =>
+        ++attempt === 1
+          ? apiError(400, "bad_request", "invalid task: repository: owner/name")
+          : json(200, { id: "task_same", created: false, state: {} }),
     });
     renderWithApi(<NewTaskPage />, { fetch: fake.fetch, path: "/tasks/new" });
     fill();

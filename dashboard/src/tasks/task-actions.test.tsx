@@ -27,7 +27,10 @@ describe("TaskActions", () => {
 
   it("cancels and hands the new state to the page", async () => {
     const onState = vi.fn();
-    const fake = fakeApi({ "GET /api/session": signedIn, "POST /api/tasks/task_1/cancel": () => json(200, { state: taskState({ status: "cancelled" }) }) });
+    const fake = fakeApi({
+      "GET /api/session": signedIn,
+      "POST /api/tasks/task_1/cancel": () => json(200, { state: taskState({ status: "cancelled" }) }),
+    });
     renderWithApi(<TaskActions taskId="task_1" status="running" onState={onState} />, { fetch: fake.fetch });
     fireEvent.click(button("Cancel"));
     expect(button("Cancelling…").disabled).toBe(true);
@@ -65,7 +68,17 @@ describe("TaskPage", () => {
   it("shows the task, and follows its state from the socket: a finished task can be retried", async () => {
     const sockets = stubWebSocket();
     const state = taskState({
-      attempts: [{ n: 1, startedAt: 1_700_000_001_000, endedAt: 1_700_000_031_000, costUsd: 0.1234, inputTokens: 1200, outputTokens: 340, durationMs: 30_000 }],
+      attempts: [
+        {
+          n: 1,
+          startedAt: 1_700_000_001_000,
+          endedAt: 1_700_000_031_000,
+          costUsd: 0.1234,
+          inputTokens: 1200,
+          outputTokens: 340,
+          durationMs: 30_000,
+        },
+      ],
     });
     const fake = fakeApi({
       "GET /api/session": signedIn,
@@ -78,7 +91,9 @@ describe("TaskPage", () => {
     expect(screen.getByText("$0.12")).toBeTruthy();
     expect(screen.getByText("1,200")).toBeTruthy();
     expect(screen.getByText("30 s")).toBeTruthy();
-    expect(screen.getByRole("link", { name: /github thread/ }).getAttribute("href")).toBe("https://github.com/Codertocat/Hello-World/issues/1");
+    expect(screen.getByRole("link", { name: /github thread/ }).getAttribute("href")).toBe(
+      "https://github.com/Codertocat/Hello-World/issues/1",
+    );
     expect(button("Retry").disabled).toBe(true);
 
     const socket: FakeSocket = sockets.last();
@@ -95,7 +110,9 @@ describe("TaskPage", () => {
     await waitFor(() => expect(button("Retry").disabled).toBe(false));
     expect(button("Cancel").disabled).toBe(true);
     expect(screen.getAllByTestId("status-badge")[0]?.textContent).toBe("failed");
-    expect(screen.getByRole("link", { name: /Pull request/ }).getAttribute("href")).toBe("https://github.com/Codertocat/Hello-World/pull/2");
+    expect(screen.getByRole("link", { name: /Pull request/ }).getAttribute("href")).toBe(
+      "https://github.com/Codertocat/Hello-World/pull/2",
+    );
   });
 
   it("says when the task does not exist", async () => {

@@ -13,7 +13,15 @@ export function canRetry(status: TaskStatus | null): boolean {
   return status !== null && RETRYABLE_STATUSES.includes(status);
 }
 
-export function TaskActions({ taskId, status, onState }: { taskId: string; status: TaskStatus | null; onState: (state: TaskState) => void }) {
+export function TaskActions({
+  taskId,
+  status,
+  onState,
+}: {
+  taskId: string;
+  status: TaskStatus | null;
+  onState: (state: TaskState) => void;
+}) {
   const api = useApi();
   const [busy, setBusy] = useState<"cancel" | "retry" | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -47,7 +47,11 @@ export function TaskPage({ id }: { id: string }) {
     return (
       <section className="page">
         <h1>Task</h1>
-        <ErrorMessage error={detail.error} title={missing ? "No such task" : "Could not load the task"} onRetry={missing ? undefined : detail.reload} />
+        <ErrorMessage
+          error={detail.error}
+          title={missing ? "No such task" : "Could not load the task"}
+          onRetry={missing ? undefined : detail.reload}
+        />
         <p>
           <Link href="/tasks">Back to the tasks</Link>
         </p>
@@ -182,7 +186,9 @@ export function TaskPage({ id }: { id: string }) {
                 {state.attempts.map((attempt) => (
                   <tr key={attempt.n}>
                     <td data-label="#">{attempt.n}</td>
-                    <td data-label="Outcome">{attempt.outcome ? <StatusBadge value={attempt.outcome} /> : humanize(status ?? "running")}</td>
+                    <td data-label="Outcome">
+                      {attempt.outcome ? <StatusBadge value={attempt.outcome} /> : humanize(status ?? "running")}
+                    </td>
                     <td data-label="Started">{formatTime(attempt.startedAt)}</td>
                     <td data-label="Duration" className="num">
                       {formatDuration(attempt.durationMs ?? (attempt.endedAt ? attempt.endedAt - attempt.startedAt : null))}

@@ -132,7 +132,13 @@ export function TasksListPage() {
         </div>
         <div className="field field-grow">
           <label htmlFor="filter-q">Text</label>
-          <input id="filter-q" type="search" placeholder="title, subject, actor…" value={text} onChange={(event) => setText(event.target.value)} />
+          <input
+            id="filter-q"
+            type="search"
+            placeholder="title, subject, actor…"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+          />
         </div>
         {filtered && (
           <button
@@ -177,7 +183,13 @@ export function TasksListPage() {
               </thead>
               <tbody>
                 {list.data.items.map((row) => (
-                  <tr key={row.id} data-testid="task-row" data-task-id={row.id} data-status={row.status} className={fresh.has(row.id) ? "row-new" : undefined}>
+                  <tr
+                    key={row.id}
+                    data-testid="task-row"
+                    data-task-id={row.id}
+                    data-status={row.status}
+                    className={fresh.has(row.id) ? "row-new" : undefined}
+                  >
                     <td data-label="Task">
                       <Link href={`/tasks/${encodeURIComponent(row.id)}`} className="task-title">
                         {row.title}

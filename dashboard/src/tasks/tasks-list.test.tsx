@@ -15,7 +15,9 @@ function tasksApi(answer: (request: RecordedRequest) => { items: TaskRow[]; next
 
 describe("task filters", () => {
   it("round-trips filters through the query string, leaving out empty ones", () => {
-    expect(searchFromFilters({ vendor: "jira", status: "", repository: " o/r ", q: "typo fix" })).toBe("vendor=jira&repository=o%2Fr&q=typo+fix");
+    expect(searchFromFilters({ vendor: "jira", status: "", repository: " o/r ", q: "typo fix" })).toBe(
+      "vendor=jira&repository=o%2Fr&q=typo+fix",
+    );
     expect(filtersFromSearch("status=failed&q=x")).toEqual({ vendor: "", status: "failed", repository: "", q: "x" });
   });
 
@@ -78,7 +80,8 @@ describe("TasksListPage", () => {
     let fail = true;
     const fake = fakeApi({
       "GET /api/session": signedIn,
-      "GET /api/tasks": () => (fail ? json(500, { error: { code: "internal", message: "D1 is down" } }) : json(200, { items: [taskRow()], nextCursor: null })),
+      "GET /api/tasks": () =>
+        fail ? json(500, { error: { code: "internal", message: "D1 is down" } }) : json(200, { items: [taskRow()], nextCursor: null }),
     });
     renderWithApi(<TasksListPage />, { fetch: fake.fetch, path: "/tasks" });
     const alert = await screen.findByRole("alert");

@@ -59,7 +59,10 @@ export function fakeApi(routes: Record<string, Handler>) {
 export const signedIn: Handler = () => json(200, { user: { id: "token", method: "token" } });
 
 /** Renders `ui` inside the session (with a client on the fake fetch) and a memory router at `path`. */
-export function renderWithApi(ui: ReactNode, options: { fetch: typeof fetch; path?: string }): RenderResult & { location: ReturnType<typeof memoryLocation> } {
+export function renderWithApi(
+  ui: ReactNode,
+  options: { fetch: typeof fetch; path?: string },
+): RenderResult & { location: ReturnType<typeof memoryLocation> } {
   const location = memoryLocation({ path: options.path ?? "/", record: true });
   const createClient = (callbacks: { getToken: () => string | null; onUnauthorized: () => void }) =>
     new ApiClient({ baseUrl: "", origin: ORIGIN, fetch: options.fetch, ...callbacks });

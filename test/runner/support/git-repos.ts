@@ -19,7 +19,11 @@ export function gitIn(cwd: string, args: string[]): string {
 }
 
 /** A bare repository `<dir>/<name>.git` whose `main` holds a README (and any `files`). */
-export async function createRemote(dir: string, name = "remote", files: Record<string, string> = {}): Promise<{ bare: string; url: string }> {
+export async function createRemote(
+  dir: string,
+  name = "remote",
+  files: Record<string, string> = {},
+): Promise<{ bare: string; url: string }> {
   const bare = join(dir, `${name}.git`);
   const seed = join(dir, `${name}-seed`);
   await mkdir(seed, { recursive: true });

@@ -45,7 +45,9 @@ function isOctokitFailure(error: unknown): error is OctokitFailure {
 function githubDetail(data: unknown): string | undefined {
   return describeBody(data, (json) => {
     const errors = Array.isArray(json.errors)
-      ? json.errors.map((e) => (typeof e === "string" ? e : (e as { message?: string; code?: string })?.message ?? (e as { code?: string })?.code)).filter(Boolean)
+      ? json.errors
+          .map((e) => (typeof e === "string" ? e : ((e as { message?: string; code?: string })?.message ?? (e as { code?: string })?.code)))
+          .filter(Boolean)
       : [];
     const message = typeof json.message === "string" ? json.message : undefined;
     return [message, ...errors].filter(Boolean).join(": ") || undefined;
@@ -117,17 +119,27 @@ export interface PullRequestRef {
  * A retried task therefore reaches the same pull request instead of failing
  * on GitHub's 422 "A pull request already exists".
  */
-export async function openPullRequest(config: GitHubSettings, input: OpenPullRequest, octokit = createGitHubClient(config)): Promise<PullRequestRef> {
+export async function openPullRequest(
+  config: GitHubSettings,
+  input: OpenPullRequest,
+  octokit = createGitHubClient(config),
+): Promise<PullRequestRef> {
   const { owner, repo } = splitRepository(input.repository);
   const base =
     input.base ??
-    (
-      await githubCall(config, `GET /repos/${owner}/${repo}`, () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }))
-    ).data.default_branch;
+    (await githubCall(config, `GET /repos/${owner}/${repo}`, () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }))).data
+      .default_branch;
 
   const createOperation = `POST /repos/${owner}/${repo}/pulls`;
   try {
-    const { data } = await octokit.request("POST /repos/{owner}/{repo}/pulls", { owner, repo, head: input.head, base, title: input.title, body: input.body });
+    const { data } = await octokit.request("POST /repos/{owner}/{repo}/pulls", {
+      owner,
+      repo,
+      head: input.head,
+      base,
+      title: input.title,
+      body: input.body,
+    });
     return { number: data.number, url: data.html_url, created: true };
   } catch (error) {
     const mapped = githubError(error, createOperation, config);

@@ -26,7 +26,17 @@ export function githubGraph(event: AgentEvent, b: Builder): void {
       url: event.links[0],
       properties: { status: event.action },
     });
-    if (subject.repository) b.edge(installation, b.entity({ key: keys.account(subject.repository), type: "github_account", title: subject.repository, url: `https://github.com/${subject.repository}` }), "belongs_to");
+    if (subject.repository)
+      b.edge(
+        installation,
+        b.entity({
+          key: keys.account(subject.repository),
+          type: "github_account",
+          title: subject.repository,
+          url: `https://github.com/${subject.repository}`,
+        }),
+        "belongs_to",
+      );
     const who = person(b, "github", event);
     if (who && event.action === "created") b.edge(installation, who, "installed_by");
     return;
@@ -39,7 +49,9 @@ export function githubGraph(event: AgentEvent, b: Builder): void {
   if (event.type === "push") {
     const ref = subject.ref ?? "";
     const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : undefined;
-    const branchKey = branch ? b.entity({ key: keys.branch(repo, branch), type: "branch", title: branch, url: `https://github.com/${repo}/tree/${branch}` }) : undefined;
+    const branchKey = branch
+      ? b.entity({ key: keys.branch(repo, branch), type: "branch", title: branch, url: `https://github.com/${repo}/tree/${branch}` })
+      : undefined;
     if (branchKey) {
       b.edge(branchKey, repoKey, "belongs_to");
       b.references(branchKey, branch, undefined);
@@ -60,7 +72,13 @@ export function githubGraph(event: AgentEvent, b: Builder): void {
     for (const { sha, message } of pushedCommits(event.text)) b.references(commitEntity(sha, message), message, repo);
     // A commit whose message was cut from the text still touches its files.
     for (const file of event.changedFiles ?? []) {
-      if (file.commit) b.edge(commitEntity(file.commit), fileEntity(b, repo, file.path, repoKey), "touches", file.change ? { change: file.change } : undefined);
+      if (file.commit)
+        b.edge(
+          commitEntity(file.commit),
+          fileEntity(b, repo, file.path, repoKey),
+          "touches",
+          file.change ? { change: file.change } : undefined,
+        );
     }
     return;
   }
@@ -75,23 +93,44 @@ export function githubGraph(event: AgentEvent, b: Builder): void {
     type: isPr ? "pull_request" : "issue",
     title: event.title,
     url: url ?? `https://github.com/${repo}/${isPr ? "pull" : "issues"}/${number}`,
-    properties: isComment ? {} : { labels: event.labels, ...(event.action === "closed" ? { state: "closed" } : event.action === "opened" || event.action === "reopened" ? { state: "open" } : {}) },
+    properties: isComment
+      ? {}
+      : {
+          labels: event.labels,
+          ...(event.action === "closed"
+            ? { state: "closed" }
+            : event.action === "opened" || event.action === "reopened"
+              ? { state: "open" }
+              : {}),
+        },
     text: isComment ? undefined : event.text,
   });
   b.edge(target, repoKey, "belongs_to");
   assignedTo(b, "github", event, target);
   // A review comment is on one file of the pull request's diff.
-  if (isPr) for (const file of event.changedFiles ?? []) b.edge(target, fileEntity(b, repo, file.path, repoKey), "touches", file.change ? { change: file.change } : undefined);
+  if (isPr)
+    for (const file of event.changedFiles ?? [])
+      b.edge(target, fileEntity(b, repo, file.path, repoKey), "touches", file.change ? { change: file.change } : undefined);
   if (who && isComment) b.edge(who, target, "comments_on", { url: event.links[0] });
   if (who && !isComment && event.action === "opened") b.edge(target, who, "opened_by");
   if (event.type === "pull_request" && subject.ref) {
-    const branchKey = b.entity({ key: keys.branch(repo, subject.ref), type: "branch", title: subject.ref, url: `https://github.com/${repo}/tree/${subject.ref}` });
+    const branchKey = b.entity({
+      key: keys.branch(repo, subject.ref),
+      type: "branch",
+      title: subject.ref,
+      url: `https://github.com/${repo}/tree/${subject.ref}`,
+    });
     b.edge(branchKey, repoKey, "belongs_to");
     b.edge(target, branchKey, "from_branch");
     b.references(branchKey, subject.ref, undefined);
   }
   if (subject.commitSha) {
-    const commit = b.entity({ key: keys.commit(repo, subject.commitSha), type: "commit", url: `https://github.com/${repo}/commit/${subject.commitSha}`, properties: { sha: subject.commitSha } });
+    const commit = b.entity({
+      key: keys.commit(repo, subject.commitSha),
+      type: "commit",
+      url: `https://github.com/${repo}/commit/${subject.commitSha}`,
+      properties: { sha: subject.commitSha },
+    });
     b.edge(commit, repoKey, "belongs_to");
     b.edge(target, commit, "references");
   }

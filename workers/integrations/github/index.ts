@@ -22,9 +22,7 @@ export const github: WebhookIntegration = {
     const delivery = headers.get("x-github-delivery") ?? undefined;
     // A delivery id is unique per hook; the hook (or app installation) id scopes it.
     const scope =
-      headers.get("x-github-hook-id") ??
-      (payload as { installation?: { id?: number } } | null)?.installation?.id?.toString() ??
-      "";
+      headers.get("x-github-hook-id") ?? (payload as { installation?: { id?: number } } | null)?.installation?.id?.toString() ?? "";
     return { deliveryKey: delivery && `${scope}:${delivery}`, type: headers.get("x-github-event") ?? undefined };
   },
 

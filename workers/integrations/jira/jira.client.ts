@@ -30,7 +30,9 @@ function jiraDetail(body: unknown): string | undefined {
   return describeBody(body, (json) => {
     const messages = Array.isArray(json.errorMessages) ? json.errorMessages.map(String) : [];
     const fields =
-      json.errors && typeof json.errors === "object" ? Object.entries(json.errors as Record<string, unknown>).map(([field, text]) => `${field}: ${String(text)}`) : [];
+      json.errors && typeof json.errors === "object"
+        ? Object.entries(json.errors as Record<string, unknown>).map(([field, text]) => `${field}: ${String(text)}`)
+        : [];
     return [...messages, ...fields].join("; ") || json.message;
   });
 }

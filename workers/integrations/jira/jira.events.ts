@@ -24,9 +24,19 @@ const issue = z.object({
   }),
 });
 const changelog = z
-  .object({ items: z.array(z.object({ field: z.string(), to: z.string().nullish(), toString: z.string().nullish(), fromString: z.string().nullish() })) })
+  .object({
+    items: z.array(
+      z.object({ field: z.string(), to: z.string().nullish(), toString: z.string().nullish(), fromString: z.string().nullish() }),
+    ),
+  })
   .optional();
-const issuePayload = z.object({ webhookEvent: z.string(), issue_event_type_name: z.string().optional(), user: user.optional(), issue, changelog });
+const issuePayload = z.object({
+  webhookEvent: z.string(),
+  issue_event_type_name: z.string().optional(),
+  user: user.optional(),
+  issue,
+  changelog,
+});
 const commentPayload = z.object({
   webhookEvent: z.string(),
   comment: z.object({ id: z.string(), body: richText, author: user }),

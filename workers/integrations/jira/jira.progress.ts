@@ -47,14 +47,19 @@ export function renderJiraComment(progress: ThreadProgress): string {
     `h3. ${JIRA_STATUS_ICON[progress.status]} ${clean(progress.title)}`,
     `*${STATUS_LABEL[progress.status]}* · ${jiraLink(progress.dashboardUrl, "live log")}`,
   ];
-  if (progress.alsoIn?.length) lines.push(`*Also tracked in:* ${progress.alsoIn.map((t) => (t.url ? jiraLink(t.url, clean(t.label)) : clean(t.label))).join(", ")}`);
+  if (progress.alsoIn?.length)
+    lines.push(`*Also tracked in:* ${progress.alsoIn.map((t) => (t.url ? jiraLink(t.url, clean(t.label)) : clean(t.label))).join(", ")}`);
   if (progress.steps.length > 0) lines.push("", ...progress.steps.map((step) => JIRA_STEP[step.state](clean(step.label))));
   const o = progress.outcome;
   if (o?.pullRequestUrl) lines.push("", `*Pull request:* ${jiraLink(o.pullRequestUrl)}`);
   if (o?.summary.trim()) lines.push("", escapeJira(neutralizeMentions(truncate(o.summary.trim(), JIRA_SUMMARY_LIMIT))));
   if (o?.reason) lines.push("", `*Reason:* ${clean(o.reason)}`);
   const m = metrics(progress);
-  const footer = [m.duration && `Duration ${m.duration}`, m.cost && `Cost ${m.cost}`, m.tokens && `Tokens ${m.tokens.replace(/ tokens$/, "")}`].filter(Boolean);
+  const footer = [
+    m.duration && `Duration ${m.duration}`,
+    m.cost && `Cost ${m.cost}`,
+    m.tokens && `Tokens ${m.tokens.replace(/ tokens$/, "")}`,
+  ].filter(Boolean);
   if (footer.length > 0) lines.push("", `_${footer.join(" · ")}_`);
   return lines.join("\n");
 }

@@ -9,7 +9,12 @@ export type SentrySettings = Pick<Config, "SENTRY_API_URL" | "SENTRY_AUTH_TOKEN"
 const TIMEOUT_MS = 15_000;
 
 /** One Sentry API call; any failure is thrown as a VendorApiError. */
-export async function sentryRequest<T>(config: SentrySettings, method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<T> {
+export async function sentryRequest<T>(
+  config: SentrySettings,
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+): Promise<T> {
   if (!config.SENTRY_AUTH_TOKEN) throw unusableRequest("sentry", "SENTRY_AUTH_TOKEN is not set");
   const url = `${config.SENTRY_API_URL.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
   const operation = `${method} /${path.replace(/^\/+/, "")}`;
@@ -37,7 +42,8 @@ export async function sentryRequest<T>(config: SentrySettings, method: "GET" | "
       operation,
       status: response.status,
       detail: describeBody(text) ?? response.statusText,
-      retryAfterSeconds: response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get("retry-after")) : undefined,
+      retryAfterSeconds:
+        response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get("retry-after")) : undefined,
       secrets,
     });
   }

@@ -46,7 +46,12 @@ const issuePayload = z.object({
       project: z.object({ slug: z.string() }),
       metadata: z.object({ value: z.string().optional(), filename: z.string().optional() }).partial().optional(),
       assignedTo: z
-        .object({ type: z.string().optional(), id: z.union([z.string(), z.number()]), name: z.string().optional(), email: z.string().optional() })
+        .object({
+          type: z.string().optional(),
+          id: z.union([z.string(), z.number()]),
+          name: z.string().optional(),
+          email: z.string().optional(),
+        })
         .nullish()
         .catch(undefined),
     }),

@@ -49,7 +49,12 @@ export function sentryGraph(event: AgentEvent, b: Builder, context: GraphContext
       properties: { ...(sentryIssueId ? { issueId: sentryIssueId } : {}), shortId: sentryShortId },
       text: event.type === "issue" ? event.text : undefined,
     });
-    if (sentryIssueId) b.edge(b.entity({ key: keys.sentryIssueId(sentryIssueId), type: "sentry_issue", title: event.title, url: issueUrl }), issue, "same_as");
+    if (sentryIssueId)
+      b.edge(
+        b.entity({ key: keys.sentryIssueId(sentryIssueId), type: "sentry_issue", title: event.title, url: issueUrl }),
+        issue,
+        "same_as",
+      );
   } else if (sentryIssueId) {
     issue = b.entity({
       key: keys.sentryIssueId(sentryIssueId),
@@ -60,7 +65,9 @@ export function sentryGraph(event: AgentEvent, b: Builder, context: GraphContext
       text: event.type === "issue" ? event.text : undefined,
     });
   }
-  const project = sentryProject ? b.entity({ key: keys.sentryProject(sentryProject), type: "sentry_project", title: sentryProject }) : undefined;
+  const project = sentryProject
+    ? b.entity({ key: keys.sentryProject(sentryProject), type: "sentry_project", title: sentryProject })
+    : undefined;
   if (issue && project) b.edge(issue, project, "belongs_to");
   if (issue) {
     assignedTo(b, "sentry", event, issue);
@@ -75,7 +82,15 @@ export function sentryGraph(event: AgentEvent, b: Builder, context: GraphContext
   let source = issue;
   if (event.type === "metric_alert") {
     const id = /\/alerts\/(?:rules\/details\/)?(\d+)/.exec(event.links[0] ?? "")?.[1];
-    if (id) source = b.entity({ key: keys.sentryAlert(id), type: "sentry_alert", title: event.title, url: event.links[0], properties: { status: event.action }, text: event.text });
+    if (id)
+      source = b.entity({
+        key: keys.sentryAlert(id),
+        type: "sentry_alert",
+        title: event.title,
+        url: event.links[0],
+        properties: { status: event.action },
+        text: event.text,
+      });
   }
   if (!source) return;
   const who = person(b, "sentry", event);

@@ -20,7 +20,9 @@ export class SentryThreadReporter implements ThreadReporter {
 
   async post(spec: TaskSpec, progress: ThreadProgress): Promise<ThreadRef> {
     const issueId = issueIdOf(spec);
-    const note = await sentryRequest<SentryNote>(this.config, "POST", `issues/${issueId}/comments/`, { text: renderSentryComment(progress) });
+    const note = await sentryRequest<SentryNote>(this.config, "POST", `issues/${issueId}/comments/`, {
+      text: renderSentryComment(progress),
+    });
     if (!note?.id) throw unusableRequest("sentry", "the comments API answered without a comment id");
     return { id: String(note.id) };
   }

@@ -82,7 +82,14 @@ export function slackError(error: unknown, method: string, config: SlackSettings
       return new VendorApiError("slack", 200, message, RETRYABLE_PLATFORM_ERRORS.has(code), retryAfter);
     }
     case ErrorCode.RateLimitedError:
-      return httpError({ vendor: "slack", operation: method, status: 429, detail: "ratelimited", retryAfterSeconds: failure.retryAfter, secrets });
+      return httpError({
+        vendor: "slack",
+        operation: method,
+        status: 429,
+        detail: "ratelimited",
+        retryAfterSeconds: failure.retryAfter,
+        secrets,
+      });
     case ErrorCode.HTTPError:
       return httpError({
         vendor: "slack",

@@ -29,8 +29,7 @@ const message = envelope(
   }),
 );
 
-const permalink = (team: string, channel: string, ts: string) =>
-  `https://app.slack.com/client/${team}/${channel}/thread/${channel}-${ts}`;
+const permalink = (team: string, channel: string, ts: string) => `https://app.slack.com/client/${team}/${channel}/thread/${channel}-${ts}`;
 
 const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
   app_mention: (payload) =>

@@ -22,7 +22,16 @@ export function slackGraph(event: AgentEvent, b: Builder): void {
   const who = person(b, "slack", event, teamId);
   if (who) b.edge(who, thread, "comments_on");
   for (const user of findSlackMentions(event.text)) {
-    b.edge(thread, b.entity({ key: keys.person("slack", `${teamId}/${user}`), type: "person", title: user, properties: { vendor: "slack", vendorId: user } }), "mentions");
+    b.edge(
+      thread,
+      b.entity({
+        key: keys.person("slack", `${teamId}/${user}`),
+        type: "person",
+        title: user,
+        properties: { vendor: "slack", vendorId: user },
+      }),
+      "mentions",
+    );
   }
   // Slack wraps links as <url|label>; the brackets and labels are not part of the reference.
   const text = event.text?.replace(/<(https?:\/\/[^|>]+)(?:\|[^>]*)?>/g, " $1 ");

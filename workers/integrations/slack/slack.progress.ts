@@ -29,7 +29,8 @@ export function renderSlackText(progress: ThreadProgress): string {
   const lines = [
     `${STATUS_EMOJI[progress.status]} *${clean(progress.title)}* — ${STATUS_LABEL[progress.status].toLowerCase()} · ${slackLink(progress.dashboardUrl, "live log")}`,
   ];
-  if (progress.alsoIn?.length) lines.push(`*Also tracked in:* ${progress.alsoIn.map((t) => (t.url ? slackLink(t.url, clean(t.label)) : clean(t.label))).join(", ")}`);
+  if (progress.alsoIn?.length)
+    lines.push(`*Also tracked in:* ${progress.alsoIn.map((t) => (t.url ? slackLink(t.url, clean(t.label)) : clean(t.label))).join(", ")}`);
   lines.push(...progress.steps.map((step) => SLACK_STEP[step.state](clean(step.label))));
   const o = progress.outcome;
   if (o?.pullRequestUrl) lines.push(`*Pull request:* <${o.pullRequestUrl.replace(/\|/g, "%7C").replace(/>/g, "%3E")}>`);
