@@ -34,6 +34,8 @@ export default defineConfig({
                 SENTRY_INSTALLATION_ID: "7a485448-a9e2-4c85-8a3c-4f44175783c9",
                 // The TaskAgent reaches a runner at this URL; tests answer it with test/workers/fake-runner.ts.
                 RUNNER_URL: "http://runner.test",
+                // test/workers/fake-runner.ts answers only calls that carry it.
+                RUNNER_SECRET: "test-runner-secret-0123456789abcdef",
                 // Vendor APIs for thread reports; tests that need them intercept these hosts.
                 GITHUB_API_URL: "http://github.test",
                 GITHUB_TOKEN: "test-github-token",

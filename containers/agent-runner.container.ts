@@ -8,5 +8,8 @@ export class AgentRunner extends Container<Env> {
   // A finished task's container sleeps after a short idle period; its events stay
   // readable until then, and the TaskAgent already holds them in its own log.
   override sleepAfter = "10m";
-  override envVars = { HOST: "0.0.0.0", PORT: "8788" };
+  // 0.0.0.0 inside the container's own network namespace, which only this Durable Object's
+  // binding reaches; RUNNER_SECRET (the Worker secret) is what the runner then requires of
+  // every call, and only this container and the TaskAgent hold it.
+  override envVars = { HOST: "0.0.0.0", PORT: "8788", RUNNER_SECRET: this.env.RUNNER_SECRET ?? "" };
 }

@@ -7,13 +7,14 @@
 //  3. starts the fake vendor APIs for every vendor without credentials in .dev.vars, and a
 //     local git remote for the sample repository, so the whole loop runs on one machine;
 //  4. runs `wrangler dev` (D1, Queues, R2, Durable Objects in workerd; containers off)
-//     with those URLs as vars;
+//     with those URLs as vars, and the runner's bearer token (RUNNER_SECRET) as a secret;
 //  5. serves the dashboard with Vite (dashboard/vite.config.ts) on DASHBOARD_PORT (5173 when
 //     free), proxying /api and its WebSockets to the Worker, and makes it the Worker's
 //     DASHBOARD_URL, so links in vendor threads open it.
 // Extra arguments go to wrangler dev, e.g. `npm run dev -- --port 8788`.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
@@ -98,6 +99,26 @@ if (migrate.status !== 0) {
 
 const vars = {};
 
+// The bearer token the runner requires of the TaskAgent: RUNNER_SECRET from the environment or
+// .dev.vars (a runner started elsewhere needs the same), else a fresh random one per start. It
+// reaches wrangler through an env file of its own (not `--var`, which the process list shows).
+const runnerSecret = process.env.RUNNER_SECRET || devVars.RUNNER_SECRET || randomBytes(32).toString("hex");
+if (process.env.RUNNER_URL && !process.env.RUNNER_SECRET && !devVars.RUNNER_SECRET) {
+  console.error("RUNNER_URL is set: set RUNNER_SECRET too (in the environment or .dev.vars), the one that runner was started with");
+  process.exit(1);
+}
+const secretsDir = mkdtempSync(join(tmpdir(), "agent-bot-dev-env-"));
+const envFile = join(secretsDir, "worker.env");
+// wrangler reads either .dev.vars or --env-file files, so the file is .dev.vars plus the secret.
+writeFileSync(
+  envFile,
+  `${readFileSync(".dev.vars", "utf8")
+    .split("\n")
+    .filter((line) => !/^\s*RUNNER_SECRET\s*=/.test(line))
+    .join("\n")}\nRUNNER_SECRET=${runnerSecret}\n`,
+  { mode: 0o600 },
+);
+
 // The local runner. Claude tasks run the real Claude Code CLI (on PATH, else the pinned dev
 // dependency): with ANTHROPIC_API_KEY it talks to Anthropic; without one, to a local scripted
 // model whose `[fake:…]` switches (test/support/fake-switches.mjs) pick what it makes the CLI
@@ -111,7 +132,7 @@ const claudeBin = onPath("claude")
     : undefined;
 const useRealClaude = Boolean(claudeBin) && process.env.AGENT_BOT_CLAUDE !== "fake";
 const realCursor = onPath("cursor-agent") && Boolean(devVars.CURSOR_API_KEY);
-const runnerEnv = { ...process.env, PORT: String(runnerPort), HOST: "127.0.0.1" };
+const runnerEnv = { ...process.env, PORT: String(runnerPort), HOST: "127.0.0.1", RUNNER_SECRET: runnerSecret };
 let model;
 let claudeSays;
 if (useRealClaude) {
@@ -204,6 +225,8 @@ const devArgs = [
   // No container engine on these machines: the runner above stands in for the AgentRunner Container.
   "--enable-containers=false",
   ...(option("--port") ? [] : ["--port", port]),
+  "--env-file",
+  envFile,
   ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
   ...args,
 ];
@@ -258,6 +281,7 @@ async function stop(code) {
   for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   await fakes?.stop();
   await model?.stop();
+  rmSync(secretsDir, { recursive: true, force: true });
   process.exit(code);
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(0));

@@ -52,6 +52,8 @@ export const configSchema = z.object({
   /** USD the tasks of one repository may spend per UTC day; beyond it new tasks are refused. */
   REPO_DAILY_BUDGET_USD: z.coerce.number().positive().catch(50),
   ANTHROPIC_API_KEY: secret,
+  /** The bearer token the TaskAgent sends the runner (and the AgentRunner container gets); at least 32 characters. */
+  RUNNER_SECRET: secret,
 
   // MCP servers (/mcp/*).
   /** Calls (tools/call, resources/read, prompts/get) per second each MCP token may make, unless the token sets its own. */

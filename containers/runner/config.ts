@@ -24,6 +24,10 @@ const envSchema = z.object({
   RUNNER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   /** Keep each run's workspace after it ends (debugging). */
   RUNNER_KEEP_WORKSPACES: z.enum(["0", "1", "true", "false"]).optional(),
+  /** The bearer token every route but /health requires; only the TaskAgent holds it. */
+  RUNNER_SECRET: z
+    .string({ error: (issue) => (issue.input === undefined ? "required: the bearer token the TaskAgent sends" : undefined) })
+    .min(32, "at least 32 characters"),
 });
 
 export type RunnerConfig = {
@@ -35,11 +39,12 @@ export type RunnerConfig = {
   retentionMs: number;
   shutdownGraceMs: number;
   keepWorkspaces: boolean;
+  secret: string;
   /** Base environment of spawned git and CLI processes. */
   env: Environment;
 };
 
-/** The runner's own settings; a CLI does not see them (a dev server it starts must not take PORT). */
+/** The runner's own settings; a CLI does not see them (a dev server it starts must not take PORT, the agent must not read RUNNER_SECRET). */
 const RUNNER_SETTINGS = new Set([...Object.keys(envSchema.shape), "CLAUDE_BIN", "CURSOR_BIN"]);
 
 export function loadConfig(env: Environment = process.env): RunnerConfig {
@@ -57,6 +62,7 @@ export function loadConfig(env: Environment = process.env): RunnerConfig {
     retentionMs: s.RUNNER_RETENTION_MS,
     shutdownGraceMs: s.RUNNER_SHUTDOWN_GRACE_MS,
     keepWorkspaces: s.RUNNER_KEEP_WORKSPACES === "1" || s.RUNNER_KEEP_WORKSPACES === "true",
+    secret: s.RUNNER_SECRET,
     env,
   };
 }

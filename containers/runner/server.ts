@@ -5,8 +5,12 @@
 //   POST /runs/:taskId/cancel           stop the run → 200 { cancelled }
 //   GET  /health                        → 200 { status: "ok", runs }
 //
+// Every route but /health needs `Authorization: Bearer <RUNNER_SECRET>` (401 otherwise):
+// the runner starts processes and streams a task's output, so only the TaskAgent may call it.
+//
 // Nothing here waits on a run except cancel, which answers once the run has
 // ended, so the caller knows its processes are gone.
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorMessage } from "../../core/error-message";
@@ -30,6 +34,7 @@ export type RunnerServer = {
 
 export function createRunnerServer(config: RunnerConfig, logger: Logger = jsonLogger): RunnerServer {
   const registry = new RunRegistry(config, logger);
+  const secretDigest = sha256(config.secret);
   let shuttingDown = false;
 
   const server = createServer((req, res) => {
@@ -51,6 +56,8 @@ export function createRunnerServer(config: RunnerConfig, logger: Logger = jsonLo
       allow(method, ["GET"]);
       return sendJson(res, 200, { status: "ok", runs: registry.activeCount });
     }
+    // Before any other route, so an unauthenticated caller learns nothing (not even a 404).
+    authenticate(req, secretDigest);
     if (parts.length === 1 && parts[0] === "runs") {
       allow(method, ["POST"]);
       return startRun(req, res);
@@ -107,6 +114,18 @@ export function createRunnerServer(config: RunnerConfig, logger: Logger = jsonLo
       clearTimeout(timer);
     },
   };
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+/** Compares digests, so the comparison takes the same time whatever the token's length or content. */
+function authenticate(req: IncomingMessage, secretDigest: Buffer): void {
+  const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "");
+  if (!match?.[1] || !timingSafeEqual(sha256(match[1]), secretDigest)) {
+    throw new HttpError("unauthorized", "send Authorization: Bearer <RUNNER_SECRET>", { "www-authenticate": "Bearer" });
+  }
 }
 
 function decodeSegment(segment: string): string {

@@ -4,7 +4,8 @@
 //   - a Cloudflare Container (one per task): through the AgentRunner Durable Object's fetch;
 //   - a local runner process (dev, tests): through fetch to RUNNER_URL.
 // Which one is used follows from configuration (RUNNER_URL set or not), never from
-// an environment name.
+// an environment name. Every call carries RUNNER_SECRET as a bearer token: the runner
+// answers nothing else without it (but /health).
 import { getContainer } from "@cloudflare/containers";
 import type { RunRequest } from "../../core/runner-protocol";
 
@@ -28,12 +29,19 @@ export class RunnerUnavailableError extends Error {
 type Send = (taskId: string, path: string, init?: RequestInit) => Promise<Response>;
 
 class HttpRunner implements Runner {
-  constructor(private readonly send: Send) {}
+  constructor(
+    private readonly send: Send,
+    private readonly secret: string | undefined,
+  ) {}
 
   private async call(taskId: string, path: string, init?: RequestInit): Promise<Response> {
+    // Said here rather than as the runner's 401, so the log names the missing setting.
+    if (!this.secret) throw new RunnerUnavailableError("RUNNER_SECRET is not set: the runner refuses calls without it");
+    const headers = new Headers(init?.headers);
+    headers.set("authorization", `Bearer ${this.secret}`);
     let response: Response;
     try {
-      response = await this.send(taskId, path, init);
+      response = await this.send(taskId, path, { ...init, headers });
     } catch (error) {
       throw new RunnerUnavailableError(`runner unreachable: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -67,16 +75,17 @@ class HttpRunner implements Runner {
 }
 
 /** A runner process at a URL (the local runner in dev and tests). */
-export function urlRunner(baseUrl: string, fetcher: typeof fetch = fetch): Runner {
+export function urlRunner(baseUrl: string, secret: string | undefined, fetcher: typeof fetch = fetch): Runner {
   const base = baseUrl.replace(/\/+$/, "");
-  return new HttpRunner((_taskId, path, init) => fetcher(`${base}${path}`, init));
+  return new HttpRunner((_taskId, path, init) => fetcher(`${base}${path}`, init), secret);
 }
 
 /** One Container instance per task, reached through its Durable Object. */
-export function containerRunner(namespace: Env["AGENT_RUNNER"]): Runner {
-  return new HttpRunner((taskId, path, init) => getContainer(namespace, taskId).fetch(new Request(`http://runner${path}`, init)));
+export function containerRunner(namespace: Env["AGENT_RUNNER"], secret: string | undefined): Runner {
+  return new HttpRunner((taskId, path, init) => getContainer(namespace, taskId).fetch(new Request(`http://runner${path}`, init)), secret);
 }
 
-export function runnerFor(env: Pick<Env, "RUNNER_URL" | "AGENT_RUNNER">): Runner {
-  return env.RUNNER_URL ? urlRunner(env.RUNNER_URL) : containerRunner(env.AGENT_RUNNER);
+export function runnerFor(env: Pick<Env, "RUNNER_URL" | "AGENT_RUNNER" | "RUNNER_SECRET">): Runner {
+  const secret = env.RUNNER_SECRET?.trim() || undefined;
+  return env.RUNNER_URL ? urlRunner(env.RUNNER_URL, secret) : containerRunner(env.AGENT_RUNNER, secret);
 }

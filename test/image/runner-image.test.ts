@@ -39,7 +39,7 @@ import {
 } from "../support/scripted-model.mjs";
 import { startGitHttpServer, type GitHttpServer } from "../runner/support/git-http-server";
 import { branchSha, createRemote, showFile } from "../runner/support/git-repos";
-import { postRun, readEvents, resultOf, run, runRequest, waitFor } from "../runner/support/runner-harness";
+import { AUTH, postRun, RUNNER_SECRET, readEvents, resultOf, run, runRequest, waitFor } from "../runner/support/runner-harness";
 
 const TAG = "localhost/agent-bot-runner:test";
 const CONTAINER = `agent-bot-runner-test-${process.pid}`;
@@ -101,7 +101,7 @@ async function startContainer(name: string, port: number, env: Record<string, st
     "--network",
     "host",
     ...extra,
-    ...Object.entries({ HOST: "127.0.0.1", PORT: String(port), ...env }).flatMap(([k, v]) => ["--env", `${k}=${v}`]),
+    ...Object.entries({ HOST: "127.0.0.1", PORT: String(port), RUNNER_SECRET, ...env }).flatMap(([k, v]) => ["--env", `${k}=${v}`]),
     TAG,
   ]);
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok ?? false, 30_000).catch(() => {
@@ -407,7 +407,7 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
       ).toBe(true);
       expect(during.every((p) => p.user === "agent")).toBe(true);
 
-      const cancel = await fetch(`${runnerUrl}/runs/${taskId}/cancel`, { method: "POST" });
+      const cancel = await fetch(`${runnerUrl}/runs/${taskId}/cancel`, { method: "POST", headers: AUTH });
       expect(await cancel.json()).toEqual({ cancelled: true });
       expect(resultOf(await readEvents(runnerUrl, taskId))).toMatchObject({ outcome: "cancelled", reason: "cancelled on request" });
       await waitFor(() => agentProcesses().length === 0, 10_000).catch(() => {
@@ -416,8 +416,24 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
       expect(branchSha(remote.bare, branch)).toBeUndefined();
     }, 120_000);
 
-    // The runner's HTTP API has no authentication yet; the untrusted-agent issue adds it.
-    it.todo("refuses unauthenticated calls to every route but /health");
+    it("refuses unauthenticated calls to every route but /health", async () => {
+      const taskId = "task-image-auth";
+      const body = JSON.stringify(runRequest({ taskId, prompt: "hello" }));
+      for (const headers of [{}, { authorization: "Bearer not-the-runner-secret-0123456789abcdef" }] as Record<string, string>[]) {
+        const calls = [
+          fetch(`${runnerUrl}/runs`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body }),
+          fetch(`${runnerUrl}/runs/${taskId}/events`, { headers }),
+          fetch(`${runnerUrl}/runs/${taskId}/cancel`, { method: "POST", headers }),
+        ];
+        for (const response of await Promise.all(calls)) {
+          expect(response.status).toBe(401);
+          expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
+        }
+      }
+      expect((await fetch(`${runnerUrl}/health`)).status).toBe(200);
+      // Nothing was started: with the secret, the task is unknown.
+      expect((await fetch(`${runnerUrl}/runs/${taskId}/events`, { headers: AUTH })).status).toBe(404);
+    });
   });
 
   describe("wrangler dev with RUNNER_URL at the runner in the container", () => {
@@ -438,7 +454,12 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
         persistTo: persist,
         // From a copy of the source: wrangler dev restarts workerd, dropping the task, on any edit to the checkout.
         snapshot: true,
-        env: { RUNNER_URL: `http://127.0.0.1:${runnerPort}`, MODEL_PORT: String(modelPort), FAKE_VENDORS_PORT: String(vendorsPort) },
+        env: {
+          RUNNER_URL: `http://127.0.0.1:${runnerPort}`,
+          RUNNER_SECRET,
+          MODEL_PORT: String(modelPort),
+          FAKE_VENDORS_PORT: String(vendorsPort),
+        },
       });
       token = devVars().API_TOKEN ?? "dev-api-token";
       // The remote is a file:// URL (GIT_CLONE_BASE_URL): the container sees it at the same

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitCredentials } from "../../containers/runner/git-credentials";
 import { branchSha, createRemote, showFile } from "./support/git-repos";
 import { startGitHttpServer, type GitHttpServer } from "./support/git-http-server";
-import { postRun, readEvents, resultOf, run, runRequest, startRunner, waitFor, type TestRunner } from "./support/runner-harness";
+import { AUTH, postRun, readEvents, resultOf, run, runRequest, startRunner, waitFor, type TestRunner } from "./support/runner-harness";
 
 const TOKEN = "ghs_TaskScopedToken0123456789abcdefABCDEF";
 
@@ -139,7 +139,7 @@ describe("a run against a remote that requires the token", () => {
     const files = await readdir(privateDir);
     expect(files).toContain("git-credential-agent-bot");
     expect(files).not.toContain("git-token");
-    await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST" });
+    await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST", headers: AUTH });
     expect(resultOf(await readEvents(runner.url, taskId)).outcome).toBe("cancelled");
   });
 

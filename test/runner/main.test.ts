@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FAKE_CLI_DIR, parseNdjson, postRun, readEvents, resultOf, runRequest } from "./support/runner-harness";
+import { AUTH, FAKE_CLI_DIR, parseNdjson, postRun, RUNNER_SECRET, readEvents, resultOf, runRequest } from "./support/runner-harness";
 
 let dir: string;
 beforeAll(async () => {
@@ -27,6 +27,7 @@ async function startProcess(command: string, args: string[]): Promise<Started> {
       SKILLS_DIR: resolve("skills"),
       WORKSPACE_ROOT: join(dir, "workspaces"),
       RUNNER_KILL_GRACE_MS: "300",
+      RUNNER_SECRET,
       // As root, the runner fails Claude runs unless the machine declares itself the sandbox.
       ...(process.getuid?.() === 0 ? { IS_SANDBOX: "1" } : {}),
     },
@@ -57,7 +58,7 @@ async function exercise(started: Started): Promise<void> {
 
   // SIGTERM with a run under way: the run ends as cancelled, its stream ends, the process exits 0.
   expect((await postRun(url, runRequest({ taskId: "task-shutdown", prompt: "Wait [fake:hang]" }))).status).toBe(202);
-  const stream = await fetch(`${url}/runs/task-shutdown/events`);
+  const stream = await fetch(`${url}/runs/task-shutdown/events`, { headers: AUTH });
   const reader = stream.body!.getReader();
   let text = "";
   while (!text.includes('"phase":"running"')) text += new TextDecoder().decode((await reader.read()).value);

@@ -15,6 +15,7 @@ import {
 } from "../support/scripted-model.mjs";
 import { branchSha, createRemote, showFile } from "./support/git-repos";
 import {
+  AUTH,
   postRun,
   processesWithEnv,
   readEvents,
@@ -170,7 +171,7 @@ describe("stopping the real CLI mid-turn", () => {
     // The CLI and the shell it started for the command (both carry the run's environment).
     await waitFor(() => processesWithEnv("AGENT_BOT_TEST_RUN", taskId).length >= 3, 10_000);
 
-    const response = await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST" });
+    const response = await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST", headers: AUTH });
     expect(await response.json()).toEqual({ cancelled: true });
     const result = resultOf(await readEvents(runner.url, taskId));
     expect(result).toMatchObject({ outcome: "cancelled", reason: "cancelled on request" });

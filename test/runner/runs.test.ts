@@ -10,7 +10,18 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunnerEvent } from "../../core/runner-protocol";
 import { branchSha, createRemote, gitIn, showFile } from "./support/git-repos";
-import { isAlive, postRun, readEvents, resultOf, run, runRequest, startRunner, waitFor, type TestRunner } from "./support/runner-harness";
+import {
+  AUTH,
+  isAlive,
+  postRun,
+  readEvents,
+  resultOf,
+  run,
+  runRequest,
+  startRunner,
+  waitFor,
+  type TestRunner,
+} from "./support/runner-harness";
 
 let dir: string;
 let runner: TestRunner;
@@ -249,14 +260,14 @@ describe("runs that do not succeed", () => {
     const { pid, hangChild } = (await child()) as { pid: number; hangChild: number };
     expect(isAlive(pid) && isAlive(hangChild)).toBe(true);
 
-    const response = await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST" });
+    const response = await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST", headers: AUTH });
     expect(await response.json()).toEqual({ cancelled: true });
     expect(isAlive(pid)).toBe(false);
     expect(isAlive(hangChild)).toBe(false);
 
     const result = resultOf(await readEvents(runner.url, taskId));
     expect(result).toMatchObject({ outcome: "cancelled", reason: "cancelled on request" });
-    const again = await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST" });
+    const again = await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST", headers: AUTH });
     expect(await again.json()).toEqual({ cancelled: false });
   });
 
@@ -270,7 +281,7 @@ describe("runs that do not succeed", () => {
       return all.some((r) => r.hangChild && r.pid === pid);
     });
     const started = Date.now();
-    const response = await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST" });
+    const response = await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST", headers: AUTH });
     expect(await response.json()).toEqual({ cancelled: true });
     // SIGTERM did nothing; SIGKILL came after the runner's grace period (300 ms in these tests).
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);

@@ -1,7 +1,17 @@
 // The HTTP contract of core/runner-protocol.ts: validation, errors, idempotent starts,
 // resumable event streams, live streaming, health.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseNdjson, postRun, readEvents, resultOf, runRequest, startRunner, waitFor, type TestRunner } from "./support/runner-harness";
+import {
+  AUTH,
+  parseNdjson,
+  postRun,
+  readEvents,
+  resultOf,
+  runRequest,
+  startRunner,
+  waitFor,
+  type TestRunner,
+} from "./support/runner-harness";
 
 let runner: TestRunner;
 beforeAll(async () => {
@@ -29,11 +39,15 @@ describe("POST /runs", () => {
   });
 
   it("answers 400 malformed_json, 415 for another content type and 405 for another method", async () => {
-    const bad = await fetch(`${runner.url}/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const bad = await fetch(`${runner.url}/runs`, {
+      method: "POST",
+      headers: { ...AUTH, "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(await errorOf(bad)).toMatchObject({ status: 400, code: "malformed_json" });
-    const form = await fetch(`${runner.url}/runs`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+    const form = await fetch(`${runner.url}/runs`, { method: "POST", headers: { ...AUTH, "content-type": "text/plain" }, body: "{}" });
     expect(await errorOf(form)).toMatchObject({ status: 415, code: "unsupported_media_type" });
-    const get = await fetch(`${runner.url}/runs`);
+    const get = await fetch(`${runner.url}/runs`, { headers: AUTH });
     expect(get.headers.get("allow")).toBe("POST");
     expect(await errorOf(get)).toMatchObject({ status: 405, code: "method_not_allowed" });
   });
@@ -66,9 +80,15 @@ describe("POST /runs", () => {
 
 describe("GET /runs/:taskId/events", () => {
   it("answers 404 for an unknown run and 400 for a bad `after`", async () => {
-    expect(await errorOf(await fetch(`${runner.url}/runs/nope/events`))).toMatchObject({ status: 404, code: "not_found" });
+    expect(await errorOf(await fetch(`${runner.url}/runs/nope/events`, { headers: AUTH }))).toMatchObject({
+      status: 404,
+      code: "not_found",
+    });
     await postRun(runner.url, runRequest({ taskId: "task-after", prompt: "Hello" }));
-    expect(await errorOf(await fetch(`${runner.url}/runs/task-after/events?after=-1`))).toMatchObject({ status: 400, code: "bad_request" });
+    expect(await errorOf(await fetch(`${runner.url}/runs/task-after/events?after=-1`, { headers: AUTH }))).toMatchObject({
+      status: 400,
+      code: "bad_request",
+    });
   });
 
   it("resumes after any seq with no gap and no duplicate, twice over", async () => {
@@ -76,7 +96,7 @@ describe("GET /runs/:taskId/events", () => {
     expect((await postRun(runner.url, runRequest({ taskId, prompt: "Write [fake:write] [fake:slow]" }))).status).toBe(202);
     // Read part of the live stream, then drop the connection.
     const controller = new AbortController();
-    const response = await fetch(`${runner.url}/runs/${taskId}/events`, { signal: controller.signal });
+    const response = await fetch(`${runner.url}/runs/${taskId}/events`, { headers: AUTH, signal: controller.signal });
     const reader = response.body!.getReader();
     let text = "";
     while (text.split("\n").filter(Boolean).length < 4) text += new TextDecoder().decode((await reader.read()).value);
@@ -100,12 +120,12 @@ describe("GET /runs/:taskId/events", () => {
   it("streams live: events arrive before the run ends", async () => {
     const taskId = "task-live";
     await postRun(runner.url, runRequest({ taskId, prompt: "Hello [fake:hang]" }));
-    const response = await fetch(`${runner.url}/runs/${taskId}/events`);
+    const response = await fetch(`${runner.url}/runs/${taskId}/events`, { headers: AUTH });
     const reader = response.body!.getReader();
     let text = "";
     while (!text.includes('"phase":"running"')) text += new TextDecoder().decode((await reader.read()).value);
     expect(text).not.toContain('"type":"result"');
-    await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST" });
+    await fetch(`${runner.url}/runs/${taskId}/cancel`, { method: "POST", headers: AUTH });
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
@@ -117,7 +137,7 @@ describe("GET /runs/:taskId/events", () => {
 
 describe("cancel and health", () => {
   it("cancel of an unknown run answers { cancelled: false }", async () => {
-    const response = await fetch(`${runner.url}/runs/unknown-task/cancel`, { method: "POST" });
+    const response = await fetch(`${runner.url}/runs/unknown-task/cancel`, { method: "POST", headers: AUTH });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ cancelled: false });
   });
@@ -125,11 +145,11 @@ describe("cancel and health", () => {
   it("health counts the active runs", async () => {
     await postRun(runner.url, runRequest({ taskId: "task-health", prompt: "Hello [fake:hang]" }));
     await waitFor(async () => ((await (await fetch(`${runner.url}/health`)).json()) as { runs: number }).runs >= 1);
-    await fetch(`${runner.url}/runs/task-health/cancel`, { method: "POST" });
+    await fetch(`${runner.url}/runs/task-health/cancel`, { method: "POST", headers: AUTH });
     // A cancelled run counts until its process group has ended (SIGTERM, then the grace period).
     await waitFor(async () => ((await (await fetch(`${runner.url}/health`)).json()) as { runs: number }).runs === 0);
     const health = await fetch(`${runner.url}/health`);
     expect(await health.json()).toEqual({ status: "ok", runs: 0 });
-    expect(await errorOf(await fetch(`${runner.url}/nowhere`))).toMatchObject({ status: 404, code: "not_found" });
+    expect(await errorOf(await fetch(`${runner.url}/nowhere`, { headers: AUTH }))).toMatchObject({ status: 404, code: "not_found" });
   });
 });

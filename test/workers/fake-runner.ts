@@ -5,6 +5,8 @@ import { vi } from "vitest";
 import { runRequestSchema, type RunRequest, type RunnerEvent, type RunnerEventInput } from "../../core/runner-protocol";
 
 export const RUNNER_URL = "http://runner.test";
+/** The Worker's RUNNER_SECRET in vitest.config.ts; like the real runner, the fake refuses calls without it. */
+export const RUNNER_SECRET = "test-runner-secret-0123456789abcdef";
 
 interface FakeRun {
   request: RunRequest;
@@ -32,6 +34,8 @@ export class FakeRunner {
     const url = new URL(request.url);
     this.requests.push({ method: request.method, path: url.pathname + url.search });
     if (this.down) throw new TypeError("fetch failed: connection refused");
+    if (request.headers.get("authorization") !== `Bearer ${RUNNER_SECRET}`)
+      return Response.json({ error: { code: "unauthorized", message: "no or wrong RUNNER_SECRET" } }, { status: 401 });
     if (request.method === "POST" && url.pathname === "/runs") {
       const body = runRequestSchema.parse(await request.json());
       const existing = this.runs.get(body.taskId);

@@ -26,6 +26,7 @@ export const SECRET_SETTINGS = [
   "SENTRY_AUTH_TOKEN",
   "ANTHROPIC_API_KEY",
   "CURSOR_API_KEY",
+  "RUNNER_SECRET",
 ] as const satisfies readonly (keyof Config)[];
 
 const redactors = new WeakMap<Config, Redactor>();

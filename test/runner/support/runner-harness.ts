@@ -14,6 +14,11 @@ export const FAKE_CLI_DIR = resolve("test/fixtures/fake-cli");
 /** The real Claude Code CLI, a pinned dev dependency (its native binary comes as an optional one). */
 export const REAL_CLAUDE_BIN = resolve("node_modules/.bin/claude");
 
+/** The bearer token every runner the tests start requires (RUNNER_SECRET). */
+export const RUNNER_SECRET = "test-runner-secret-0123456789abcdef";
+/** The header that authenticates a test's calls to the runner. */
+export const AUTH = { authorization: `Bearer ${RUNNER_SECRET}` };
+
 /** The runner environment that makes its Claude runs use the real CLI against `modelUrl`. */
 export function realClaudeEnv(modelUrl: string): Record<string, string> {
   return {
@@ -48,6 +53,7 @@ export async function startRunner(options: { env?: Record<string, string>; pathP
     // Tests run as root here (and in CI), where Claude Code refuses bypassPermissions unless the
     // machine says it is a sandbox; the runner checks the same and fails such runs up front.
     ...(process.getuid?.() === 0 ? { IS_SANDBOX: "1" } : {}),
+    RUNNER_SECRET,
     ...options.env,
   };
   const server = createRunnerServer(loadConfig(env), silentLogger);
@@ -89,12 +95,12 @@ export function runRequest(input: RunInput): Record<string, unknown> {
 }
 
 export async function postRun(url: string, body: unknown): Promise<Response> {
-  return fetch(`${url}/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return fetch(`${url}/runs`, { method: "POST", headers: { ...AUTH, "content-type": "application/json" }, body: JSON.stringify(body) });
 }
 
 /** Reads the event stream to its end, validating every line against the protocol. */
 export async function readEvents(url: string, taskId: string, after = 0): Promise<RunnerEvent[]> {
-  const response = await fetch(`${url}/runs/${encodeURIComponent(taskId)}/events?after=${after}`);
+  const response = await fetch(`${url}/runs/${encodeURIComponent(taskId)}/events?after=${after}`, { headers: AUTH });
   if (response.status !== 200) throw new Error(`events answered ${response.status}: ${await response.text()}`);
   if (response.headers.get("content-type") !== "application/x-ndjson") throw new Error("events are not NDJSON");
   return parseNdjson(await response.text());
