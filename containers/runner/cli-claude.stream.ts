@@ -10,7 +10,7 @@
 //    "num_turns","total_cost_usd","usage":{"input_tokens","output_tokens",…},"session_id"}
 import { z } from "zod";
 import type { RunnerEventInput } from "../../core/runner-protocol";
-import { decode, messageLine, resultOf, stringifyContent, systemEvents, textBlock, typeOf, type Parsed } from "./stream-json";
+import { lineParser, messageLine, stringifyContent, textBlock } from "./stream-json";
 
 const toolUseBlock = z.object({ type: z.literal("tool_use"), id: z.string().optional(), name: z.string(), input: z.unknown() });
 const toolResultBlock = z.object({
@@ -20,24 +20,9 @@ const toolResultBlock = z.object({
   is_error: z.boolean().optional(),
 });
 
-export function parseClaudeLine(line: string): Parsed {
-  const decoded = decode(line);
-  if ("events" in decoded) return decoded;
-  const value = decoded.value;
-  switch (typeOf(value)) {
-    case "system":
-      return { events: systemEvents("claude", value) };
-    case "assistant":
-    case "user":
-      return { events: claudeMessageEvents(value) };
-    case "result":
-      return resultOf(value);
-    case undefined:
-      return { events: [{ type: "log", level: "info", message: line.trim() }] };
-    default:
-      return { events: [] };
-  }
-}
+export const parseClaudeLine = lineParser("claude", (type, value) =>
+  type === "assistant" || type === "user" ? claudeMessageEvents(value) : undefined,
+);
 
 function claudeMessageEvents(value: unknown): RunnerEventInput[] {
   const parsed = messageLine.safeParse(value);

@@ -12,7 +12,7 @@
 //   On failure Cursor exits non-zero and writes to stderr, possibly with no result line.
 import { z } from "zod";
 import type { RunnerEventInput } from "../../core/runner-protocol";
-import { decode, messageLine, parseMaybeJson, resultOf, stringifyContent, systemEvents, textOf, typeOf, type Parsed } from "./stream-json";
+import { lineParser, messageLine, parseMaybeJson, stringifyContent, textOf } from "./stream-json";
 
 const cursorToolLine = z.looseObject({
   type: z.literal("tool_call"),
@@ -28,30 +28,17 @@ const cursorOutcome = z.looseObject({
   failure: z.unknown().optional(),
 });
 
-export function parseCursorLine(line: string): Parsed {
-  const decoded = decode(line);
-  if ("events" in decoded) return decoded;
-  const value = decoded.value;
-  switch (typeOf(value)) {
-    case "system":
-      return { events: systemEvents("cursor", value) };
-    case "assistant": {
-      const parsed = messageLine.safeParse(value);
-      if (!parsed.success) return { events: [] };
-      const text = textOf(parsed.data.message.content);
-      return { events: text ? [{ type: "assistant_text", text }] : [] };
-    }
-    case "tool_call":
-      return { events: cursorToolEvents(value) };
-    case "result":
-      return resultOf(value);
-    case undefined:
-      return { events: [{ type: "log", level: "info", message: line.trim() }] };
-    default:
-      // `user` echoes the prompt; `thinking` deltas are the model's scratchpad.
-      return { events: [] };
+export const parseCursorLine = lineParser("cursor", (type, value) => {
+  if (type === "assistant") {
+    const parsed = messageLine.safeParse(value);
+    if (!parsed.success) return [];
+    const text = textOf(parsed.data.message.content);
+    return text ? [{ type: "assistant_text", text }] : [];
   }
-}
+  if (type === "tool_call") return cursorToolEvents(value);
+  // `user` echoes the prompt; `thinking` deltas are the model's scratchpad.
+  return undefined;
+});
 
 function cursorToolEvents(value: unknown): RunnerEventInput[] {
   const parsed = cursorToolLine.safeParse(value);

@@ -90,6 +90,24 @@ export function createStreamParser(parseLine: LineParser) {
   };
 }
 
+/**
+ * A CLI's line parser from what its dialect adds: the lines every CLI shares (not JSON, no
+ * `type`, `system`, `result`) are handled here; `other` gets the rest, and a type it does not
+ * know (undefined) yields no events, so a new CLI release that adds events does not break a run.
+ */
+export function lineParser(cli: string, other: (type: string, value: unknown) => RunnerEventInput[] | undefined): LineParser {
+  return (line) => {
+    const decoded = decode(line);
+    if ("events" in decoded) return decoded;
+    const value = decoded.value;
+    const type = typeOf(value);
+    if (type === undefined) return { events: [{ type: "log", level: "info", message: line.trim() }] };
+    if (type === "system") return { events: systemEvents(cli, value) };
+    if (type === "result") return resultOf(value);
+    return { events: other(type, value) ?? [] };
+  };
+}
+
 export function decode(line: string): { value: unknown } | { events: RunnerEventInput[] } {
   const trimmed = line.trim();
   if (trimmed === "") return { events: [] };
