@@ -47,6 +47,8 @@ export const runRequestSchema = z.object({
     .int()
     .positive()
     .default(30 * 60 * 1000),
+  /** Investigate and answer only: the runner pushes nothing (a task no permitted human has approved yet). */
+  readOnly: z.boolean().optional(),
   /** USD this attempt may spend; the CLI stops itself at it where it supports a limit (Claude Code). */
   maxBudgetUsd: z.number().positive().optional(),
 });

@@ -3,6 +3,7 @@
 // stream-json dialect it prints (its parser, in `cli-<name>.stream.ts`).
 import type { CliName } from "../../core/names";
 import type { RunRequest } from "../../core/runner-protocol";
+import type { EgressRoute } from "./egress";
 import type { LineParser } from "./stream-json";
 
 export type McpServer = RunRequest["mcpServers"][number];
@@ -22,14 +23,19 @@ export type CliAdapter = {
    * Writes the MCP servers where the CLI reads them. Returns the file's path,
    * or undefined when there are no servers and nothing was written.
    */
-  writeMcpConfig(servers: McpServer[], dirs: { workspace: string; privateDir: string }): Promise<string | undefined>;
-  invocation(options: {
-    prompt: string;
-    workspace: string;
-    privateDir: string;
-    mcpConfigPath?: string;
-    maxBudgetUsd?: number;
-  }): CliInvocation;
+  writeMcpConfig(servers: McpServer[], dirs: { workspace: string; home: string }): Promise<string | undefined>;
+  invocation(options: { prompt: string; workspace: string; home: string; mcpConfigPath?: string; maxBudgetUsd?: number }): CliInvocation;
+  /**
+   * How the CLI reaches its model through the egress proxy: the variables it
+   * must not see (credentials, the real endpoint), the route the proxy adds
+   * them on, and what the CLI gets instead. Absent when the CLI cannot be
+   * pointed at another endpoint; its key then stays in its environment.
+   */
+  modelEgress?: {
+    withheld: readonly string[];
+    route(env: Record<string, string | undefined>): EgressRoute;
+    agentEnv(url: string): Record<string, string>;
+  };
   /** Why the CLI would refuse to run in this environment, known before any clone work. */
   refusal?(env: Record<string, string | undefined>, uid: number | undefined): string | undefined;
 };

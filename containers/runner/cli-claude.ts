@@ -9,7 +9,9 @@
 // repository declares in its own .mcp.json out of an unattended run.
 // Each run keeps the CLI's state (settings, session transcripts) in its own
 // CLAUDE_CONFIG_DIR, so concurrent runs never share a ~/.claude, and sends no
-// telemetry, error reports or update checks.
+// telemetry, error reports or update checks. The model API and the MCP
+// servers are reached through the runner's egress proxy, which holds the
+// key and the MCP token: the CLI's environment and MCP file carry neither.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { mcpServersMap, type CliAdapter } from "./cli-adapter";
@@ -22,21 +24,33 @@ export const claudeCli: CliAdapter = {
   binaryEnv: "CLAUDE_BIN",
   parseLine: parseClaudeLine,
 
-  async writeMcpConfig(servers, { privateDir }) {
+  async writeMcpConfig(servers, { home }) {
     if (servers.length === 0) return undefined;
-    const path = join(privateDir, "claude-mcp.json");
+    const path = join(home, "claude-mcp.json");
     const mcpServers = mcpServersMap(servers, (s) => ({ type: "http", url: s.url, headers: s.headers }));
     await writeFile(path, `${JSON.stringify({ mcpServers }, null, 2)}\n`, { mode: 0o600 });
     return path;
   },
 
-  invocation({ prompt, privateDir, mcpConfigPath, maxBudgetUsd }) {
+  invocation({ prompt, home, mcpConfigPath, maxBudgetUsd }) {
     const args = ["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions"];
     if (mcpConfigPath) args.push("--mcp-config", mcpConfigPath, "--strict-mcp-config");
     // Print mode stops the run itself once it has spent this much.
     if (maxBudgetUsd !== undefined) args.push("--max-budget-usd", maxBudgetUsd.toFixed(2));
-    const env = { CLAUDE_CONFIG_DIR: join(privateDir, "claude"), CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1" };
+    const env = { CLAUDE_CONFIG_DIR: join(home, ".claude"), CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1" };
     return { args, input: prompt, env };
+  },
+
+  modelEgress: {
+    withheld: ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"],
+    route(env) {
+      const headers: Record<string, string> = {};
+      if (env.ANTHROPIC_API_KEY) headers["x-api-key"] = env.ANTHROPIC_API_KEY;
+      else if (env.ANTHROPIC_AUTH_TOKEN) headers.authorization = `Bearer ${env.ANTHROPIC_AUTH_TOKEN}`;
+      return { upstream: env.ANTHROPIC_BASE_URL || "https://api.anthropic.com", headers };
+    },
+    // The CLI wants a key to start; this one is worthless: the proxy drops it and adds the real one.
+    agentEnv: (url) => ({ ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: "sk-ant-agent-bot-egress-placeholder" }),
   },
 
   refusal(env, uid) {

@@ -3,6 +3,7 @@
 // reports how it ended together with its `result` line, if it printed one.
 import { LineSplitter } from "../../core/line-splitter";
 import type { RunnerEventInput } from "../../core/runner-protocol";
+import type { AgentUser } from "./agent-user";
 import type { CliAdapter, CliInvocation } from "./cli-adapter";
 import { spawnGroup, type Environment, type ProcessExit } from "./process-group";
 import { createStreamParser, type CliFinal } from "./stream-json";
@@ -17,6 +18,7 @@ export async function runCli(options: {
   env: Environment;
   signal: AbortSignal;
   killGraceMs: number;
+  user?: AgentUser;
   emit: (event: RunnerEventInput) => void;
 }): Promise<CliRun> {
   const { adapter, emit } = options;
@@ -43,6 +45,7 @@ export async function runCli(options: {
     input: options.invocation.input,
     signal: options.signal,
     killGraceMs: options.killGraceMs,
+    user: options.user,
     onStdout: (chunk) => take(parser.push(chunk)),
     onStderr: (chunk) => warn(stderr.push(chunk)),
   });

@@ -28,6 +28,18 @@ const envSchema = z.object({
   RUNNER_SECRET: z
     .string({ error: (issue) => (issue.input === undefined ? "required: the bearer token the TaskAgent sends" : undefined) })
     .min(32, "at least 32 characters"),
+  /**
+   * Uids the agent's processes run as, one per active run (`first-last`), when the runner is
+   * root; `off` runs the agent as the runner's own user (no isolation: development only).
+   */
+  RUNNER_AGENT_UIDS: z
+    .string()
+    .regex(/^(off|\d+-\d+)$/, "`off` or a uid range such as 20000-20099")
+    .refine((value) => value === "off" || rangeOf(value)[0] > 0, "uid 0 is root")
+    .refine((value) => value === "off" || rangeOf(value)[0] <= rangeOf(value)[1], "the range is empty")
+    .default("20000-20099"),
+  /** Extra variables of the runner's environment the agent gets (comma list; `NAME_*` matches a prefix). */
+  RUNNER_AGENT_ENV: z.string().default(""),
 });
 
 export type RunnerConfig = {
@@ -40,6 +52,10 @@ export type RunnerConfig = {
   shutdownGraceMs: number;
   keepWorkspaces: boolean;
   secret: string;
+  /** The uid range runs lease their agent user from; undefined when the agent runs as the runner's user. */
+  agentUids?: [number, number];
+  /** Names (or `PREFIX_*`) of the runner's variables passed to the agent besides the built-in list. */
+  agentEnv: string[];
   /** Base environment of spawned git and CLI processes. */
   env: Environment;
 };
@@ -63,6 +79,10 @@ export function loadConfig(env: Environment = process.env): RunnerConfig {
     shutdownGraceMs: s.RUNNER_SHUTDOWN_GRACE_MS,
     keepWorkspaces: s.RUNNER_KEEP_WORKSPACES === "1" || s.RUNNER_KEEP_WORKSPACES === "true",
     secret: s.RUNNER_SECRET,
+    agentUids: s.RUNNER_AGENT_UIDS === "off" || process.getuid?.() !== 0 ? undefined : rangeOf(s.RUNNER_AGENT_UIDS),
+    agentEnv: s.RUNNER_AGENT_ENV.split(",")
+      .map((name) => name.trim())
+      .filter(Boolean),
     env,
   };
 }
@@ -70,4 +90,9 @@ export function loadConfig(env: Environment = process.env): RunnerConfig {
 /** The environment a spawned process starts from: the runner's, without the runner's settings. */
 export function childEnv(config: RunnerConfig): Environment {
   return Object.fromEntries(Object.entries(config.env).filter(([name]) => !RUNNER_SETTINGS.has(name)));
+}
+
+function rangeOf(value: string): [number, number] {
+  const [first = 0, last = 0] = value.split("-").map(Number);
+  return [first, last];
 }

@@ -1,7 +1,14 @@
 // The git steps of a run: check out, find what the agent changed, commit,
 // push. Every command runs as its own process group under the run's abort
 // signal, so a cancel or timeout stops a clone or push as surely as the CLI.
-import { appendFile, mkdir } from "node:fs/promises";
+//
+// The runner never runs git in a repository the agent could change. It
+// clones into its private directory and hands the agent a copy; afterwards
+// it reads the agent's files as data, through its own repository with the
+// agent's directory as the work tree (`workTree`), and commits and pushes
+// from there. Whatever the agent wrote into its own .git (a proxy, a push
+// URL, an ssh command, URL rewrites, a credential helper, hooks) is never read.
+import { appendFile, cp, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { GitCredentials } from "./git-credentials";
 import { spawnGroup, type Environment } from "./process-group";
@@ -21,7 +28,10 @@ export class GitError extends Error {
 }
 
 export type GitContext = {
+  /** The runner's own checkout; git commands run here. */
   cwd: string;
+  /** Read this directory as the work tree of the runner's repository (the agent's copy). */
+  workTree?: string;
   env: Environment;
   signal: AbortSignal;
   killGraceMs: number;
@@ -32,10 +42,12 @@ export type ChangeStats = { filesChanged: number; insertions: number; deletions:
 
 export async function git(ctx: GitContext, args: string[], opts: { network?: boolean; env?: Environment } = {}): Promise<string> {
   const config = [...HARDENED, ...(opts.network && ctx.credentials ? ctx.credentials.gitConfig() : [])];
+  // An explicit --git-dir also skips discovery, so nothing above the checkout is consulted.
+  if (ctx.workTree) config.unshift(`--git-dir=${join(ctx.cwd, ".git")}`, `--work-tree=${ctx.workTree}`);
   let stdout = "";
   let stderr = "";
   const proc = spawnGroup("git", [...config, ...args], {
-    cwd: ctx.cwd,
+    cwd: ctx.workTree ?? ctx.cwd,
     env: { ...ctx.env, ...opts.env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "" },
     signal: ctx.signal,
     killGraceMs: ctx.killGraceMs,
@@ -62,6 +74,11 @@ export async function checkout(ctx: GitContext, cloneUrl: string, ref: string | 
   await git(ctx, ["fetch", "--quiet", "--no-tags", `--depth=${CLONE_DEPTH}`, "origin", ref ?? "HEAD"], { network: true });
   await git(ctx, ["checkout", "--quiet", "-B", branch, "FETCH_HEAD"]);
   return (await git(ctx, ["rev-parse", "HEAD"])).trim();
+}
+
+/** Gives the agent its own copy of the checkout (history included, for `git log` and `git diff`). */
+export async function copyCheckout(from: string, to: string): Promise<void> {
+  await cp(from, to, { recursive: true, verbatimSymlinks: true, force: false, errorOnExist: false });
 }
 
 /** The remote's commit for `branch`, or "" when it does not exist (for the push lease). */

@@ -10,11 +10,15 @@ const config = loadConfig();
 const runner = createRunnerServer(config, jsonLogger);
 const address = await runner.listen();
 jsonLogger("info", "runner listening", { host: address.address, port: address.port, skillsDir: config.skillsDir });
-if (process.getuid?.() === 0 && config.env.IS_SANDBOX !== "1") {
-  // Said at start-up, not first discovered by a failed task.
+// Said at start-up, not first discovered by a task.
+if (config.agentUids) {
+  jsonLogger("info", "agents run as their own users", { uids: config.agentUids.join("-") });
+} else {
   jsonLogger(
     "warn",
-    "running as root without IS_SANDBOX=1: Claude Code runs will fail (it refuses bypassPermissions as root); run as an unprivileged user or set IS_SANDBOX=1 if this machine is the sandbox",
+    process.getuid?.() === 0
+      ? "RUNNER_AGENT_UIDS=off: the agent runs as root, as the runner, and can read the runner's memory, its token files and every run (development only)"
+      : "the runner is not root, so the agent runs as the runner's own user and can read its memory and token files: start the runner as root (the image does) to give each run's agent a user of its own",
     {},
   );
 }

@@ -18,6 +18,8 @@ export type GroupOptions = {
   /** Aborting stops the group. */
   signal?: AbortSignal;
   killGraceMs: number;
+  /** Run as this user (the runner must be root); the runner's own user when absent. */
+  user?: { uid: number; gid: number };
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
 };
@@ -33,6 +35,8 @@ export function spawnGroup(command: string, args: readonly string[], options: Gr
     // The Workers types extend NodeJS.ProcessEnv with required keys; a child's environment has none of them.
     env: options.env as NodeJS.ProcessEnv,
     detached: true,
+    // libuv drops the supplementary groups along with uid and gid.
+    ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
     stdio: ["pipe", "pipe", "pipe"],
   });
   const pid = child.pid ?? -1;

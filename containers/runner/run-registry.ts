@@ -4,19 +4,24 @@
 // readable for `retentionMs`, so a reader that reconnects late still gets
 // the whole log.
 import type { RunRequest } from "../../core/runner-protocol";
+import { AgentUserPool } from "./agent-user";
 import type { RunnerConfig } from "./config";
+import { EgressProxy } from "./egress";
 import type { Logger } from "./log";
-import { Run, type StopReason } from "./run";
+import { Run, type RunServices, type StopReason } from "./run";
 
 export type StartResult = { run: Run; created: boolean } | { conflict: string };
 
 export class RunRegistry {
   private readonly runs = new Map<string, Run>();
+  readonly services: RunServices;
 
   constructor(
     private readonly config: RunnerConfig,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.services = { users: new AgentUserPool(config.agentUids), egress: new EgressProxy() };
+  }
 
   start(request: RunRequest): StartResult {
     const existing = this.runs.get(request.taskId);
@@ -25,7 +30,7 @@ export class RunRegistry {
       return { conflict: `task ${request.taskId} is at attempt ${existing.request.attempt}; attempt ${request.attempt} is stale` };
     }
     existing?.stop("superseded");
-    const run = new Run(request, this.config, this.logger);
+    const run = new Run(request, this.config, this.logger, this.services);
     this.runs.set(request.taskId, run);
     run.start();
     void run.finished.then(() => {

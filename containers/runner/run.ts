@@ -1,20 +1,27 @@
 // One run of one task attempt, from checkout to the terminal `result` event:
 //
-//   cloning    fetch the repository at `ref`, create `repo.branch` (only with a repo)
-//   preparing  skills and MCP config where the CLI reads them
-//   running    the CLI, its stream-json turned into events
-//   pushing    commit what the agent changed and push the branch (only if it changed something)
+//   cloning    fetch the repository at `ref` into the runner's private clone, create
+//              `repo.branch`, and give the agent a copy (only with a repo)
+//   preparing  skills, egress routes and MCP config where the CLI reads them
+//   running    the CLI as the run's agent user, its stream-json turned into events
+//   pushing    once every process of the agent's user is gone: commit what the agent
+//              changed (read as data from its copy) in the runner's clone and push
+//              the branch from there (only if it changed something and may push)
 //
 // A cancel, a timeout or a runner shutdown aborts whichever step is under
 // way; every process a step started is in a process group that the abort
-// stops. Whatever happens, the run ends with exactly one `result` event.
+// stops, and the agent's user has no process left when the run ends.
+// Whatever happens, the run ends with exactly one `result` event.
 import { errorMessage } from "../../core/error-message";
 import { createRedactor, type Redactor } from "../../core/redact";
 import type { RunnerEventInput, RunRequest } from "../../core/runner-protocol";
+import { agentEnvironment } from "./agent-env";
+import { type AgentUser, type AgentUserPool, chownTree, killAllOf } from "./agent-user";
 import type { CliAdapter } from "./cli-adapter";
 import { cliAdapter } from "./cli-registry";
 import { runCli, type CliRun } from "./cli-step";
 import { childEnv, type RunnerConfig } from "./config";
+import type { EgressLease, EgressProxy, EgressRoute } from "./egress";
 import { EventLog } from "./event-log";
 import { findBinary } from "./find-binary";
 import * as git from "./git";
@@ -23,6 +30,9 @@ import type { Logger } from "./log";
 import { buildPrompt, commitMessage } from "./prompt";
 import { prepareSkills } from "./skills-step";
 import { createRunDirs, removeRunDirs, type RunDirs } from "./workspace";
+
+/** What the runs of one runner share: the agent uid pool and the egress proxy. */
+export type RunServices = { users: AgentUserPool; egress: EgressProxy };
 
 type ResultInput = Extract<RunnerEventInput, { type: "result" }>;
 type Ending = Omit<ResultInput, "type">;
@@ -40,6 +50,7 @@ export class Run {
     readonly request: RunRequest,
     private readonly config: RunnerConfig,
     private readonly logger: Logger,
+    private readonly services: RunServices,
   ) {
     this.redactor = createRedactor({
       redact: request.redact,
@@ -82,15 +93,22 @@ export class Run {
     const timer = setTimeout(() => this.stop("timed_out"), this.request.timeoutMs);
     timer.unref();
     let dirs: RunDirs | undefined;
+    let user: AgentUser;
     let ending: Ending;
     try {
-      ending = await this.steps((created) => (dirs = created));
+      user = this.services.users.lease();
+      ending = await this.steps(user, (created) => (dirs = created));
     } catch (error) {
       ending = this.stopReason ? this.stopped() : failed(errorMessage(error));
     } finally {
       clearTimeout(timer);
     }
     this.deciding = true;
+    // Nothing of the agent's outlives its run, and its uid goes back to the pool only once it is empty.
+    await killAllOf(user).then(
+      () => this.services.users.release(user),
+      (error) => this.emit({ type: "log", level: "error", message: `agent processes: ${errorMessage(error)}` }),
+    );
     if (dirs && !this.config.keepWorkspaces) {
       await removeRunDirs(dirs).catch((error) =>
         this.emit({ type: "log", level: "warn", message: `workspace cleanup: ${errorMessage(error)}` }),
@@ -103,7 +121,7 @@ export class Run {
     this.logger(outcome === "succeeded" ? "info" : "warn", "run finished", { taskId, attempt, outcome, reason });
   }
 
-  private async steps(onDirs: (dirs: RunDirs) => void): Promise<Ending> {
+  private async steps(user: AgentUser, onDirs: (dirs: RunDirs) => void): Promise<Ending> {
     const { request, config } = this;
     const signal = this.abort.signal;
     const adapter = cliAdapter(request.cli);
@@ -118,14 +136,16 @@ export class Run {
       return failed(`${adapter.displayName} is not installed: ${hint}`);
     }
 
-    const refusal = adapter.refusal?.({ ...env, ...request.env }, process.getuid?.());
+    const refusal = adapter.refusal?.({ ...env, ...request.env }, user ? user.uid : process.getuid?.());
     if (refusal) return failed(refusal);
 
     const dirs = await createRunDirs(config.workspaceRoot, request.taskId);
     onDirs(dirs);
     const credentials =
       request.repo && request.gitToken ? new GitCredentials(dirs.privateDir, request.gitToken, request.repo.cloneUrl) : undefined;
-    const gitCtx: git.GitContext = { cwd: dirs.workspace, env, signal, killGraceMs: config.killGraceMs, credentials };
+    const runnerGit: git.GitContext = { cwd: dirs.repo, env, signal, killGraceMs: config.killGraceMs, credentials };
+    // The runner's repository with the agent's copy as its work tree: how the runner reads the agent's result.
+    const agentTree: git.GitContext = { ...runnerGit, workTree: dirs.workspace };
 
     let base = "";
     let lease = "";
@@ -133,56 +153,93 @@ export class Run {
       const { cloneUrl, ref, branch } = request.repo;
       this.emit({ type: "phase", phase: "cloning", detail: `${cloneUrl} at ${ref ?? "the default branch"}` });
       await withCredentials(credentials, async () => {
-        base = await git.checkout(gitCtx, cloneUrl, ref, branch);
-        lease = await git.remoteBranchSha(gitCtx, branch);
+        base = await git.checkout(runnerGit, cloneUrl, ref, branch);
+        lease = await git.remoteBranchSha(runnerGit, branch);
       });
+      await git.copyCheckout(dirs.repo, dirs.workspace);
     }
 
     this.emit({ type: "phase", phase: "preparing" });
-    const before = request.repo ? await git.workingTreeState(gitCtx) : undefined;
+    const before = request.repo ? await git.workingTreeState(agentTree) : undefined;
     const skills = await prepareSkills({ request, workspace: dirs.workspace, skillsDir: config.skillsDir, emit: this.emit });
-    const mcpConfigPath = await adapter.writeMcpConfig(request.mcpServers, { workspace: dirs.workspace, privateDir: dirs.privateDir });
-    if (before) await git.hideFromCommit(gitCtx, newPaths(before, await git.workingTreeState(gitCtx)));
-    const invocation = adapter.invocation({
-      prompt: buildPrompt(request, skills),
-      workspace: dirs.workspace,
-      privateDir: dirs.privateDir,
-      mcpConfigPath,
-      maxBudgetUsd: request.maxBudgetUsd,
-    });
+    const egress = await this.openEgress(adapter, { ...env, ...request.env });
+    try {
+      const mcpServers = request.mcpServers.map((server, i) => ({ name: server.name, url: egress.urlFor(`mcp${i}`), headers: {} }));
+      const mcpConfigPath = await adapter.writeMcpConfig(mcpServers, { workspace: dirs.workspace, home: dirs.home });
+      if (before) await git.hideFromCommit(agentTree, newPaths(before, await git.workingTreeState(agentTree)));
+      await chownTree(dirs.workspace, user);
+      await chownTree(dirs.home, user);
+      const invocation = adapter.invocation({
+        prompt: buildPrompt(request, skills),
+        workspace: dirs.workspace,
+        home: dirs.home,
+        mcpConfigPath,
+        maxBudgetUsd: request.maxBudgetUsd,
+      });
+      const agentEnv = agentEnvironment({
+        runnerEnv: env,
+        extraNames: config.agentEnv,
+        requestEnv: request.env,
+        withheld: adapter.modelEgress?.withheld ?? [],
+        own: { HOME: dirs.home, ...invocation.env, ...(adapter.modelEgress?.agentEnv(egress.urlFor("model")) ?? {}) },
+      });
 
-    this.emit({ type: "phase", phase: "running", detail: adapter.displayName });
-    const run = await runCli({
-      adapter,
-      binary,
-      invocation,
-      cwd: dirs.workspace,
-      env: { ...env, ...request.env, ...invocation.env },
-      signal,
-      killGraceMs: config.killGraceMs,
-      emit: this.emit,
-    });
-    if (this.stopReason) return { ...this.stopped(), ...usage(run) };
-    const cliFailure = failureOf(adapter, run);
-    if (cliFailure) return { ...failed(cliFailure, run.final?.summary), ...usage(run) };
-    if (!run.final) this.emit({ type: "log", level: "warn", message: `${adapter.displayName} exited 0 without a result line` });
+      this.emit({ type: "phase", phase: "running", detail: adapter.displayName });
+      const run = await runCli({
+        adapter,
+        binary,
+        invocation,
+        cwd: dirs.workspace,
+        env: agentEnv,
+        signal,
+        killGraceMs: config.killGraceMs,
+        user,
+        emit: this.emit,
+      });
+      if (this.stopReason) return { ...this.stopped(), ...usage(run) };
+      const cliFailure = failureOf(adapter, run);
+      if (cliFailure) return { ...failed(cliFailure, run.final?.summary), ...usage(run) };
+      if (!run.final) this.emit({ type: "log", level: "warn", message: `${adapter.displayName} exited 0 without a result line` });
 
-    const change = request.repo ? await this.publish(gitCtx, credentials, base, lease, request.repo.branch) : undefined;
-    return {
-      outcome: "succeeded",
-      summary: run.final?.summary || `${adapter.displayName} finished.`,
-      ...usage(run),
-      ...(change ? { change } : {}),
-    };
+      // Commands the agent left running (in sessions of their own, detached) go before any credential is used.
+      await killAllOf(user);
+      const change = request.repo ? await this.publish(agentTree, credentials, base, lease, request.repo.branch) : undefined;
+      return {
+        outcome: "succeeded",
+        summary: run.final?.summary || `${adapter.displayName} finished.`,
+        ...usage(run),
+        ...(change ? { change } : {}),
+      };
+    } finally {
+      egress.close();
+    }
+  }
+
+  /** Routes for this run: its model API (when the CLI can be pointed elsewhere) and each MCP server. */
+  private openEgress(adapter: CliAdapter, env: Record<string, string | undefined>): Promise<EgressLease> {
+    const routes: Record<string, EgressRoute> = {};
+    if (adapter.modelEgress) routes.model = adapter.modelEgress.route(env);
+    this.request.mcpServers.forEach((server, i) => {
+      routes[`mcp${i}`] = { upstream: server.url, headers: server.headers };
+    });
+    return this.services.egress.open(routes);
   }
 
   /** Commits what the agent left in the working tree and pushes the branch; undefined when nothing changed. */
   private async publish(ctx: git.GitContext, credentials: GitCredentials | undefined, base: string, lease: string, branch: string) {
     const state = await git.workingTreeState(ctx);
     const dirty = state.untracked.length > 0 || state.modified.length > 0;
-    if (!dirty && (await git.headSha(ctx)) === base) return undefined;
+    if (!dirty) return undefined;
+    if (this.request.readOnly) {
+      this.emit({
+        type: "log",
+        level: "warn",
+        message: `read-only task: ${state.untracked.length + state.modified.length} changed file(s) not pushed`,
+      });
+      return undefined;
+    }
     this.emit({ type: "phase", phase: "pushing", detail: branch });
-    if (dirty) await git.commitAll(ctx, this.redactor.text(commitMessage(this.request)));
+    await git.commitAll(ctx, this.redactor.text(commitMessage(this.request)));
     const stats = await git.diffStats(ctx, base);
     if (stats.filesChanged === 0) return undefined;
     await withCredentials(credentials, () => git.push(ctx, branch, lease));

@@ -106,6 +106,7 @@ export function createRunnerServer(config: RunnerConfig, logger: Logger = jsonLo
     async shutdown() {
       shuttingDown = true;
       await registry.stopAll("shutdown", config.shutdownGraceMs);
+      await registry.services.egress.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);

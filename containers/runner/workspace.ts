@@ -1,22 +1,29 @@
-// Each run gets a fresh directory: `workspace/` is the CLI's working
-// directory (the checkout, or empty scratch space), `private/` (0700) holds
-// what only the runner reads: the credential helper, the token while it
-// exists, Claude's MCP config.
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+// Each run gets a fresh directory (0711: the agent's user may pass through,
+// not list it):
+//   workspace/  the CLI's working directory (a copy of the checkout, or empty
+//               scratch space), owned by the agent's user
+//   home/       the agent's HOME: the CLI's settings, session transcripts and
+//               MCP config (which holds no credential: those stay in the egress proxy)
+//   private/    0700, the runner's: its own clone (`repo/`, the one it pushes
+//               from), the credential helper and the token while it exists
+import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export type RunDirs = { root: string; workspace: string; privateDir: string };
+export type RunDirs = { root: string; workspace: string; home: string; privateDir: string; repo: string };
 
 export async function createRunDirs(workspaceRoot: string | undefined, taskId: string): Promise<RunDirs> {
   const parent = workspaceRoot ?? tmpdir();
   await mkdir(parent, { recursive: true });
   const root = await mkdtemp(join(parent, `agent-bot-${taskId.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
+  await chmod(root, 0o711);
   const workspace = join(root, "workspace");
+  const home = join(root, "home");
   const privateDir = join(root, "private");
-  await mkdir(workspace, { recursive: true });
+  await mkdir(workspace);
+  await mkdir(home, { mode: 0o700 });
   await mkdir(privateDir, { mode: 0o700 });
-  return { root, workspace, privateDir };
+  return { root, workspace, home, privateDir, repo: join(privateDir, "repo") };
 }
 
 export async function removeRunDirs(dirs: RunDirs): Promise<void> {

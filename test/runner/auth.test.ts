@@ -1,17 +1,26 @@
 // The runner's API authentication: every route but /health needs the bearer token the
 // TaskAgent holds (RUNNER_SECRET), and the CLI a run starts never sees that token.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../containers/runner/config";
-import { AUTH, postRun, RUNNER_SECRET, readEvents, resultOf, runRequest, startRunner, type TestRunner } from "./support/runner-harness";
+import {
+  AUTH,
+  agentWritableDir,
+  postRun,
+  RUNNER_SECRET,
+  readEvents,
+  resultOf,
+  runRequest,
+  startRunner,
+  type TestRunner,
+} from "./support/runner-harness";
 
 let dir: string;
 let recordFile: string;
 let runner: TestRunner;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "agent-bot-auth-"));
+  dir = await agentWritableDir("agent-bot-auth-");
   recordFile = join(dir, "fake-cli.jsonl");
   runner = await startRunner({ env: { FAKE_CLI_RECORD: recordFile, FAKE_CLI_DELAY_MS: "5" } });
 });

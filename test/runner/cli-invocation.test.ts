@@ -8,7 +8,7 @@ describe("CLI invocations", () => {
     const { args, input, env } = claudeCli.invocation({
       prompt: "fix it",
       workspace: "/w",
-      privateDir: "/p",
+      home: "/p",
       mcpConfigPath: "/p/mcp.json",
       maxBudgetUsd: 3.5,
     });
@@ -27,7 +27,7 @@ describe("CLI invocations", () => {
     ]);
     expect(input).toBe("fix it");
     // Its own state directory per run, and no traffic beyond the model API.
-    expect(env).toEqual({ CLAUDE_CONFIG_DIR: "/p/claude", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1" });
+    expect(env).toEqual({ CLAUDE_CONFIG_DIR: "/p/.claude", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1" });
   });
 
   it("says before any clone work that Claude Code will refuse bypassPermissions as root, unless IS_SANDBOX=1", () => {
@@ -38,11 +38,11 @@ describe("CLI invocations", () => {
   });
 
   it("leaves the budget flag out when there is no budget", () => {
-    expect(claudeCli.invocation({ prompt: "x", workspace: "/w", privateDir: "/p" }).args).not.toContain("--max-budget-usd");
+    expect(claudeCli.invocation({ prompt: "x", workspace: "/w", home: "/p" }).args).not.toContain("--max-budget-usd");
   });
 
   it("runs cursor-agent in print mode with stream-json and the prompt as the last argument", () => {
-    const { args } = cursorCli.invocation({ prompt: "fix it", workspace: "/w", privateDir: "/p" });
+    const { args } = cursorCli.invocation({ prompt: "fix it", workspace: "/w", home: "/p" });
     expect(args.slice(0, 3)).toEqual(["-p", "--output-format", "stream-json"]);
     expect(args.at(-1)).toBe("fix it");
   });

@@ -3,13 +3,23 @@
 // and with the fake CLI recording its environment.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitCredentials } from "../../containers/runner/git-credentials";
 import { branchSha, createRemote, showFile } from "./support/git-repos";
 import { startGitHttpServer, type GitHttpServer } from "./support/git-http-server";
-import { AUTH, postRun, readEvents, resultOf, run, runRequest, startRunner, waitFor, type TestRunner } from "./support/runner-harness";
+import {
+  AUTH,
+  agentWritableDir,
+  postRun,
+  readEvents,
+  resultOf,
+  run,
+  runRequest,
+  startRunner,
+  waitFor,
+  type TestRunner,
+} from "./support/runner-harness";
 
 const TOKEN = "ghs_TaskScopedToken0123456789abcdefABCDEF";
 
@@ -21,7 +31,7 @@ let argvLog: string;
 let recordFile: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "agent-bot-creds-"));
+  dir = await agentWritableDir("agent-bot-creds-");
   const projects = join(dir, "projects");
   await mkdir(projects);
   remote = await createRemote(projects, "remote");

@@ -197,8 +197,8 @@ describe("stopping the real CLI mid-turn", () => {
 });
 
 describe.runIf(process.getuid?.() === 0)("the real CLI as root", () => {
-  it("without IS_SANDBOX=1 the run fails up front with what to do, before any clone", async () => {
-    const rootRunner = await startRunner({ env: { ...realClaudeEnv(model.url), IS_SANDBOX: "" } });
+  it("with agent users off and without IS_SANDBOX=1 the run fails up front with what to do, before any clone", async () => {
+    const rootRunner = await startRunner({ env: { ...realClaudeEnv(model.url), IS_SANDBOX: "", RUNNER_AGENT_UIDS: "off" } });
     try {
       const events = await run(rootRunner.url, {
         taskId: "task-real-root",

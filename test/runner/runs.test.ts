@@ -4,8 +4,7 @@
 // CLI): record the argv, stdin, environment and MCP file it was handed (FAKE_CLI_RECORD), replay
 // a recorded trace with prompt-cache figures, print half a line and SIGKILL itself, start a
 // grandchild and ignore SIGTERM.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunnerEvent } from "../../core/runner-protocol";
@@ -18,10 +17,14 @@ import {
   resultOf,
   run,
   runRequest,
+  agentWritableDir,
   startRunner,
   waitFor,
   type TestRunner,
 } from "./support/runner-harness";
+
+/** An MCP server's URL as the agent sees it: the run's route on the runner's egress proxy. */
+const EGRESS_URL = /^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}\/mcp0$/;
 
 let dir: string;
 let runner: TestRunner;
@@ -29,7 +32,7 @@ let remote: { bare: string; url: string };
 let recordFile: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "agent-bot-runs-"));
+  dir = await agentWritableDir("agent-bot-runs-");
   remote = await createRemote(dir);
   recordFile = join(dir, "fake-cli.jsonl");
   runner = await startRunner({ env: { FAKE_CLI_RECORD: recordFile, FAKE_CLI_DELAY_MS: "2" } });
@@ -143,12 +146,11 @@ describe("a Claude run on a repository", () => {
     expect(rec?.argv?.join(" ")).not.toContain("Add a notes file");
     expect(rec?.prompt).toContain("Skills selected for this task: implement-issue");
     expect(rec?.prompt).toContain("Add a notes file [fake:write]");
+    // The server is reached through the runner's egress proxy, which adds the header: the file has no credential.
     expect(rec?.mcpConfig).toEqual({
-      mcpServers: {
-        github: { type: "http", url: "https://mcp.example.com/github", headers: { authorization: "Bearer mcp-secret-token-123" } },
-      },
+      mcpServers: { github: { type: "http", url: expect.stringMatching(EGRESS_URL), headers: {} } },
     });
-    // The MCP config lives outside the checkout; the header value is never in an event.
+    expect(JSON.stringify(rec)).not.toContain("mcp-secret-token-123");
     expect(JSON.stringify(events)).not.toContain("mcp-secret-token-123");
     expect(result.change?.files).toEqual(["README.md", "agent-notes.md"]);
   });
@@ -200,10 +202,9 @@ describe("a Cursor run", () => {
     expect(argv.slice(0, 6)).toEqual(["-p", "--output-format", "stream-json", "--force", "--trust", "--workspace"]);
     expect(argv).toContain("--approve-mcps");
     expect(argv.at(-1)).toContain("Add a notes file [fake:write]");
-    expect(rec?.mcpConfig).toEqual({
-      mcpServers: { jira: { url: "https://mcp.example.com/jira", headers: { "x-api-key": "jira-header-secret-42" } } },
-    });
-    // .cursor/ (MCP config with its header, installed rules) never reaches the remote.
+    expect(rec?.mcpConfig).toEqual({ mcpServers: { jira: { url: expect.stringMatching(EGRESS_URL), headers: {} } } });
+    expect(JSON.stringify(rec)).not.toContain("jira-header-secret-42");
+    // .cursor/ (MCP config, installed rules) never reaches the remote.
     const tree = gitIn(remote.bare, ["ls-tree", "-r", "--name-only", `agent-bot/${taskId}`]);
     expect(tree).not.toContain(".cursor");
     expect(JSON.stringify(events)).not.toContain("jira-header-secret-42");

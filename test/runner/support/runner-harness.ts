@@ -2,7 +2,7 @@
 // on the PATH of the processes it spawns (the test process's own PATH is left
 // alone), and reads its NDJSON event streams.
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { loadConfig } from "../../../containers/runner/config";
@@ -37,8 +37,20 @@ export type TestRunner = {
   close(): Promise<void>;
 };
 
+/**
+ * A temporary directory the agent's user may write in (0777): the runner drops the CLI to an
+ * unprivileged uid of its own when it runs as root, as it does here and in CI.
+ */
+export async function agentWritableDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await chmod(dir, 0o777);
+  return dir;
+}
+
 export async function startRunner(options: { env?: Record<string, string>; pathPrefix?: string[] } = {}): Promise<TestRunner> {
   const workspaceRoot = await mkdtemp(join(tmpdir(), "agent-bot-runner-test-"));
+  // Runs are 0711 and the agent's files its own; their parent must let it pass through.
+  await chmod(workspaceRoot, 0o711);
   const env: Record<string, string | undefined> = {
     ...process.env,
     PATH: [...(options.pathPrefix ?? []), FAKE_CLI_DIR, process.env.PATH ?? ""].join(delimiter),
@@ -50,10 +62,9 @@ export async function startRunner(options: { env?: Record<string, string>; pathP
     // Git must not read the developer's or CI's own config (signing, hooks, helpers).
     GIT_CONFIG_GLOBAL: "/dev/null",
     GIT_CONFIG_NOSYSTEM: "1",
-    // Tests run as root here (and in CI), where Claude Code refuses bypassPermissions unless the
-    // machine says it is a sandbox; the runner checks the same and fails such runs up front.
-    ...(process.getuid?.() === 0 ? { IS_SANDBOX: "1" } : {}),
     RUNNER_SECRET,
+    // The fake CLIs' switches and the tests' markers; everything else of this environment stays out of the agent's.
+    RUNNER_AGENT_ENV: "FAKE_CLI_*,AGENT_BOT_TEST_*,CLAUDE_CODE_MAX_RETRIES",
     ...options.env,
   };
   const server = createRunnerServer(loadConfig(env), silentLogger);
