@@ -139,7 +139,7 @@ export class Run {
     const refusal = adapter.refusal?.({ ...env, ...request.env }, user ? user.uid : process.getuid?.());
     if (refusal) return failed(refusal);
 
-    const dirs = await createRunDirs(config.workspaceRoot, request.taskId);
+    const dirs = await createRunDirs(config.workspaceRoot, request.taskId, user !== undefined);
     onDirs(dirs);
     const credentials =
       request.repo && request.gitToken ? new GitCredentials(dirs.privateDir, request.gitToken, request.repo.cloneUrl) : undefined;

@@ -6,15 +6,16 @@
 //               MCP config (which holds no credential: those stay in the egress proxy)
 //   private/    0700, the runner's: its own clone (`repo/`, the one it pushes
 //               from), the credential helper and the token while it exists
-import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export type RunDirs = { root: string; workspace: string; home: string; privateDir: string; repo: string };
 
-export async function createRunDirs(workspaceRoot: string | undefined, taskId: string): Promise<RunDirs> {
+export async function createRunDirs(workspaceRoot: string | undefined, taskId: string, isolating = false): Promise<RunDirs> {
   const parent = workspaceRoot ?? tmpdir();
   await mkdir(parent, { recursive: true });
+  if (isolating) await assertTraversable(parent);
   const root = await mkdtemp(join(parent, `agent-bot-${taskId.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
   await chmod(root, 0o711);
   const workspace = join(root, "workspace");
@@ -28,4 +29,14 @@ export async function createRunDirs(workspaceRoot: string | undefined, taskId: s
 
 export async function removeRunDirs(dirs: RunDirs): Promise<void> {
   await rm(dirs.root, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/** The agent's user reaches its workspace by path only if every folder above it lets others through. */
+async function assertTraversable(dir: string): Promise<void> {
+  for (let current = dir; ; current = dirname(current)) {
+    if (((await stat(current)).mode & 0o001) === 0) {
+      throw new Error(`the agent's user cannot reach its workspace: ${current} lacks o+x (chmod o+x it or set WORKSPACE_ROOT elsewhere)`);
+    }
+    if (dirname(current) === current) return;
+  }
 }

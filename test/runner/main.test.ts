@@ -1,15 +1,24 @@
 // The runner as a process: `npm run runner` (tsx) and the esbuild bundle the image runs
 // (`npm run runner:bundle`), each answering /health, running a task and shutting down on SIGTERM.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { delimiter, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUTH, FAKE_CLI_DIR, parseNdjson, postRun, RUNNER_SECRET, readEvents, resultOf, runRequest } from "./support/runner-harness";
+import {
+  AUTH,
+  agentWritableDir,
+  FAKE_CLI_DIR,
+  parseNdjson,
+  postRun,
+  RUNNER_SECRET,
+  readEvents,
+  resultOf,
+  runRequest,
+} from "./support/runner-harness";
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "agent-bot-main-"));
+  dir = await agentWritableDir("agent-bot-main-");
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -28,8 +37,6 @@ async function startProcess(command: string, args: string[]): Promise<Started> {
       WORKSPACE_ROOT: join(dir, "workspaces"),
       RUNNER_KILL_GRACE_MS: "300",
       RUNNER_SECRET,
-      // As root, the runner fails Claude runs unless the machine declares itself the sandbox.
-      ...(process.getuid?.() === 0 ? { IS_SANDBOX: "1" } : {}),
     },
   });
   const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
