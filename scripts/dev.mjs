@@ -14,10 +14,10 @@
 // Extra arguments go to wrangler dev, e.g. `npm run dev -- --port 8788`.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { readDevVars } from "./dev-vars.mjs";
 import { startFakeVendors } from "./fake-vendors.mjs";
 
@@ -152,13 +152,21 @@ if (useRealClaude) {
   runnerEnv.CLAUDE_BIN = join(fakeCliDir, "claude");
   claudeSays = `replaying fake CLI (${claudeBin ? "AGENT_BOT_CLAUDE=fake" : "no claude on PATH or in node_modules"})`;
 }
-if (process.getuid?.() === 0 && process.env.IS_SANDBOX !== "1") {
-  // Claude Code refuses bypassPermissions as root unless IS_SANDBOX is exactly "1", and the
-  // runner fails such runs up front (it cannot tell a fake binary from the real one); a
-  // developer's own machine is the sandbox of a local run. The runner image runs it unprivileged.
-  runnerEnv.IS_SANDBOX = "1";
-  claudeSays += "; running as root, so the runner sets IS_SANDBOX=1 for it";
+if (process.getuid?.() === 0 && !process.env.RUNNER_AGENT_UIDS) {
+  // As root the runner gives each run's agent an unprivileged uid of its own, which must reach the
+  // CLI in this checkout. Where a folder above it is closed to others (a 0700 home), agents run as
+  // root instead, which Claude Code allows only with IS_SANDBOX=1: a developer's machine is the
+  // sandbox of a local run.
+  const closed = closedAncestor(root);
+  if (closed) {
+    Object.assign(runnerEnv, { RUNNER_AGENT_UIDS: "off", IS_SANDBOX: "1" });
+    claudeSays += `; ${closed} is closed to other users (no o+x), so agents run as root (RUNNER_AGENT_UIDS=off, IS_SANDBOX=1)`;
+  } else {
+    claudeSays += "; each run's agent runs as a uid of its own";
+  }
 }
+// The agent's environment is an allow-list; the fakes' switches and the retry setting join it.
+runnerEnv.RUNNER_AGENT_ENV ??= "FAKE_CLI_*,CLAUDE_CODE_MAX_RETRIES";
 if (!realCursor) runnerEnv.CURSOR_BIN = join(fakeCliDir, "cursor-agent");
 // RUNNER_URL in the environment: a runner started elsewhere (the runner image under podman,
 // containers/image/README.md) takes the local one's place; the scripted model above is still
@@ -178,6 +186,14 @@ if (externalRunner) {
   });
   children.push(runnerChild);
   vars.RUNNER_URL = `http://127.0.0.1:${runnerPort}`;
+}
+
+/** The first folder from `dir` up that other users cannot pass through, or undefined. */
+function closedAncestor(dir) {
+  for (let current = dir; ; current = dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0) return current;
+    if (dirname(current) === current) return undefined;
+  }
 }
 
 // Fake vendor APIs for every vendor without credentials.

@@ -122,14 +122,18 @@ export async function commitAll(ctx: GitContext, message: string): Promise<boole
   const staged = await git(ctx, ["diff", "--cached", "--name-only", "-z"]);
   if (staged.length === 0) return false;
   // The identity goes in the environment, which outranks any user.name the repo's config sets.
-  const identity = {
+  await git(ctx, ["commit", "--quiet", "--no-verify", "-m", message], { env: identityEnv() });
+  return true;
+}
+
+/** agent-bot as author and committer; the agent gets it too, so its own commits work under a uid with no name. */
+export function identityEnv(): Record<string, string> {
+  return {
     GIT_AUTHOR_NAME: COMMIT_AUTHOR.name,
     GIT_AUTHOR_EMAIL: COMMIT_AUTHOR.email,
     GIT_COMMITTER_NAME: COMMIT_AUTHOR.name,
     GIT_COMMITTER_EMAIL: COMMIT_AUTHOR.email,
   };
-  await git(ctx, ["commit", "--quiet", "--no-verify", "-m", message], { env: identity });
-  return true;
 }
 
 export async function headSha(ctx: GitContext): Promise<string> {

@@ -12,6 +12,7 @@
 // way; every process a step started is in a process group that the abort
 // stops, and the agent's user has no process left when the run ends.
 // Whatever happens, the run ends with exactly one `result` event.
+import { realpath } from "node:fs/promises";
 import { errorMessage } from "../../core/error-message";
 import { createRedactor, type Redactor } from "../../core/redact";
 import type { RunnerEventInput, RunRequest } from "../../core/runner-protocol";
@@ -29,7 +30,7 @@ import { GitCredentials } from "./git-credentials";
 import type { Logger } from "./log";
 import { buildPrompt, commitMessage } from "./prompt";
 import { prepareSkills } from "./skills-step";
-import { createRunDirs, removeRunDirs, type RunDirs } from "./workspace";
+import { assertTraversable, createRunDirs, removeRunDirs, type RunDirs } from "./workspace";
 
 /** What the runs of one runner share: the agent uid pool and the egress proxy. */
 export type RunServices = { users: AgentUserPool; egress: EgressProxy };
@@ -136,6 +137,8 @@ export class Run {
       return failed(`${adapter.displayName} is not installed: ${hint}`);
     }
 
+    // Said before any clone work: the CLI must be where the agent's user can run it.
+    if (user) await assertTraversable(await realpath(binary), `run ${binary}`);
     const refusal = adapter.refusal?.({ ...env, ...request.env }, user ? user.uid : process.getuid?.());
     if (refusal) return failed(refusal);
 
@@ -181,7 +184,7 @@ export class Run {
         extraNames: config.agentEnv,
         requestEnv: request.env,
         withheld: adapter.modelEgress?.withheld ?? [],
-        own: { HOME: dirs.home, ...invocation.env, ...(adapter.modelEgress?.agentEnv(egress.urlFor("model")) ?? {}) },
+        own: { HOME: dirs.home, ...git.identityEnv(), ...invocation.env, ...(adapter.modelEgress?.agentEnv(egress.urlFor("model")) ?? {}) },
       });
 
       this.emit({ type: "phase", phase: "running", detail: adapter.displayName });

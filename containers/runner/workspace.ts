@@ -15,7 +15,7 @@ export type RunDirs = { root: string; workspace: string; home: string; privateDi
 export async function createRunDirs(workspaceRoot: string | undefined, taskId: string, isolating = false): Promise<RunDirs> {
   const parent = workspaceRoot ?? tmpdir();
   await mkdir(parent, { recursive: true });
-  if (isolating) await assertTraversable(parent);
+  if (isolating) await assertTraversable(parent, "reach its workspace");
   const root = await mkdtemp(join(parent, `agent-bot-${taskId.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-`));
   await chmod(root, 0o711);
   const workspace = join(root, "workspace");
@@ -31,11 +31,11 @@ export async function removeRunDirs(dirs: RunDirs): Promise<void> {
   await rm(dirs.root, { recursive: true, force: true, maxRetries: 3 });
 }
 
-/** The agent's user reaches its workspace by path only if every folder above it lets others through. */
-async function assertTraversable(dir: string): Promise<void> {
+/** The agent's user reaches a path only if every folder above it lets others through. */
+export async function assertTraversable(dir: string, purpose: string): Promise<void> {
   for (let current = dir; ; current = dirname(current)) {
     if (((await stat(current)).mode & 0o001) === 0) {
-      throw new Error(`the agent's user cannot reach its workspace: ${current} lacks o+x (chmod o+x it or set WORKSPACE_ROOT elsewhere)`);
+      throw new Error(`the agent's user cannot ${purpose}: ${current} lacks o+x (chmod o+x it, or move it)`);
     }
     if (dirname(current) === current) return;
   }

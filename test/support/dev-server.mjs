@@ -2,7 +2,7 @@
 // dashboard's Vite server) on free ports with throwaway state, for end-to-end tests,
 // browser tests and benchmarks.
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
@@ -65,6 +65,8 @@ export function snapshotCheckout(dir) {
     },
   });
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+  // mkdtemp made it 0700; the runner's agent users (it runs as root here) must reach the fake CLIs in it.
+  chmodSync(dir, 0o755);
   return dir;
 }
 
