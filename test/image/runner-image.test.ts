@@ -1,6 +1,6 @@
 // The runner image itself: containers/Dockerfile built with podman (scripts/runner-image.mjs, the
-// same build as `npm run runner:image`) and run. Inside the container the runner runs as the
-// unprivileged `agent` user; a task clones from a git server on the host with the task's token,
+// same build as `npm run runner:image`) and run. Inside the container the runner runs as root and
+// each run's agent as an unprivileged user of its own; a task clones from a git server on the host with the task's token,
 // runs the real Claude Code CLI of the image against the scripted model on the host, and pushes
 // its branch; cancel ends the CLI's process tree; and no CA or secret of the build is in any layer.
 //
@@ -14,7 +14,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { chown, lstat, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -177,13 +177,6 @@ function scanImage(tag: string, needles: Buffer[]): Promise<{ bytes: number; fou
   });
 }
 
-/** chown -R, in Node. */
-async function chownTree(path: string, uid: number, gid: number): Promise<void> {
-  await chown(path, uid, gid);
-  if (!(await lstat(path)).isDirectory()) return;
-  for (const entry of await readdir(path)) await chownTree(join(path, entry), uid, gid);
-}
-
 const cwdOf = (request: ModelRequest | undefined) => (request ? (workingDirectory(request.body) ?? "") : "");
 const toolResultText = (request: ModelRequest | undefined) =>
   lastToolResults(request?.body)
@@ -283,7 +276,7 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
 
     it("holds no certificate or secret of the build in any layer, history or setting", async () => {
       const inspect = JSON.parse(podmanRun(["image", "inspect", TAG]))[0];
-      expect(inspect.Config.User).toBe("agent");
+      expect(inspect.Config.User).toBe("root");
       expect((inspect.Config.Env as string[]).filter((e) => /CA_CERTS|SSL_CERT|build_ca/i.test(e))).toEqual([]);
       // The secret's mount point is left empty.
       expect(podmanRun(["run", "--rm", "--network", "none", "--entrypoint", "ls", TAG, "-A", "/run/secrets"]).trim()).toBe("");
@@ -316,12 +309,12 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
       expect(history).not.toMatch(/BEGIN CERTIFICATE|NODE_EXTRA_CA_CERTS=\/(?!run\/secrets)/);
     }, 180_000);
 
-    it("runs the runner as the unprivileged agent user, not root", () => {
+    it("runs the runner as root, which gives each run's agent a user of its own; nothing else runs", () => {
       const processes = containerProcesses();
       const runner = processes.find((p) => p.args.includes("/opt/agent-bot/runner.js") && p.args.startsWith("node"));
       expect(runner, JSON.stringify(processes)).toBeDefined();
-      expect(runner).toMatchObject({ user: "agent", huser: "10001" });
-      expect(processes.filter((p) => p.user === "root" || p.huser === "0")).toEqual([]);
+      expect(runner).toMatchObject({ user: "root" });
+      expect(processes.filter((p) => p !== runner && !p.args.includes("tini"))).toEqual([]);
     });
 
     it("runs a task: clones from the host's git server with the token, the image's Claude Code CLI works as `agent` against the scripted model, and the branch is pushed", async () => {
@@ -367,7 +360,7 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
       expect(turns[0]!.headers["user-agent"]).toMatch(new RegExp(`^claude-cli/${CLAUDE_CODE_VERSION.replace(/\./g, "\\.")} `));
       expect(cwdOf(turns[0])).toMatch(new RegExp(`^/tmp/agent-bot-${taskId}-[^/]+/workspace$`));
       const shell = toolResultText(turns[1]);
-      expect(shell).toContain("user=agent uid=10001");
+      expect(shell).toMatch(/user=agent-200\d\d uid=200\d\d/);
       expect(shell).toContain("initial commit");
       // The version the Dockerfile pins is the dev dependency's.
       expect(shell).toContain(`${CLAUDE_CODE_VERSION} (Claude Code)`);
@@ -397,15 +390,15 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
         }),
       );
       expect(response.status).toBe(202);
-      const agentProcesses = () => containerProcesses().filter((p) => !p.args.includes("/opt/agent-bot/runner.js"));
-      // The CLI and the command its shell runs, all as the agent user.
+      const agentProcesses = () => containerProcesses().filter((p) => p.user !== "root");
+      // The CLI and the command its shell runs, all as the run's agent user.
       await waitFor(() => agentProcesses().some((p) => p.args.startsWith("tail -f /dev/null")), 30_000);
       const during = agentProcesses();
       expect(
         during.some((p) => /(^|\/)claude( |$)/.test(p.args.split(" ")[0]!)),
         JSON.stringify(during),
       ).toBe(true);
-      expect(during.every((p) => p.user === "agent")).toBe(true);
+      expect(during.every((p) => /^agent-200\d\d$/.test(p.user))).toBe(true);
 
       const cancel = await fetch(`${runnerUrl}/runs/${taskId}/cancel`, { method: "POST", headers: AUTH });
       expect(await cancel.json()).toEqual({ cancelled: true });
@@ -463,9 +456,8 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
       });
       token = devVars().API_TOKEN ?? "dev-api-token";
       // The remote is a file:// URL (GIT_CLONE_BASE_URL): the container sees it at the same
-      // path, and its agent user (10001) owns it, as the runner's user owns a dev remote.
+      // path, owned by root here as by the runner (root) in the container, as a dev remote is.
       const gitDir = join(persist, "git");
-      await chownTree(gitDir, 10001, 10001);
       const seconds = await startContainer(
         `${CONTAINER}-dev`,
         runnerPort,
