@@ -155,6 +155,22 @@ describe("a Claude run on a repository", () => {
     expect(result.change?.files).toEqual(["README.md", "agent-notes.md"]);
   });
 
+  it("a read-only task's changes are not pushed, and the log says so", async () => {
+    const taskId = "task-claude-readonly";
+    const events = await run(runner.url, {
+      taskId,
+      prompt: "Add a notes file [fake:write]",
+      repo: { cloneUrl: remote.url, branch: `agent-bot/${taskId}` },
+      readOnly: true,
+    });
+    const result = resultOf(events);
+    expect(result.outcome).toBe("succeeded");
+    expect(result.change).toBeUndefined();
+    expect(types(events)).not.toContain("phase:pushing");
+    expect(events).toContainEqual(expect.objectContaining({ type: "log", message: "read-only task: 2 changed file(s) not pushed" }));
+    expect(branchSha(remote.bare, `agent-bot/${taskId}`)).toBeUndefined();
+  });
+
   it("succeeds without a change when the agent changes nothing, and pushes nothing", async () => {
     const taskId = "task-claude-nochange";
     const events = await run(runner.url, { taskId, prompt: "Look around", repo: { cloneUrl: remote.url, branch: `agent-bot/${taskId}` } });

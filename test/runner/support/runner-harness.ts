@@ -94,6 +94,7 @@ export type RunInput = {
   redact?: string[];
   timeoutMs?: number;
   maxBudgetUsd?: number;
+  readOnly?: boolean;
 };
 
 export function runRequest(input: RunInput): Record<string, unknown> {
