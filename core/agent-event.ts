@@ -80,6 +80,8 @@ export const agentEventSchema = z.object({
   /** Why an event of a handled type was still not understood (shape mismatch). */
   note: z.string().optional(),
   actor: actorSchema.optional(),
+  /** Who wrote the subject's title and description (issue author, Jira reporter), when the vendor says. */
+  author: actorSchema.optional(),
   subject: subjectSchema,
   title: z.string().optional(),
   text: z.string().max(MAX_EVENT_TEXT).optional(),

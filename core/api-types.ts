@@ -1,7 +1,7 @@
 // The JSON the Worker's API serves and accepts, as the dashboard reads and sends it. The
 // Worker's D1 reads and answers are typed with these, and test/node/api-types.test.ts holds
 // its rows and request schemas equal to them. Types only: nothing here reaches a bundle.
-import type { McpAccess, McpServerName } from "./mcp-scopes";
+import type { McpAccess, McpResourceScope, McpServerName } from "./mcp-scopes";
 import type { CliName } from "./names";
 import type { TaskLogEntry, TaskOrigin, TaskState, TaskStatus } from "./task-types";
 
@@ -155,6 +155,8 @@ export interface McpToken {
   access: McpAccess;
   rateLimitPerSecond: number | null;
   taskId: string | null;
+  /** The resources it reaches (docs/mcp.md#tokens-for-tasks); null: every resource of its servers. */
+  scope: McpResourceScope | null;
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
@@ -170,4 +172,20 @@ export interface IssueMcpTokenInput {
   expiresInSeconds?: number;
   /** MCP_RATE_LIMIT_PER_SECOND unless given. */
   rateLimitPerSecond?: number;
+  /** Limits the token to these resources (docs/mcp.md#resource-scopes); every resource unless given. */
+  scope?: McpResourceScopeInput;
+}
+
+/** A resource scope as POST /api/mcp-tokens takes it: a list left out means none of that kind. */
+export interface McpResourceScopeInput {
+  /** The one task the agent-bot task tools may reach; none when absent. */
+  taskId?: string | null;
+  /** `owner/name` */
+  repositories?: string[];
+  /** `owner/name#number`: where it may comment and label. */
+  issues?: string[];
+  slack?: { channel: string; threadTs?: string | null }[];
+  jiraProjects?: string[];
+  jiraIssues?: string[];
+  sentryIssues?: string[];
 }

@@ -41,7 +41,28 @@ export interface TaskSpec {
   skills?: string[];
   /** What the knowledge graph knew around the subject when the task was created; rendered into the prompt. */
   related?: RelatedEntity[];
+  /** Parts no permitted person wrote, each naming its source; the prompt fences them. */
+  untrusted?: UntrustedParts;
+  /** No permitted person asked for the task (REQUIRE_APPROVAL): it runs read-only until one approves it. */
+  readOnly?: boolean;
   createdAt: number;
+}
+
+/** Where a part of an event came from, when no permitted person wrote it: `GitHub issue by @mallory (NONE)`. */
+export interface UntrustedParts {
+  /** The subject's title and description (and the thread context read from them). */
+  subject?: string;
+  /** The event's own text, which would otherwise be the request. */
+  request?: string;
+}
+
+/** A permitted person's approval of a read-only task. */
+export interface TaskApproval {
+  /** Who approved, as the vendor names them. */
+  by: string;
+  /** `GitHub comment`, `Sentry comment`, `label agent-bot:approve`… */
+  via: string;
+  deliveryId: string;
 }
 
 /** A later event, from any vendor, about the same problem as an open task: it joins the task instead of starting another. */
@@ -112,7 +133,12 @@ export interface TaskState {
   joined?: JoinedThread[];
   /** The task-scoped MCP token of the current attempt (its id; the secret is never stored). */
   mcpTokenId?: string | null;
+  /** Set once a permitted person approves a read-only task; its attempts from then on may push. */
+  approval?: (TaskApproval & { at: number }) | null;
 }
+
+/** Whether the task's next attempt runs read-only: it asked for approval and has none yet. */
+export const isReadOnly = (state: Pick<TaskState, "spec" | "approval">): boolean => Boolean(state.spec?.readOnly) && !state.approval;
 
 /** One line of a task's log: a runner event or the TaskAgent's own note. */
 export interface TaskLogEntry {

@@ -10,9 +10,12 @@ import { Agent, type Connection, type ConnectionContext } from "agents";
 import { errorMessage } from "../core/error-message";
 import { MCP_SERVERS } from "../core/mcp-scopes";
 import type { RunnerEvent } from "../core/runner-protocol";
+import { taskMcpScope } from "../core/task-mcp-scope";
 import {
   isFinal,
+  isReadOnly,
   type JoinedThread,
+  type TaskApproval,
   type TaskAttempt,
   type TaskJoin,
   type TaskLogEntry,
@@ -25,6 +28,7 @@ import { getConfig } from "../workers/config";
 import { spentToday, updateTaskRow } from "../workers/db/tasks";
 import { logLine, redact, redactDeep } from "../workers/observability/log";
 import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
+import { approvalRefusal, type ApprovalResult } from "./task/approval";
 import { EventLog } from "./task/event-log";
 import { readRunnerEvents } from "./task/ndjson";
 import { openTaskPullRequest } from "./task/pull-request";
@@ -58,7 +62,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
   };
 
   private eventLog!: EventLog;
-  private following = false;
+  /** The attempt whose event stream is being read, 0 for none: a stopped attempt's reader never blocks the next one's. */
+  private following = 0;
   private followFailures = 0;
   /** Thread updates run one after another, so the first post is never made twice. */
   private threadSync: Promise<void> = Promise.resolve();
@@ -163,6 +168,27 @@ export class TaskAgent extends Agent<Env, TaskState> {
     return { retried: true, state: this.state };
   }
 
+  /**
+   * A permitted person approves a read-only task: its next attempt may change code and push.
+   * A running read-only attempt is stopped for it, an ended task starts one; a queued task
+   * simply launches with write access.
+   */
+  async approveTask(approval: TaskApproval): Promise<ApprovalResult & { state: TaskState }> {
+    const refused = approvalRefusal(this.state, approval, this.config.TASK_BUDGET_USD);
+    if (refused) return { ...refused, state: this.state };
+    this.setState({ ...this.state, approval: { ...approval, at: Date.now() } });
+    this.log("info", `approved by ${approval.by} (${approval.via}): attempts from now on may change code and push`);
+    const reason = `approved by ${approval.by}`;
+    if (this.isActive()) await this.cancelTask(`stopped the read-only attempt: ${reason}`);
+    if (isFinal(this.state.status)) {
+      this.transition("queued", reason, { result: null });
+      await this.syncRow();
+      await this.schedule(0, "dispatch");
+    }
+    await this.syncThread();
+    return { approved: true, message: `task ${this.name} continues with write access`, state: this.state };
+  }
+
   // ---- live feed -----------------------------------------------------------
 
   /** A new dashboard socket gets the backlog after its `after` sequence number, then live events. */
@@ -198,8 +224,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
 
   /** Reads the runner's events from the last stored sequence number on. */
   async follow(payload: { attempt: number }): Promise<void> {
-    if (payload.attempt !== this.currentAttempt()?.n || !this.isActive() || this.following) return;
-    this.following = true;
+    if (payload.attempt !== this.currentAttempt()?.n || !this.isActive() || this.following === payload.attempt) return;
+    this.following = payload.attempt;
     const runner = this.runner();
     try {
       const stream = await runner.events(this.name, this.lastSeq(), AbortSignal.timeout(FOLLOW_WINDOW_MS));
@@ -226,7 +252,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
       this.log("warn", `lost the runner's event stream (${message}); reconnecting from #${this.lastSeq()}`);
       await this.schedule(2 ** this.followFailures, "follow", payload);
     } finally {
-      this.following = false;
+      if (this.following === payload.attempt) this.following = 0;
     }
   }
 
@@ -251,8 +277,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
     try {
       const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
       const mcp = await this.issueMcpToken(attempt.n);
+      const readOnly = isReadOnly(this.state);
       await this.runner().start(
-        buildRunRequest(spec, attempt.n, this.config, { spentUsd: this.state.costUsd, context, mcp, joined: this.state.joined }),
+        buildRunRequest(spec, attempt.n, this.config, { spentUsd: this.state.costUsd, context, mcp, joined: this.state.joined, readOnly }),
       );
     } catch (error) {
       await this.finish("failed", redact(errorMessage(error), this.config));
@@ -264,7 +291,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
   }
 
   private async onRunnerEvent(attempt: number, received: RunnerEvent): Promise<void> {
-    if (received.seq <= this.lastSeq()) return;
+    // An attempt that was stopped (approval, cancel) may still stream its last events: they are not this attempt's.
+    if (attempt !== this.currentAttempt()?.n || !this.isActive() || received.seq <= this.lastSeq()) return;
     // The runner redacts too; this second pass keeps a secret out of the log,
     // the live feed and the thread even if a runner does not.
     const event = redactDeep(received, this.config);
@@ -360,9 +388,12 @@ export class TaskAgent extends Agent<Env, TaskState> {
     const issued = await issueToken(this.env.DB, {
       name: `task ${this.name} attempt ${attempt}`,
       servers: [...MCP_SERVERS],
-      access: "write",
+      // A task no permitted person approved reads, never writes, through its token.
+      access: isReadOnly(this.state) ? "read" : "write",
       expiresAt: Date.now() + (this.config.TASK_TIMEOUT_MINUTES + 5) * 60_000,
       taskId: this.name,
+      // Only what the task is about: its repository, threads, tickets and errors (docs/mcp.md).
+      scope: taskMcpScope(this.state.spec ?? { id: this.name, subject: {} }, this.state.joined),
     });
     this.setState({ ...this.state, mcpTokenId: issued.id });
     return { token: issued.token, servers: issued.servers };

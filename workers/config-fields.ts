@@ -18,6 +18,19 @@ export const list = z
       .map((item) => item.trim())
       .filter(Boolean),
   );
+/** A list whose absence means `fallback`; set to empty, it is empty. */
+export const listOr = (fallback: readonly string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((value) =>
+      value === undefined
+        ? [...fallback]
+        : value
+            .split(",")
+            .map((item) => item.trim())
+            .filter(Boolean),
+    );
 export const secret = z
   .string()
   .optional()

@@ -3,7 +3,7 @@
 // it is missing (503) instead of the whole Worker failing to start.
 import { z } from "zod";
 import { CLI_NAMES } from "../core/names";
-import { list, personIdentities, positiveInt, repositoryMap, secret, teamDomain } from "./config-fields";
+import { list, listOr, personIdentities, positiveInt, repositoryMap, secret, teamDomain } from "./config-fields";
 import { githubSettings } from "./integrations/github/github.settings";
 import { jiraSettings } from "./integrations/jira/jira.settings";
 import { sentrySettings } from "./integrations/sentry/sentry.settings";
@@ -12,6 +12,13 @@ import { slackSettings } from "./integrations/slack/slack.settings";
 export const configSchema = z.object({
   BOT_HANDLE: z.string().trim().min(2).catch("@agent-bot"),
   TRIGGER_LABEL: z.string().trim().min(1).catch("agent-bot"),
+  /**
+   * Triggers with no permitted person behind them, whose tasks run read-only until one approves
+   * (`<vendor>:<kind>`, `<vendor>:*` or `*`; docs/security.md#untrusted-input).
+   */
+  REQUIRE_APPROVAL: listOr(["sentry:new_issue", "jira:customer", "slack:automation", "slack:external"]),
+  /** A label that approves a read-only task, like a permitted `@agent-bot approve` (GitHub and Jira). */
+  APPROVAL_LABEL: z.string().trim().min(1).catch("agent-bot:approve"),
   // Each vendor's webhook secret, trigger rules and API, declared beside it.
   ...githubSettings,
   ...jiraSettings,

@@ -33,10 +33,12 @@ export interface AttemptInputs {
   mcp?: TaskMcpAccess;
   /** Events from other vendors that joined the task so far. */
   joined?: JoinedThread[];
+  /** No permitted person has approved the task: the runner pushes nothing and the prompt says so. */
+  readOnly?: boolean;
 }
 
 export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config, inputs: AttemptInputs = {}): RunRequest {
-  const { spentUsd = 0, context, mcp, joined } = inputs;
+  const { spentUsd = 0, context, mcp, joined, readOnly = false } = inputs;
   const cli = spec.cli ?? config.DEFAULT_CLI;
   const repository = spec.subject.repository;
   const env: Record<string, string> = {};
@@ -46,7 +48,7 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
     taskId: spec.id,
     attempt,
     cli,
-    prompt: buildPrompt(spec, context, joined),
+    prompt: buildPrompt(spec, { context, joined, readOnly, botHandle: config.BOT_HANDLE }),
     context: { vendor: spec.vendor, eventType: spec.eventType, title: spec.title },
     repo: repository?.includes("/")
       ? {
@@ -63,5 +65,6 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
     timeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
     // What is left of the task's budget after earlier attempts.
     maxBudgetUsd: Math.max(0.01, config.TASK_BUDGET_USD - spentUsd),
+    readOnly,
   };
 }

@@ -1,7 +1,7 @@
 // The task's state as the progress shown in its vendor thread: a checklist of
 // steps, and the outcome once there is one.
 import { dashboardUrl } from "../../core/dashboard-url";
-import type { TaskOrigin, TaskState, TaskStatus } from "../../core/task-types";
+import { isReadOnly, type TaskOrigin, type TaskState, type TaskStatus } from "../../core/task-types";
 import type { Config } from "../../workers/config";
 import { integrations } from "../../workers/integrations/registry";
 import type { StepState, ThreadProgress } from "../../workers/threads/types";
@@ -28,6 +28,17 @@ function otherThreads(state: TaskState, except: string | undefined): { label: st
   return all.filter((t) => t.id !== except).map(({ label, url }) => (url ? { label, url } : { label }));
 }
 
+/** Whether the task may push: read-only and how to approve it (in the thread it came from), or who approved it. */
+function approvalNotice(state: TaskState, config: Config, threadOf: string | undefined): string | undefined {
+  const spec = state.spec;
+  if (state.approval) return `Approved by ${state.approval.by} (${state.approval.via}): it may change code and push.`;
+  if (!spec || !isReadOnly(state)) return undefined;
+  const origin = threadOf === spec.deliveryId;
+  const label = origin && (spec.vendor === "github" || spec.vendor === "jira") ? ` or add the label "${config.APPROVAL_LABEL}"` : "";
+  const where = origin ? "" : ` in the ${threadLabel(spec.vendor, spec.subjectText)} thread`;
+  return `Read-only: no permitted person asked for this task, so it investigates and answers only. Reply \`${config.BOT_HANDLE} approve\`${where}${label} to let it push.`;
+}
+
 const STEPS = ["Queued", "Preparing the workspace", "Running the agent", "Reporting the result"] as const;
 /** Index of the step each status is at. */
 const STEP_OF: Record<TaskStatus, number> = { queued: 0, preparing: 1, running: 2, succeeded: 4, failed: 3, cancelled: 3, timed_out: 3 };
@@ -43,12 +54,14 @@ export function threadProgress(state: TaskState, config: Config, threadOf = stat
     return { label, state: "pending" };
   });
   const attempt = state.attempts[state.attempts.length - 1];
+  const notice = approvalNotice(state, config, threadOf);
   return {
     taskId: state.spec?.id ?? "",
     title: state.spec?.title ?? "",
     status,
     dashboardUrl: dashboardUrl(config, state.spec?.id ?? ""),
     steps,
+    ...(notice ? { notice } : {}),
     ...(state.joined?.length ? { alsoIn: otherThreads(state, threadOf) } : {}),
     outcome: state.result
       ? {

@@ -10,6 +10,7 @@ import { decodeCursor, page } from "../../workers/db/pagination";
 import { getTaskRow, listTasks } from "../../workers/db/tasks";
 import { createManualTask, manualTaskInput } from "../../workers/tasks/manual-task";
 import { registerTools, tool, ToolError, type ToolContext } from "./define";
+import { notWhenScoped, ownTask } from "./scope";
 
 const taskId = z.string().min(1).max(100).describe("Task id, e.g. task_…");
 
@@ -24,6 +25,7 @@ export const agentBotTools = [
     title: "Get task",
     description: "A task's listing row and its TaskAgent state: spec, status, transitions, attempts and result.",
     input: z.object({ id: taskId }),
+    reaches: (a, scope) => ownTask(scope, a.id),
     run: async ({ id }, ctx) => {
       const row = await getTaskRow(ctx.env.DB, id);
       if (!row) throw new ToolError(`no task ${id}`, { status: 404, retryable: false });
@@ -44,6 +46,7 @@ export const agentBotTools = [
       limit: z.number().int().min(1).max(100).default(20),
       cursor: z.string().optional(),
     }),
+    reaches: notWhenScoped("task", "list_tasks"),
     run: async (a, ctx) => {
       const cursor = decodeCursor(a.cursor);
       if (a.cursor && !cursor) throw new ToolError("invalid cursor", { retryable: false });
@@ -56,6 +59,7 @@ export const agentBotTools = [
     title: "Get task logs",
     description: "A task's log entries after sequence number `after`. Pass the answer's `next` as `after` to follow along.",
     input: z.object({ id: taskId, after: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }),
+    reaches: (a, scope) => ownTask(scope, a.id),
     run: async (a, ctx) => {
       const items = await (await existingAgent(ctx, a.id)).getLog(a.after, a.limit);
       return { items, next: items.length ? items[items.length - 1]!.seq : a.after };
@@ -67,6 +71,7 @@ export const agentBotTools = [
     description: "Cancel a queued or running task.",
     write: true,
     input: z.object({ id: taskId, reason: z.string().max(500).optional() }),
+    reaches: (a, scope) => ownTask(scope, a.id),
     run: async (a, ctx) => {
       const agent = await existingAgent(ctx, a.id);
       const state = await agent.cancelTask(a.reason ?? `cancelled through MCP (${ctx.principal.name})`);
@@ -79,6 +84,7 @@ export const agentBotTools = [
     description: "Start a coding-agent task on a repository. The same idempotency_key returns the same task instead of starting another.",
     write: true,
     input: manualTaskInput.extend({ idempotency_key: z.string().min(1).max(200).optional() }),
+    reaches: notWhenScoped("task", "create_task"),
     run: async ({ idempotency_key, ...input }, ctx) => {
       const { id, created, state } = await createManualTask(ctx.env, input, {
         deliveryId: `mcp:${ctx.principal.tokenId}:${idempotency_key ?? crypto.randomUUID()}`,

@@ -1,14 +1,16 @@
 // The shape every MCP tool module uses: a zod input schema, whether the tool
-// writes, and a `run` that returns data or throws. `registerTools` adds the
-// scope check and turns every failure into a tool result the model can read
-// (`isError: true`), so a vendor error never becomes a protocol error or a crash.
+// writes, which resources its arguments reach, and a `run` that returns data or
+// throws. `registerTools` adds the scope checks and turns every failure into a
+// tool result the model can read (`isError: true`), so a vendor error never
+// becomes a protocol error or a crash.
 import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import { errorMessage } from "../../core/error-message";
-import type { McpPrincipal, McpServerName } from "../../core/mcp-scopes";
+import type { McpPrincipal, McpResourceScope, McpServerName } from "../../core/mcp-scopes";
 import type { Config } from "../../workers/config";
 import { logLine, redact } from "../../workers/observability/log";
 import { VendorApiError } from "../../workers/threads/types";
+import type { ScopeCheck } from "./scope";
 
 export interface ToolContext {
   env: Env;
@@ -24,6 +26,11 @@ export interface ToolDefinition<S extends z.ZodObject = z.ZodObject> {
   input: S;
   /** Write tools need the token's `write` access. */
   write?: boolean;
+  /**
+   * Whether a scoped token (a task's) may make this call: undefined, or a refusal naming the
+   * scope (helpers in ./scope.ts). Required, so that no tool forgets to decide.
+   */
+  reaches(args: z.output<S>, scope: McpResourceScope): ScopeCheck;
   /**
    * Gets the arguments as `input` parsed them. A method, so that a list of tools with
    * different schemas is a `ToolDefinition[]`; `tool()` types each one's arguments.
@@ -94,6 +101,9 @@ function registerTool(server: McpServer, ctx: ToolContext, definition: ToolDefin
           retryable: false,
         });
       }
+      const scope = ctx.principal.scope;
+      const refusal = scope ? definition.reaches(args, scope) : undefined;
+      if (refusal) return errorResult(refusal, { outOfScope: true, retryable: false });
       try {
         return textResult(await definition.run(args, ctx));
       } catch (error) {

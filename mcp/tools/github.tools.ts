@@ -3,17 +3,14 @@
 // thread reports use. Answers are trimmed to the fields an agent reads.
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import type { McpResourceScope } from "../../core/mcp-scopes";
 import { createGitHubClient, githubCall } from "../../workers/integrations/github/github.client";
 import { registerTools, tool, ToolError, type ToolContext } from "./define";
+import { pathSegment, relativePath } from "./path-args";
+import { githubIssue, githubRepo, githubSearch } from "./scope";
 
-const owner = z
-  .string()
-  .regex(/^[\w.-]+$/)
-  .describe("Repository owner (user or organization)");
-const repo = z
-  .string()
-  .regex(/^[\w.-]+$/)
-  .describe("Repository name");
+const owner = pathSegment.describe("Repository owner (user or organization)");
+const repo = pathSegment.describe("Repository name");
 const issueNumber = z.number().int().positive().describe("Issue or pull request number");
 const perPage = z.number().int().min(1).max(100).default(30).describe("Results per page (1-100)");
 const pageNumber = z.number().int().min(1).default(1).describe("Page number, from 1");
@@ -41,10 +38,14 @@ function issueSummary(i: Json) {
   };
 }
 
-/** Encodes each segment of a repository path, keeping the slashes GitHub expects. */
+/** Encodes each segment of a repository path (relativePath has refused traversal), keeping the slashes GitHub expects. */
 function encodePath(path: string): string {
-  return path.replace(/^\/+/, "").split("/").map(encodeURIComponent).join("/");
+  return path.split("/").map(encodeURIComponent).join("/");
 }
+
+const inRepo = (a: { owner: string; repo: string }, scope: McpResourceScope) => githubRepo(scope, a.owner, a.repo);
+const onIssue = (a: { owner: string; repo: string; issue_number: number }, scope: McpResourceScope) =>
+  githubIssue(scope, a.owner, a.repo, a.issue_number);
 
 function client(ctx: ToolContext) {
   return createGitHubClient(ctx.config);
@@ -56,6 +57,7 @@ export const githubTools = [
     title: "Get issue",
     description: "Read a GitHub issue (or pull request) with its body, labels and assignees.",
     input: z.object({ owner, repo, issue_number: issueNumber }),
+    reaches: inRepo,
     run: async (a, ctx) => {
       const op = `GET /repos/${a.owner}/${a.repo}/issues/${a.issue_number}`;
       const { data } = await githubCall(ctx.config, op, () => client(ctx).request("GET /repos/{owner}/{repo}/issues/{issue_number}", a));
@@ -67,9 +69,16 @@ export const githubTools = [
     title: "Search issues",
     description: "Search issues and pull requests with GitHub's search syntax, e.g. `repo:acme/shop is:open label:bug`.",
     input: z.object({ query: z.string().min(1).describe("GitHub search query"), per_page: perPage, page: pageNumber }),
+    reaches: (a, scope) => {
+      const limited = githubSearch(scope, a.query);
+      return "refusal" in limited ? limited.refusal : undefined;
+    },
     run: async (a, ctx) => {
+      // A scoped token searches its own repositories only; `reaches` has refused any other.
+      const limited = ctx.principal.scope ? githubSearch(ctx.principal.scope, a.query) : { query: a.query };
+      if ("refusal" in limited) throw new ToolError(limited.refusal, { outOfScope: true, retryable: false });
       const { data } = await githubCall(ctx.config, "GET /search/issues", () =>
-        client(ctx).request("GET /search/issues", { q: a.query, per_page: a.per_page, page: a.page }),
+        client(ctx).request("GET /search/issues", { q: limited.query, per_page: a.per_page, page: a.page }),
       );
       return { totalCount: data.total_count, items: data.items.map(issueSummary) };
     },
@@ -79,6 +88,7 @@ export const githubTools = [
     title: "Get pull request",
     description: "Read a pull request: title, body, state, branches, merge state and change counts.",
     input: z.object({ owner, repo, pull_number: issueNumber }),
+    reaches: inRepo,
     run: async (a, ctx) => {
       const op = `GET /repos/${a.owner}/${a.repo}/pulls/${a.pull_number}`;
       const { data } = await githubCall(ctx.config, op, () => client(ctx).request("GET /repos/{owner}/{repo}/pulls/{pull_number}", a));
@@ -106,6 +116,7 @@ export const githubTools = [
     title: "Get pull request diff",
     description: "The unified diff of a pull request.",
     input: z.object({ owner, repo, pull_number: issueNumber }),
+    reaches: inRepo,
     run: async (a, ctx) => {
       const op = `GET /repos/${a.owner}/${a.repo}/pulls/${a.pull_number} (diff)`;
       const { data } = await githubCall(ctx.config, op, () =>
@@ -121,9 +132,10 @@ export const githubTools = [
     input: z.object({
       owner,
       repo,
-      path: z.string().describe("Path in the repository; empty for the root"),
+      path: relativePath.describe("Path in the repository, relative (no leading /, no ..); empty for the root"),
       ref: z.string().optional().describe("Branch, tag or commit SHA; the default branch when omitted"),
     }),
+    reaches: inRepo,
     run: async (a, ctx) => {
       const url = `/repos/${a.owner}/${a.repo}/contents/${encodePath(a.path)}`;
       const { data } = await githubCall(ctx.config, `GET ${url}`, () => client(ctx).request(`GET ${url}`, a.ref ? { ref: a.ref } : {}));
@@ -145,10 +157,11 @@ export const githubTools = [
       owner,
       repo,
       sha: z.string().optional().describe("Branch or commit SHA to start from"),
-      path: z.string().optional().describe("Only commits touching this path"),
+      path: relativePath.optional().describe("Only commits touching this path"),
       per_page: perPage,
       page: pageNumber,
     }),
+    reaches: inRepo,
     run: async (a, ctx) => {
       const op = `GET /repos/${a.owner}/${a.repo}/commits`;
       const { data } = await githubCall(ctx.config, op, () => client(ctx).request("GET /repos/{owner}/{repo}/commits", a));
@@ -167,6 +180,7 @@ export const githubTools = [
     description: "Post a comment on an issue or pull request.",
     write: true,
     input: z.object({ owner, repo, issue_number: issueNumber, body: z.string().min(1).max(65_536).describe("Comment text (Markdown)") }),
+    reaches: onIssue,
     run: async (a, ctx) => {
       const op = `POST /repos/${a.owner}/${a.repo}/issues/${a.issue_number}/comments`;
       const { data } = await githubCall(ctx.config, op, () =>
@@ -189,6 +203,7 @@ export const githubTools = [
       body: z.string().max(65_536).optional(),
       draft: z.boolean().optional(),
     }),
+    reaches: inRepo,
     run: async (a, ctx) => {
       const op = `POST /repos/${a.owner}/${a.repo}/pulls`;
       const { data } = await githubCall(ctx.config, op, () => client(ctx).request("POST /repos/{owner}/{repo}/pulls", a));
@@ -201,6 +216,7 @@ export const githubTools = [
     description: "Add labels to an issue or pull request (existing labels are kept).",
     write: true,
     input: z.object({ owner, repo, issue_number: issueNumber, labels: z.array(z.string().min(1)).min(1).max(100) }),
+    reaches: onIssue,
     run: async (a, ctx) => {
       const op = `POST /repos/${a.owner}/${a.repo}/issues/${a.issue_number}/labels`;
       const { data } = await githubCall(ctx.config, op, () =>

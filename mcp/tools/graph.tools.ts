@@ -6,6 +6,7 @@ import { EDGE_TYPES, ENTITY_TYPES } from "../../core/graph-types";
 import { MAX_PATH_DEPTH } from "../../workers/graph/path";
 import { findPath, getEntity, neighbours, searchEntities, timeline } from "../../workers/graph/store";
 import { registerTools, tool, ToolError, type ToolContext } from "./define";
+import { anyResource } from "./scope";
 
 const entityRef = z
   .string()
@@ -28,6 +29,7 @@ export const graphTools = [
       types: entityTypes.describe("Only entities of these types"),
       limit: z.number().int().min(1).max(100).default(20),
     }),
+    reaches: anyResource,
     run: async (a, ctx) => ({ items: await searchEntities(ctx.env.DB, a.query, { types: a.types, limit: a.limit }) }),
   }),
   tool({
@@ -35,6 +37,7 @@ export const graphTools = [
     title: "Get a graph entity",
     description: "One entity of the knowledge graph: type, key, title, URL, properties, searchable text, first and last seen.",
     input: z.object({ id: entityRef }),
+    reaches: anyResource,
     run: async ({ id }, ctx) => {
       const entity = await getEntity(ctx.env.DB, id);
       if (!entity) throw notFound(id);
@@ -54,6 +57,7 @@ export const graphTools = [
       limit: z.number().int().min(1).max(200).default(50),
       through_hubs: z.boolean().default(false).describe("Also walk through hubs: their whole membership, newest first"),
     }),
+    reaches: anyResource,
     run: async (a, ctx) => {
       const result = await neighbours(ctx.env.DB, a.id, {
         depth: a.depth,
@@ -81,6 +85,7 @@ export const graphTools = [
         .optional()
         .describe("true: may pass through hubs; false: never; unset: avoid hubs unless that finds no path"),
     }),
+    reaches: anyResource,
     run: async (a, ctx) => {
       const [from, to] = await Promise.all([getEntity(ctx.env.DB, a.from), getEntity(ctx.env.DB, a.to)]);
       if (!from) throw notFound(a.from);
@@ -102,6 +107,7 @@ export const graphTools = [
       limit: z.number().int().min(1).max(200).default(20),
       before: z.number().int().positive().optional().describe("Only events before this time (epoch ms)"),
     }),
+    reaches: anyResource,
     run: async (a, ctx) => {
       const page = await timeline(ctx.env.DB, a.id, { limit: a.limit, before: a.before });
       if (!page) throw notFound(a.id);

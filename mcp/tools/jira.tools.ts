@@ -6,6 +6,7 @@ import { z } from "zod";
 import { createJiraClient, jiraCall } from "../../workers/integrations/jira/jira.client";
 import { VendorApiError } from "../../workers/threads/types";
 import { registerTools, tool, type ToolContext } from "./define";
+import { inJiraProjects, jiraProjectIssue, jiraTicket, notWhenScoped, outOfScope } from "./scope";
 
 // biome-ignore lint/suspicious/noExplicitAny: vendor API JSON, narrowed field by field into the tool result
 type Json = Record<string, any>;
@@ -48,6 +49,7 @@ export const jiraTools = [
     title: "Get issue",
     description: "A Jira issue: summary, description, status, type, priority, people and labels.",
     input: z.object({ issue_key: issueKey }),
+    reaches: (a, scope) => jiraProjectIssue(scope, a.issue_key),
     run: async (a, ctx) => {
       const issue = await request<Json>(ctx, "GET", `/rest/api/2/issue/${a.issue_key}`, {
         searchParams: { fields: `${FIELDS},description` },
@@ -64,6 +66,7 @@ export const jiraTools = [
       max_results: z.number().int().min(1).max(100).default(25),
       next_page_token: z.string().optional(),
     }),
+    reaches: (_a, scope) => (scope.jiraProjects.length ? undefined : outOfScope(scope, "jira")),
     run: async (a, ctx) => {
       const searchParams = {
         jql: a.jql,
@@ -81,7 +84,10 @@ export const jiraTools = [
           searchParams: { jql: a.jql, maxResults: a.max_results, fields: FIELDS },
         });
       }
-      return { issues: (data.issues ?? []).map(issueSummary), nextPageToken: data.nextPageToken ?? null };
+      // JQL cannot be safely narrowed by rewriting it, so a scoped token's answer is filtered instead.
+      const scope = ctx.principal.scope;
+      const issues: Json[] = (data.issues ?? []).filter((i: Json) => !scope || inJiraProjects(scope, String(i.key)));
+      return { issues: issues.map(issueSummary), nextPageToken: data.nextPageToken ?? null };
     },
   }),
   tool({
@@ -89,6 +95,7 @@ export const jiraTools = [
     title: "Get transitions",
     description: "The workflow transitions available on an issue now (ids for transition_issue).",
     input: z.object({ issue_key: issueKey }),
+    reaches: (a, scope) => jiraProjectIssue(scope, a.issue_key),
     run: async (a, ctx) => {
       const data = await request<Json>(ctx, "GET", `/rest/api/2/issue/${a.issue_key}/transitions`);
       return (data.transitions ?? []).map((t: Json) => ({ id: t.id, name: t.name, to: t.to?.name ?? null }));
@@ -100,6 +107,7 @@ export const jiraTools = [
     description: "Comment on a Jira issue (wiki markup).",
     write: true,
     input: z.object({ issue_key: issueKey, body: z.string().min(1).max(32_000) }),
+    reaches: (a, scope) => jiraTicket(scope, a.issue_key),
     run: async (a, ctx) => {
       const created = await request<Json>(ctx, "POST", `/rest/api/2/issue/${a.issue_key}/comment`, { body: { body: a.body } });
       return { id: created.id, issueKey: a.issue_key };
@@ -111,6 +119,7 @@ export const jiraTools = [
     description: "Move an issue through its workflow (a transition id from get_transitions), optionally with a comment.",
     write: true,
     input: z.object({ issue_key: issueKey, transition_id: z.string().regex(/^\d+$/), comment: z.string().min(1).max(32_000).optional() }),
+    reaches: (a, scope) => jiraTicket(scope, a.issue_key),
     run: async (a, ctx) => {
       const body = { transition: { id: a.transition_id }, ...(a.comment && { update: { comment: [{ add: { body: a.comment } }] } }) };
       await request(ctx, "POST", `/rest/api/2/issue/${a.issue_key}/transitions`, { body });
@@ -129,6 +138,7 @@ export const jiraTools = [
       description: z.string().max(32_000).optional(),
       labels: z.array(z.string().regex(/^\S+$/)).optional(),
     }),
+    reaches: notWhenScoped("jira", "create_issue"),
     run: async (a, ctx) => {
       const fields = {
         project: { key: a.project_key },

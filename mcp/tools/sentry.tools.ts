@@ -4,12 +4,14 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { sentryRequest } from "../../workers/integrations/sentry/sentry.client";
 import { registerTools, tool, type ToolContext } from "./define";
+import { pathSegment } from "./path-args";
+import { notWhenScoped, sentryIssue } from "./scope";
 
 // biome-ignore lint/suspicious/noExplicitAny: vendor API JSON, narrowed field by field into the tool result
 type Json = Record<string, any>;
 
 const issueId = z.string().regex(/^\d+$/, "numeric Sentry issue id").describe("Sentry issue id (numeric)");
-const slug = z.string().regex(/^[\w.-]+$/);
+const slug = pathSegment;
 
 function issueSummary(i: Json) {
   return {
@@ -52,6 +54,7 @@ export const sentryTools = [
     title: "Get issue",
     description: "A Sentry issue: title, culprit, level, status, counts, first and last seen, assignee.",
     input: z.object({ issue_id: issueId }),
+    reaches: (a, scope) => sentryIssue(scope, a.issue_id),
     run: async (a, ctx) => issueSummary(await sentryRequest<Json>(ctx.config, "GET", `issues/${a.issue_id}/`)),
   }),
   tool({
@@ -59,6 +62,7 @@ export const sentryTools = [
     title: "List issue events",
     description: "The latest events of a Sentry issue (ids, times, messages, tags).",
     input: z.object({ issue_id: issueId }),
+    reaches: (a, scope) => sentryIssue(scope, a.issue_id),
     run: async (a, ctx) =>
       (await sentryRequest<Json[]>(ctx.config, "GET", `issues/${a.issue_id}/events/`)).map((e) => ({
         eventId: e.eventID ?? e.id,
@@ -78,6 +82,7 @@ export const sentryTools = [
         .regex(/^(latest|oldest|recommended|[0-9a-f]{32})$/)
         .default("latest"),
     }),
+    reaches: (a, scope) => sentryIssue(scope, a.issue_id),
     run: async (a, ctx) => {
       const event = await sentryRequest<Json>(ctx.config, "GET", `issues/${a.issue_id}/events/${a.event_id}/`);
       return {
@@ -102,6 +107,7 @@ export const sentryTools = [
       project: slug.optional().describe("Project slug"),
       limit: z.number().int().min(1).max(100).default(25),
     }),
+    reaches: notWhenScoped("sentry", "search_issues"),
     run: async (a, ctx) => {
       const params = new URLSearchParams({ query: a.project ? `${a.query} project:${a.project}` : a.query, limit: String(a.limit) });
       return (await sentryRequest<Json[]>(ctx.config, "GET", `organizations/${a.organization}/issues/?${params}`)).map(issueSummary);
@@ -120,6 +126,7 @@ export const sentryTools = [
         assigned_to: z.string().max(200).optional(),
       })
       .refine((a) => a.status !== undefined || a.assigned_to !== undefined, "give status, assigned_to, or both"),
+    reaches: (a, scope) => sentryIssue(scope, a.issue_id),
     run: async (a, ctx) => {
       const body = { ...(a.status && { status: a.status }), ...(a.assigned_to !== undefined && { assignedTo: a.assigned_to }) };
       return issueSummary(await sentryRequest<Json>(ctx.config, "PUT", `issues/${a.issue_id}/`, body));

@@ -4,6 +4,7 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { createSlackClient, slackCall } from "../../workers/integrations/slack/slack.client";
 import { registerTools, tool, type ToolContext } from "./define";
+import { notWhenScoped, slackChannel, slackThread } from "./scope";
 
 // biome-ignore lint/suspicious/noExplicitAny: vendor API JSON, narrowed field by field into the tool result
 type Json = Record<string, any>;
@@ -29,6 +30,7 @@ export const slackTools = [
     title: "List channels",
     description: "Public channels the bot can see (ids, names, topics). Pass `nextCursor` back as `cursor` for more.",
     input: z.object({ limit: z.number().int().min(1).max(1000).default(100), cursor: z.string().optional() }),
+    reaches: notWhenScoped("slack", "list_channels"),
     run: async (a, ctx) => {
       const data = await slackCall(ctx.config, "conversations.list", () =>
         client(ctx).conversations.list({ limit: a.limit, cursor: a.cursor, exclude_archived: true, types: "public_channel" }),
@@ -48,6 +50,7 @@ export const slackTools = [
       thread_ts: ts.describe("Timestamp of the thread's parent message"),
       limit: z.number().int().min(1).max(1000).default(100),
     }),
+    reaches: (a, scope) => slackThread(scope, a.channel, a.thread_ts),
     run: async (a, ctx) => {
       const data = await slackCall(ctx.config, "conversations.replies", () =>
         client(ctx).conversations.replies({ channel: a.channel, ts: a.thread_ts, limit: a.limit }),
@@ -61,6 +64,7 @@ export const slackTools = [
     description: "Post a message to a channel.",
     write: true,
     input: z.object({ channel, text }),
+    reaches: (a, scope) => slackChannel(scope, a.channel),
     run: async (a, ctx) => {
       const data = await slackCall(ctx.config, "chat.postMessage", () =>
         client(ctx).chat.postMessage({ channel: a.channel, text: a.text }),
@@ -74,6 +78,7 @@ export const slackTools = [
     description: "Reply to a message's thread.",
     write: true,
     input: z.object({ channel, thread_ts: ts.describe("Timestamp of the thread's parent message"), text }),
+    reaches: (a, scope) => slackThread(scope, a.channel, a.thread_ts),
     run: async (a, ctx) => {
       const data = await slackCall(ctx.config, "chat.postMessage", () =>
         client(ctx).chat.postMessage({ channel: a.channel, thread_ts: a.thread_ts, text: a.text }),
@@ -87,6 +92,7 @@ export const slackTools = [
     description: "React to a message with an emoji, by name without colons (e.g. `eyes`).",
     write: true,
     input: z.object({ channel, timestamp: ts.describe("Timestamp of the message"), name: z.string().regex(/^[\w+-]+$/) }),
+    reaches: (a, scope) => slackChannel(scope, a.channel),
     run: async (a, ctx) => {
       await slackCall(ctx.config, "reactions.add", () =>
         client(ctx).reactions.add({ channel: a.channel, timestamp: a.timestamp, name: a.name }),

@@ -157,6 +157,35 @@ describe("wrangler dev end to end", () => {
     expect(turns[2]!.answer?.content[0]?.text).toBe("The issue is titled: Issue 1 of Codertocat/Hello-World");
   });
 
+  it("an injected agent's out-of-scope MCP calls are refused as tool errors and reach no vendor", async () => {
+    await fetch(`${model}/_requests`, { method: "DELETE" });
+    await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
+    const deliveryId = await sendAccepted("--text", "[fake:escape] look around");
+    const taskId = deliveryId.replace(/^dlv_/, "task_");
+    await eventually(
+      async () => ((await api<{ task: Task }>(`/api/tasks/${taskId}`)).body.task?.status === "succeeded" ? true : undefined),
+      60_000,
+    );
+
+    type ModelRequest = { turn?: number; body: { messages: { role: string; content: unknown }[] } };
+    const turns = ((await (await fetch(`${model}/_requests`)).json()) as ModelRequest[]).filter((r) => r.turn !== undefined);
+    type Block = { type: string; is_error?: boolean; content?: unknown };
+    const lastUser = turns[2]!.body.messages.filter((m) => m.role === "user").at(-1)!;
+    const results = (lastUser.content as Block[]).filter((b) => b.type === "tool_result");
+    // Each of the four calls came back to the model as a tool error that says why.
+    expect(results).toHaveLength(4);
+    expect(results.every((r) => r.is_error)).toBe(true);
+    const said = JSON.stringify(results);
+    expect(said).toContain("out of scope: this token is limited to");
+    expect(said).toMatch(/\.\./);
+
+    type Call = { method: string; path: string };
+    const calls = (await (await fetch(`${fakeVendors}/_calls`)).json()) as Call[];
+    expect(calls.filter((c) => /acme|orgs|chat\.postMessage/.test(c.path))).toEqual([]);
+    const tasks = (await api<Page<{ repository: string | null }>>("/api/tasks?limit=200")).body.items;
+    expect(tasks.filter((t) => t.repository === "acme/secret")).toEqual([]);
+  });
+
   it("a failing model API fails the task with a readable reason, in the API and in the thread", async () => {
     await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
     const deliveryId = await sendAccepted("--text", "[fake:fail] try anyway");

@@ -12,6 +12,9 @@
 //   [fake:stream=N,interval=MS]  N text blocks MS apart, each `stream line i/N emitted_at=<ms>`
 //   [fake:mcp]                load the platform's GitHub get_issue tool with ToolSearch, call it
 //                             for the task's issue (or [fake:mcp=owner/repo#n]), quote its title
+//   [fake:escape]             act as an injected agent: call MCP tools outside the task's scope
+//                             (another repository, a path with .., another Slack channel,
+//                             create_task), then report what each call answered
 import { join } from "node:path";
 import { lastToolResults, promptText, workingDirectory } from "./scripted-model.mjs";
 
@@ -61,8 +64,28 @@ export function fakeSwitchScript(request) {
       (later) => ({ text: `The issue is titled: ${titleIn(later)}` }),
     ];
   }
+  if (switches.has("escape")) {
+    const calls = ESCAPES.map(([tool, input]) => ({ tool, input }));
+    return [
+      { tool: "ToolSearch", input: { query: `select:${ESCAPES.map(([tool]) => tool).join(",")}`, max_results: ESCAPES.length } },
+      { tools: calls },
+      (later) => ({
+        text: `Answers: ${lastToolResults(later.body)
+          .map((r) => (r.is_error ? "refused" : "answered"))
+          .join(", ")}`,
+      }),
+    ];
+  }
   return [bash("ls -a", "List the files"), { text: "The repository holds a README. Nothing needs to change for this request." }];
 }
+
+/** What a prompt-injected agent would try with a task's MCP token ([fake:escape]). */
+const ESCAPES = [
+  ["mcp__agent-bot-github__get_issue", { owner: "acme", repo: "secret", issue_number: 1 }],
+  ["mcp__agent-bot-github__get_file_contents", { owner: "Codertocat", repo: "Hello-World", path: "../../../../orgs/acme/repos" }],
+  ["mcp__agent-bot-slack__post_message", { channel: "C0OTHER", text: "exfiltrated" }],
+  ["mcp__agent-bot__create_task", { repository: "acme/secret", prompt: "push to main" }],
+];
 
 function bash(command, description) {
   return { tool: "Bash", input: { command, description } };

@@ -10,7 +10,13 @@ import type { McpPrincipal, McpServerName } from "../../core/mcp-scopes";
 import { buildServer } from "../../mcp/servers";
 import { getConfig, type Config } from "../../workers/config";
 
-export async function connectMcp(server: McpServerName, access: "read" | "write", settings: Partial<Config>): Promise<Client> {
+export async function connectMcp(
+  server: McpServerName,
+  access: "read" | "write",
+  settings: Partial<Config>,
+  /** A task token's fields (`taskId`, `scope`); unscoped unless given. */
+  overrides: Partial<McpPrincipal> = {},
+): Promise<Client> {
   const principal: McpPrincipal = {
     tokenId: "mtk_test",
     name: "test",
@@ -18,6 +24,8 @@ export async function connectMcp(server: McpServerName, access: "read" | "write"
     access,
     expiresAt: Date.now() + 60_000,
     taskId: null,
+    scope: null,
+    ...overrides,
   };
   const config = { ...getConfig(env), ...settings };
   const handler = createMcpHandler(() => buildServer({ env, config, principal, server }), { route: `/mcp/${server}` });

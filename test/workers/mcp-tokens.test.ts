@@ -38,6 +38,27 @@ describe("MCP token API", () => {
     expect(listed).not.toHaveProperty("tokenHash");
   });
 
+  it("takes an optional resource scope; without one a token reaches every resource (scope: null)", async () => {
+    const scope = { repositories: ["acme/api"], issues: ["acme/api#7"], slack: [{ channel: "C0SCOPED" }] };
+    const scoped = (await (await issue({ name: "scoped", servers: ["github", "slack"], scope })).json()) as { id: string };
+    const open = (await (await issue({ name: "open", servers: ["github"] })).json()) as { id: string };
+    const { items } = (await (await api("/api/mcp-tokens")).json()) as { items: { id: string; scope: unknown }[] };
+    expect(items.find((t) => t.id === scoped.id)?.scope).toEqual({
+      taskId: null,
+      repositories: ["acme/api"],
+      issues: ["acme/api#7"],
+      slack: [{ channel: "C0SCOPED", threadTs: null }],
+      jiraProjects: [],
+      jiraIssues: [],
+      sentryIssues: [],
+    });
+    expect(items.find((t) => t.id === open.id)?.scope).toBeNull();
+
+    for (const bad of [{ repositories: ["../orgs"] }, { issues: ["acme/api"] }, { slack: [{ channel: "general" }] }, { gitlab: [] }]) {
+      expect((await issue({ name: "x", servers: ["github"], scope: bad })).status, JSON.stringify(bad)).toBe(400);
+    }
+  });
+
   it("revokes a token, and 404s an unknown one", async () => {
     const { id } = (await (await issue({ name: "revoke-me", servers: ["github"] })).json()) as { id: string };
     const res = await api(`/api/mcp-tokens/${id}`, { method: "DELETE" });

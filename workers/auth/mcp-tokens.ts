@@ -6,7 +6,7 @@ import { desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { z } from "zod";
 import type { McpToken } from "../../core/api-types";
-import { MCP_SERVERS, type McpAccess, type McpPrincipal, type McpServerName } from "../../core/mcp-scopes";
+import { MCP_SERVERS, type McpAccess, type McpPrincipal, type McpResourceScope, type McpServerName } from "../../core/mcp-scopes";
 import { mcpTokens } from "../db/schema";
 import { sha256Hex } from "../security/hmac";
 
@@ -22,6 +22,8 @@ export interface IssueTokenInput {
   expiresAt: number;
   rateLimitPerSecond?: number;
   taskId?: string;
+  /** The resources it reaches; every resource when absent. */
+  scope?: McpResourceScope;
 }
 
 function randomToken(): string {
@@ -37,6 +39,67 @@ function randomToken(): string {
 
 const serversColumn = z.array(mcpServerSchema);
 
+// No length limits here: a task with many joined threads must not fail its token.
+const names = z.array(z.string());
+/** McpResourceScope as stored; lenient about names, since the tools' own schemas bound what they reach. */
+const resourceScopeSchema = z.object({
+  taskId: z.string().nullable(),
+  repositories: names,
+  issues: names,
+  slack: z.array(z.object({ channel: z.string(), threadTs: z.string().nullable() })),
+  jiraProjects: names,
+  jiraIssues: names,
+  sentryIssues: names,
+}) satisfies z.ZodType<McpResourceScope>;
+
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(100).default([]);
+// `owner/name` parts that are only dots would be path traversal once in a URL.
+const noDotParts = (name: string) => !name.split(/[/#]/).some((part) => /^\.+$/.test(part));
+/**
+ * The `scope` an admin may give a token (McpResourceScopeInput in core/api-types.ts): names in
+ * their vendor's shapes; a list left out means none of that kind.
+ */
+export const resourceScopeInput = z
+  .object({
+    taskId: z
+      .string()
+      .regex(/^[\w.:-]{1,200}$/)
+      .nullable()
+      .default(null),
+    repositories: list(
+      z
+        .string()
+        .regex(/^[\w.-]+\/[\w.-]+$/, "owner/name")
+        .refine(noDotParts, "no . or .. names"),
+    ),
+    issues: list(
+      z
+        .string()
+        .regex(/^[\w.-]+\/[\w.-]+#\d+$/, "owner/name#number")
+        .refine(noDotParts, "no . or .. names"),
+    ),
+    slack: list(
+      z.object({
+        channel: z.string().regex(/^[CGD][A-Z0-9]+$/, "a channel id such as C0123ABCD"),
+        threadTs: z
+          .string()
+          .regex(/^\d+\.\d+$/, "a message timestamp such as 1700000000.000100")
+          .nullable()
+          .default(null),
+      }),
+    ),
+    jiraProjects: list(z.string().regex(/^[A-Z][A-Z0-9_]+$/, "a project key such as PAY")),
+    jiraIssues: list(z.string().regex(/^[A-Z][A-Z0-9_]+-\d+$/, "an issue key such as PAY-123")),
+    sentryIssues: list(z.string().regex(/^\d+$/, "a numeric Sentry issue id")),
+  })
+  .strict() satisfies z.ZodType<McpResourceScope>;
+
+// Rows from before scopes (and admin tokens) have none: they reach every resource.
+const scopeColumn = z
+  .string()
+  .nullable()
+  .transform((raw) => (raw === null ? null : resourceScopeSchema.parse(JSON.parse(raw))));
+
 function toRecord(row: typeof mcpTokens.$inferSelect): McpToken {
   return {
     id: row.id,
@@ -45,6 +108,7 @@ function toRecord(row: typeof mcpTokens.$inferSelect): McpToken {
     access: row.access,
     rateLimitPerSecond: row.rateLimitPerSecond,
     taskId: row.taskId,
+    scope: scopeColumn.parse(row.scope),
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     revokedAt: row.revokedAt,
@@ -62,6 +126,7 @@ export async function issueToken(db: D1Database, input: IssueTokenInput, now = D
     access: input.access,
     rateLimitPerSecond: input.rateLimitPerSecond ?? null,
     taskId: input.taskId ?? null,
+    scope: input.scope ? JSON.stringify(resourceScopeSchema.parse(input.scope)) : null,
     createdAt: now,
     expiresAt: input.expiresAt,
     revokedAt: null,
@@ -108,6 +173,7 @@ export async function verifyToken(db: D1Database, token: string, now = Date.now(
       access: record.access,
       expiresAt: record.expiresAt,
       taskId: record.taskId,
+      scope: record.scope,
     },
   };
 }

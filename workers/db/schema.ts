@@ -114,6 +114,8 @@ export const mcpTokens = sqliteTable(
     rateLimitPerSecond: integer("rate_limit_per_second"),
     /** Set for a token minted for one agent task. */
     taskId: text("task_id"),
+    /** JSON McpResourceScope (core/mcp-scopes.ts): the resources it reaches; null reaches all. */
+    scope: text("scope"),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
     revokedAt: integer("revoked_at"),

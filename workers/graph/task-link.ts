@@ -102,3 +102,29 @@ export async function findOpenLinkedTask(db: D1Database, subjectKey: string): Pr
     .first<{ task_id: string; subject_key: string; depth: number }>();
   return row ? { taskId: row.task_id, subjectKey: row.subject_key, depth: row.depth } : undefined;
 }
+
+/**
+ * Tasks whose own subject is `subjectKey` or the same thing under another key (`same_as`: a
+ * Sentry issue's numeric id and its short id), newest first: where an approval in a task's
+ * thread looks for the task it approves.
+ */
+export async function tasksOnSubject(db: D1Database, subjectKey: string, limit = 5): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `WITH subject(id) AS (
+         SELECT ?1
+         UNION SELECT target_id FROM graph_edges WHERE source_id = ?1 AND type = 'same_as'
+         UNION SELECT source_id FROM graph_edges WHERE target_id = ?1 AND type = 'same_as'
+       )
+       SELECT DISTINCT t.id AS task_id, t.created_at
+       FROM subject
+       JOIN graph_edges tf ON tf.target_id = subject.id AND tf.type = 'task_for'
+       JOIN graph_entities te ON te.id = tf.source_id
+       JOIN tasks t ON t.id = json_extract(te.properties, '$.taskId')
+       ORDER BY t.created_at DESC
+       LIMIT ?2`,
+    )
+    .bind(await entityId(subjectKey), limit)
+    .all<{ task_id: string }>();
+  return results.map((row) => row.task_id);
+}

@@ -1,5 +1,5 @@
 // Bot-handle matching shared by the vendors whose users type the handle.
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 

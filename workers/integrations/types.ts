@@ -4,6 +4,7 @@
 import type { AgentEvent, ParsedEvent } from "../../core/agent-event";
 import type { SignatureResult } from "../../core/api-types";
 import type { Vendor } from "../../core/names";
+import type { UntrustedParts } from "../../core/task-types";
 import type { Config } from "../config";
 import type { GraphExtractor } from "../graph/builder";
 import type { ReporterEntry } from "../threads/types";
@@ -23,6 +24,10 @@ export type Decision = "triggered" | "not_triggered" | "ignored" | "refused";
 export interface TriggerDecision {
   decision: Decision;
   reason: string;
+  /** The rule that triggered, `<vendor>:<kind>` (`sentry:new_issue`); REQUIRE_APPROVAL names these. */
+  trigger?: string;
+  /** Parts of the event no permitted person wrote; the task's prompt fences them. */
+  untrusted?: UntrustedParts;
 }
 
 export interface WebhookIntegration {

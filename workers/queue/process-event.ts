@@ -9,6 +9,7 @@ import { graphContext, recordEventGraph } from "../graph/record-event";
 import { integrations } from "../integrations/registry";
 import type { TriggerDecision } from "../integrations/types";
 import type { Increment } from "../observability/metrics";
+import { approvalAsked, approveFromEvent } from "./approval";
 import { startOrJoinTask } from "./start-task";
 
 export interface ProcessOutcome extends TriggerDecision {
@@ -28,17 +29,24 @@ export async function processEvent(event: AgentEvent, env: Env): Promise<Process
     };
   }
 
+  const config = getConfig(env);
   let decision: TriggerDecision = event.handled
-    ? integrations[event.vendor].decide(event, getConfig(env))
+    ? integrations[event.vendor].decide(event, config)
     : { decision: "ignored", reason: event.note ?? `${event.vendor} event ${event.type} is not handled` };
 
   // The graph first: a new task's context and the search for an open task to join both read it.
-  await recordEventGraph(env.DB, event, graphContext(getConfig(env)));
+  await recordEventGraph(env.DB, event, graphContext(config));
 
   const increments: Increment[] = [];
   let taskId: string | undefined;
-  if (decision.decision === "triggered") {
-    const started = await startOrJoinTask(event, decision.reason, env);
+  // An approval continues a read-only task; it never starts one of its own.
+  const approval = event.handled ? approvalAsked(event, config) : undefined;
+  if (approval) {
+    const approved = await approveFromEvent(event, approval, decision, env, config);
+    ({ taskId } = approved);
+    decision = { decision: approved.decision, reason: approved.reason };
+  } else if (decision.decision === "triggered") {
+    const started = await startOrJoinTask(event, decision, env);
     taskId = started.taskId;
     decision = { ...decision, reason: started.reason };
     increments.push(...started.increments);

@@ -11,6 +11,7 @@ import { insertTaskRow } from "../db/tasks";
 import { relatedEntities } from "../graph/task-context";
 import { findOpenLinkedTask, recordTaskEntity, subjectKeyFor, type LinkedTask } from "../graph/task-link";
 import { logLine } from "../observability/log";
+import type { TriggerDecision } from "../integrations/types";
 import type { Increment } from "../observability/metrics";
 import { taskIdFor, taskSpecFor } from "./task-spec";
 
@@ -25,7 +26,8 @@ export interface StartOutcome {
   increments: Increment[];
 }
 
-export async function startOrJoinTask(event: AgentEvent, reason: string, env: Env): Promise<StartOutcome> {
+export async function startOrJoinTask(event: AgentEvent, decision: TriggerDecision, env: Env): Promise<StartOutcome> {
+  const { reason } = decision;
   const config = getConfig(env);
   const ownTaskId = taskIdFor(event.id);
   const subjectKey = subjectKeyFor(event.subject);
@@ -37,7 +39,7 @@ export async function startOrJoinTask(event: AgentEvent, reason: string, env: En
     if (joined) return joined;
   }
 
-  const spec = taskSpecFor(event, reason, config);
+  const spec = taskSpecFor(event, decision, config);
   const related = subjectKey
     ? await graphStep("context", event, () => relatedEntities(env.DB, subjectKey, { limit: RELATED_LIMIT }))
     : undefined;
@@ -61,7 +63,7 @@ export async function startOrJoinTask(event: AgentEvent, reason: string, env: En
 }
 
 async function joinTask(event: AgentEvent, reason: string, linked: LinkedTask, env: Env): Promise<StartOutcome | undefined> {
-  const spec = taskSpecFor(event, reason, getConfig(env));
+  const spec = taskSpecFor(event, { reason }, getConfig(env));
   const how = `is linked to ${linked.subjectKey}, the subject of open task ${linked.taskId}`;
   const agent = await getAgentByName(env.TASK_AGENT, linked.taskId);
   const { joined } = await agent.joinTask({

@@ -2,6 +2,8 @@
 import { describeSubject, type AgentEvent, type Subject } from "../../core/agent-event";
 import type { TaskSpec } from "../../core/task-types";
 import type { Config } from "../config";
+import type { TriggerDecision } from "../integrations/types";
+import { requiresApproval } from "./approval";
 
 /** Task ids derive from delivery ids, so one delivery can only ever name one task. */
 export function taskIdFor(deliveryId: string): string {
@@ -25,7 +27,11 @@ export function mappedRepository(
   return scope ? config.PROJECT_REPOSITORIES[`${vendor}:${scope}`] : undefined;
 }
 
-export function taskSpecFor(event: AgentEvent, reason: string, config: Pick<Config, "PROJECT_REPOSITORIES">): TaskSpec {
+export function taskSpecFor(
+  event: AgentEvent,
+  decision: Pick<TriggerDecision, "reason" | "trigger" | "untrusted">,
+  config: Pick<Config, "PROJECT_REPOSITORIES" | "REQUIRE_APPROVAL">,
+): TaskSpec {
   const subjectText = describeSubject(event.subject);
   // A mapped repository gives a Jira, Slack or Sentry task a checkout to work in.
   const repository = event.subject.repository ?? mappedRepository(event.subject, event.vendor, config);
@@ -41,8 +47,10 @@ export function taskSpecFor(event: AgentEvent, reason: string, config: Pick<Conf
     title: event.title ?? `${event.vendor} ${event.type}${subjectText ? ` on ${subjectText}` : ""}`,
     prompt: event.text ?? event.title ?? "",
     links: event.links,
-    reason,
+    reason: decision.reason,
     payloadRef: event.payloadRef,
+    ...(decision.untrusted ? { untrusted: decision.untrusted } : {}),
+    ...(requiresApproval(decision.trigger, config) ? { readOnly: true } : {}),
     createdAt: Date.now(),
   };
 }

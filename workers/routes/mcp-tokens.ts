@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { MCP_ACCESS } from "../../core/mcp-scopes";
 import type { AppEnv } from "../app-env";
-import { issueToken, listTokens, mcpServerSchema, revokeToken } from "../auth/mcp-tokens";
+import { issueToken, listTokens, mcpServerSchema, resourceScopeInput, revokeToken } from "../auth/mcp-tokens";
 import { AppError } from "../errors";
 import { validate } from "../middleware/validate";
 
@@ -24,6 +24,8 @@ export const issueBody = z.object({
     .default(30 * DAY_SECONDS),
   /** Requests per second for this token; MCP_RATE_LIMIT_PER_SECOND when absent. */
   rateLimitPerSecond: z.number().int().min(1).max(1000).optional(),
+  /** The resources it reaches within its servers (docs/mcp.md); every resource when absent. */
+  scope: resourceScopeInput.optional(),
 });
 
 export function mcpTokenRoutes() {

@@ -99,6 +99,7 @@ export function markdown(
     "",
     `**${STATUS_LABEL[progress.status]}** · [live log](${progress.dashboardUrl})`,
   ];
+  if (progress.notice) lines.push("", `🔒 ${clean(progress.notice)}`);
   if (progress.alsoIn?.length)
     lines.push(
       "",

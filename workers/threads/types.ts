@@ -12,6 +12,8 @@ export interface ThreadProgress {
   /** The task's page in the dashboard (live log). */
   dashboardUrl: string;
   steps: { label: string; state: StepState }[];
+  /** Whether the task may push: read-only until approved, or who approved it. */
+  notice?: string;
   /** The task's other threads: the events from other vendors that joined it, or the one it started from. */
   alsoIn?: { label: string; url?: string }[];
   outcome?: {

@@ -12,6 +12,7 @@ const existing: McpToken = {
   access: "read",
   rateLimitPerSecond: null,
   taskId: null,
+  scope: null,
   createdAt: 1_700_000_000_000,
   expiresAt: Date.now() + 86_400_000,
   revokedAt: null,

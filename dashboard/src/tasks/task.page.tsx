@@ -103,6 +103,16 @@ export function TaskPage({ id }: { id: string }) {
             <dd>{formatUsd(state.costUsd)}</dd>
             <dt>Skills</dt>
             <dd data-testid="task-skills">{skills.length ? skills.join(", ") : "none"}</dd>
+            {spec?.readOnly && (
+              <>
+                <dt>Access</dt>
+                <dd data-testid="task-access">
+                  {state.approval
+                    ? `may push: approved by ${state.approval.by} (${state.approval.via})`
+                    : "read-only until a permitted person approves"}
+                </dd>
+              </>
+            )}
             {state.waiting && (
               <>
                 <dt>Waiting</dt>

@@ -111,6 +111,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       action: p.action,
       // The actor of `labeled` is whoever added the label, not the author.
       actor: actor(p.sender, p.sender.id === p.issue.user.id ? p.issue.author_association : undefined),
+      author: actor(p.issue.user, p.issue.author_association),
       subject: { repository: p.repository.full_name, issueNumber: p.issue.number, installationId: installationId(p.installation) },
       title: p.issue.title,
       text: truncateText(p.issue.body),
@@ -124,6 +125,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       handled: true,
       action: p.action,
       actor: actor(p.comment.user, p.comment.author_association),
+      author: actor(p.issue.user, p.issue.author_association),
       subject: {
         repository: p.repository.full_name,
         ...(p.issue.pull_request ? { pullRequestNumber: p.issue.number } : { issueNumber: p.issue.number }),
@@ -141,6 +143,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       handled: true,
       action: p.action,
       actor: actor(p.sender, p.sender.id === p.pull_request.user.id ? p.pull_request.author_association : undefined),
+      author: actor(p.pull_request.user, p.pull_request.author_association),
       subject: {
         repository: p.repository.full_name,
         pullRequestNumber: p.pull_request.number,
@@ -160,6 +163,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       handled: true,
       action: p.action,
       actor: actor(p.comment.user, p.comment.author_association),
+      author: actor(p.pull_request.user, p.pull_request.author_association),
       subject: {
         repository: p.repository.full_name,
         pullRequestNumber: p.pull_request.number,

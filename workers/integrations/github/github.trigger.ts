@@ -1,5 +1,7 @@
-// When a GitHub event asks for agent work, and whether its actor may ask.
+// When a GitHub event asks for agent work, whether its actor may ask, and which of its
+// text a permitted person wrote (the rest is fenced in the prompt).
 import type { AgentEvent } from "../../../core/agent-event";
+import type { UntrustedParts } from "../../../core/task-types";
 import type { Config } from "../../config";
 import { mentionsHandle } from "../mentions";
 import type { TriggerDecision } from "../types";
@@ -11,6 +13,25 @@ const MENTION_EVENTS: Record<string, string[]> = {
   pull_request: ["opened"],
 };
 const LABEL_EVENTS = new Set(["issues", "pull_request"]);
+
+type Actor = AgentEvent["actor"];
+
+/** An association in GITHUB_PERMITTED_ASSOCIATIONS or a login in GITHUB_ALLOWED_USERS. */
+export function isPermittedGitHubUser(actor: Actor, config: Config): boolean {
+  if (!actor || actor.isBot) return false;
+  if (actor.login && config.GITHUB_ALLOWED_USERS.includes(actor.login)) return true;
+  return Boolean(actor.association && config.GITHUB_PERMITTED_ASSOCIATIONS.includes(actor.association));
+}
+
+const describeUser = (actor: Actor) => `@${actor?.login ?? "unknown"} (${actor?.association ?? "no association"})`;
+
+/** The issue or PR's title and body are untrusted unless their author is the actor or permitted. */
+function untrustedSubject(event: AgentEvent, config: Config): string | undefined {
+  const author = event.author;
+  if (!author || author.id === event.actor?.id || isPermittedGitHubUser(author, config)) return undefined;
+  const kind = event.subject.pullRequestNumber === undefined ? "issue" : "pull request";
+  return `GitHub ${kind} by ${describeUser(author)}, who is not a permitted user`;
+}
 
 export function decideGitHub(event: AgentEvent, config: Config): TriggerDecision {
   const actor = event.actor;
@@ -24,14 +45,20 @@ export function decideGitHub(event: AgentEvent, config: Config): TriggerDecision
     return { decision: "not_triggered", reason: `no ${config.BOT_HANDLE} mention or "${config.TRIGGER_LABEL}" label` };
   }
 
+  const subject = untrustedSubject(event, config);
   // Only users with triage access can add labels, so GitHub has already checked a labeller.
-  if (labelled) return { decision: "triggered", reason: `labelled "${config.TRIGGER_LABEL}" by ${actor?.login}` };
-
-  if (actor?.login && config.GITHUB_ALLOWED_USERS.includes(actor.login)) {
-    return { decision: "triggered", reason: `${actor.login} is in GITHUB_ALLOWED_USERS` };
+  // The request is then the issue's own text, as trusted as its author.
+  if (labelled) {
+    const untrusted: UntrustedParts | undefined = subject ? { subject, request: subject } : undefined;
+    return { decision: "triggered", reason: `labelled "${config.TRIGGER_LABEL}" by ${actor?.login}`, trigger: "github:label", untrusted };
   }
-  if (actor?.association && config.GITHUB_PERMITTED_ASSOCIATIONS.includes(actor.association)) {
-    return { decision: "triggered", reason: `mentioned by ${actor.login} (${actor.association})` };
+
+  const untrusted = subject ? { subject } : undefined;
+  if (actor?.login && config.GITHUB_ALLOWED_USERS.includes(actor.login)) {
+    return { decision: "triggered", reason: `${actor.login} is in GITHUB_ALLOWED_USERS`, trigger: "github:mention", untrusted };
+  }
+  if (isPermittedGitHubUser(actor, config)) {
+    return { decision: "triggered", reason: `mentioned by ${actor?.login} (${actor?.association})`, trigger: "github:mention", untrusted };
   }
   return {
     decision: "refused",

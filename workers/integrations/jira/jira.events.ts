@@ -21,6 +21,7 @@ const issue = z.object({
     project: z.object({ key: z.string() }),
     labels: z.array(z.string()).default([]),
     assignee: user.nullish(),
+    reporter: user.nullish(),
   }),
 });
 const changelog = z
@@ -72,6 +73,8 @@ function browseUrl(i: Issue): string {
 function issueFields(i: Issue) {
   return {
     subject: { ticketKey: i.key, projectKey: i.fields.project.key },
+    // The reporter wrote the summary and description; webhooks without the field leave it unknown.
+    author: toActor(i.fields.reporter ?? undefined),
     title: i.fields.summary,
     labels: i.fields.labels,
     assigneeIds: i.fields.assignee ? [i.fields.assignee.accountId] : [],

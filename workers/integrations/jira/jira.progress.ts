@@ -47,6 +47,7 @@ export function renderJiraComment(progress: ThreadProgress): string {
     `h3. ${JIRA_STATUS_ICON[progress.status]} ${clean(progress.title)}`,
     `*${STATUS_LABEL[progress.status]}* · ${jiraLink(progress.dashboardUrl, "live log")}`,
   ];
+  if (progress.notice) lines.push(`*(!)* ${clean(progress.notice)}`);
   if (progress.alsoIn?.length)
     lines.push(`*Also tracked in:* ${progress.alsoIn.map((t) => (t.url ? jiraLink(t.url, clean(t.label)) : clean(t.label))).join(", ")}`);
   if (progress.steps.length > 0) lines.push("", ...progress.steps.map((step) => JIRA_STEP[step.state](clean(step.label))));

@@ -10,6 +10,10 @@ const appMention = envelope(
   z.object({
     type: z.literal("app_mention"),
     user: z.string(),
+    /** Set when a bot or workflow posted the mention. */
+    bot_id: z.string().optional(),
+    /** The poster's own workspace: another one's in a Slack Connect channel. */
+    user_team: z.string().optional(),
     text: z.string(),
     ts: z.string(),
     channel: z.string(),
@@ -37,7 +41,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       const threadTs = event.thread_ts ?? event.ts;
       return {
         handled: true,
-        actor: { id: event.user, isBot: false },
+        actor: { id: event.user, association: event.user_team, isBot: Boolean(event.bot_id) },
         subject: { teamId: team_id, channelId: event.channel, threadTs },
         text: truncateText(event.text),
         labels: [],

@@ -29,6 +29,7 @@ export function renderSlackText(progress: ThreadProgress): string {
   const lines = [
     `${STATUS_EMOJI[progress.status]} *${clean(progress.title)}* — ${STATUS_LABEL[progress.status].toLowerCase()} · ${slackLink(progress.dashboardUrl, "live log")}`,
   ];
+  if (progress.notice) lines.push(`🔒 ${clean(progress.notice)}`);
   if (progress.alsoIn?.length)
     lines.push(`*Also tracked in:* ${progress.alsoIn.map((t) => (t.url ? slackLink(t.url, clean(t.label)) : clean(t.label))).join(", ")}`);
   lines.push(...progress.steps.map((step) => SLACK_STEP[step.state](clean(step.label))));
