@@ -8,9 +8,7 @@
 // resumable by sequence number) and the per-attempt timeout all survive eviction.
 import { Agent, type Connection, type ConnectionContext } from "agents";
 import { errorMessage } from "../core/error-message";
-import { MCP_SERVERS } from "../core/mcp-scopes";
 import type { RunnerEvent } from "../core/runner-protocol";
-import { taskMcpScope } from "../core/task-mcp-scope";
 import {
   isFinal,
   isReadOnly,
@@ -23,12 +21,13 @@ import {
   type TaskState,
   type TaskStatus,
 } from "../core/task-types";
-import { issueToken, revokeToken } from "../workers/auth/mcp-tokens";
+import { revokeToken } from "../workers/auth/mcp-tokens";
 import { getConfig } from "../workers/config";
 import { spentToday, updateTaskRow } from "../workers/db/tasks";
 import { logLine, redact, redactDeep } from "../workers/observability/log";
 import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
 import { approvalRefusal, type ApprovalResult } from "./task/approval";
+import { type AttemptResult, endLastAttempt, mintAttemptToken, retryRefusal, taskRowOf } from "./task/attempts";
 import { EventLog } from "./task/event-log";
 import { readRunnerEvents } from "./task/ndjson";
 import { openTaskPullRequest } from "./task/pull-request";
@@ -150,22 +149,17 @@ export class TaskAgent extends Agent<Env, TaskState> {
 
   /** Starts a fresh attempt of a task that ended without success. */
   async retryTask(reason = "retried by request"): Promise<{ retried: boolean; message?: string; state: TaskState }> {
-    const status = this.state.status;
-    if (!this.state.spec || (status !== "failed" && status !== "cancelled" && status !== "timed_out")) {
-      return { retried: false, message: `a ${status ?? "missing"} task cannot be retried`, state: this.state };
-    }
-    const budget = this.config.TASK_BUDGET_USD;
-    if (this.state.costUsd >= budget) {
-      return {
-        retried: false,
-        message: `the task has spent $${this.state.costUsd.toFixed(2)} of its $${budget.toFixed(2)} budget`,
-        state: this.state,
-      };
-    }
+    const refused = retryRefusal(this.state, this.config.TASK_BUDGET_USD);
+    if (refused) return { retried: false, message: refused, state: this.state };
+    await this.requeue(reason);
+    return { retried: true, state: this.state };
+  }
+
+  /** Queues the next attempt of an ended task. */
+  private async requeue(reason: string): Promise<void> {
     this.transition("queued", reason, { result: null });
     await this.syncRow();
     await this.schedule(0, "dispatch");
-    return { retried: true, state: this.state };
   }
 
   /**
@@ -180,11 +174,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     this.log("info", `approved by ${approval.by} (${approval.via}): attempts from now on may change code and push`);
     const reason = `approved by ${approval.by}`;
     if (this.isActive()) await this.cancelTask(`stopped the read-only attempt: ${reason}`);
-    if (isFinal(this.state.status)) {
-      this.transition("queued", reason, { result: null });
-      await this.syncRow();
-      await this.schedule(0, "dispatch");
-    }
+    if (isFinal(this.state.status)) await this.requeue(reason);
     await this.syncThread();
     return { approved: true, message: `task ${this.name} continues with write access`, state: this.state };
   }
@@ -325,34 +315,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
   }
 
   /** Ends the current attempt once, frees its slot, and mirrors the outcome to D1. */
-  private async finish(
-    status: TaskStatus,
-    reason: string | undefined,
-    result?: {
-      summary: string;
-      costUsd?: number;
-      inputTokens?: number;
-      outputTokens?: number;
-      durationMs?: number;
-      change?: TaskState["result"] extends infer R ? (R extends { change?: infer C } ? C : never) : never;
-    },
-  ): Promise<void> {
+  private async finish(status: TaskStatus, reason: string | undefined, result?: AttemptResult): Promise<void> {
     if (!this.state.spec || isFinal(this.state.status)) return;
-    const now = Date.now();
-    const attempts = this.state.attempts.map((a, i) =>
-      i === this.state.attempts.length - 1
-        ? {
-            ...a,
-            endedAt: now,
-            outcome: status,
-            reason,
-            costUsd: result?.costUsd,
-            inputTokens: result?.inputTokens,
-            outputTokens: result?.outputTokens,
-            durationMs: result?.durationMs ?? now - a.startedAt,
-          }
-        : a,
-    );
+    const attempts = endLastAttempt(this.state.attempts, status, reason, result);
     const pullRequestUrl =
       status === "succeeded" && result?.change && this.state.spec
         ? await openTaskPullRequest(
@@ -385,16 +350,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
 
   /** A token for the platform's MCP servers that lives as long as this attempt can. */
   private async issueMcpToken(attempt: number): Promise<TaskMcpAccess> {
-    const issued = await issueToken(this.env.DB, {
-      name: `task ${this.name} attempt ${attempt}`,
-      servers: [...MCP_SERVERS],
-      // A task no permitted person approved reads, never writes, through its token.
-      access: isReadOnly(this.state) ? "read" : "write",
-      expiresAt: Date.now() + (this.config.TASK_TIMEOUT_MINUTES + 5) * 60_000,
-      taskId: this.name,
-      // Only what the task is about: its repository, threads, tickets and errors (docs/mcp.md).
-      scope: taskMcpScope(this.state.spec ?? { id: this.name, subject: {} }, this.state.joined),
-    });
+    const issued = await mintAttemptToken(this.env.DB, this.name, attempt, this.state, this.config.TASK_TIMEOUT_MINUTES);
     this.setState({ ...this.state, mcpTokenId: issued.id });
     return { token: issued.token, servers: issued.servers };
   }
@@ -448,21 +404,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
 
   /** Keeps the D1 listing row in step; a failure here is logged, never fatal to the task. */
   private async syncRow(): Promise<void> {
-    const last = this.currentAttempt();
     try {
-      await updateTaskRow(this.env.DB, this.name, {
-        status: this.state.status ?? "queued",
-        cli: this.state.spec?.cli ?? this.config.DEFAULT_CLI,
-        attempt: this.state.attempts.length,
-        reason: this.state.result?.reason ?? null,
-        pullRequestUrl: this.state.result?.pullRequestUrl ?? null,
-        costUsd: this.state.costUsd || null,
-        inputTokens: last?.inputTokens ?? null,
-        outputTokens: last?.outputTokens ?? null,
-        durationMs: last?.endedAt ? last.endedAt - last.startedAt : null,
-        startedAt: last?.startedAt ?? null,
-        finishedAt: last?.endedAt ?? null,
-      });
+      await updateTaskRow(this.env.DB, this.name, taskRowOf(this.state, this.config.DEFAULT_CLI));
     } catch (error) {
       logLine("error", { kind: "task_row_sync_failed", taskId: this.name, error: errorMessage(error) });
     }
