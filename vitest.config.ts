@@ -27,6 +27,8 @@ export default defineConfig({
                 SENTRY_CLIENT_SECRET: "test-sentry-secret",
                 SENTRY_DSN: "",
                 JIRA_ALLOWED_PROJECTS: "PAY",
+                // The account agent-bot posts as when its GitHub identity is a user, not an App.
+                GITHUB_BOT_USER_IDS: "990001",
                 JIRA_BOT_ACCOUNT_ID: "5b10ac8d82e05b22cc7d4ef5",
                 SLACK_ALLOWED_TEAMS: "T0001",
                 SENTRY_PROJECTS: "backend",

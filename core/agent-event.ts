@@ -8,8 +8,12 @@ export const vendorSchema = z.enum(VENDORS);
 
 /** Longest text carried on the queue; the raw payload keeps the rest. */
 export const MAX_EVENT_TEXT = 16_000;
-/** Raw bodies up to this size travel inside the queue message (limit 128 KB) and are stored by the consumer. */
-export const MAX_INLINE_PAYLOAD = 64 * 1024;
+/**
+ * UTF-8 bytes a serialised queue message may take (Cloudflare's limit is 128 KB), with headroom
+ * for the queue's own framing. A raw body travels inside the message only when the whole message,
+ * JSON-escaped and UTF-8 encoded, fits; otherwise it goes to R2 first (workers/webhooks/queue-message.ts).
+ */
+export const MAX_QUEUE_MESSAGE_BYTES = 112 * 1000;
 
 export const actorSchema = z.object({
   id: z.string(),
@@ -101,7 +105,7 @@ export const agentEventSchema = z.object({
   /** R2 key of the raw body, for whoever needs more than the typed fields. */
   payloadRef: z.string(),
   /** The raw body itself while on the queue, when small enough; the consumer moves it to R2. */
-  inlinePayload: z.string().max(MAX_INLINE_PAYLOAD).optional(),
+  inlinePayload: z.string().max(MAX_QUEUE_MESSAGE_BYTES).optional(),
   receivedAt: z.number().int(),
 });
 export type AgentEvent = z.infer<typeof agentEventSchema>;

@@ -162,6 +162,27 @@ export interface McpToken {
   revokedAt: number | null;
 }
 
+/** An MCP connector's OAuth grant (GET /api/oauth-grants): what the consent page approved. */
+export interface OAuthGrant {
+  id: string;
+  /** The id its MCP calls are logged and rate-limited under: `oauth_<id>`. */
+  principalId: string;
+  clientId: string;
+  /** The client's name at consent time. */
+  name: string;
+  servers: McpServerName[];
+  access: McpAccess;
+  /** As granted: `github:read`, `github:write`, … */
+  scope: string[];
+  /** The resource it is for: one server's URL, or the origin for several; null for none. */
+  resource: string | string[] | null;
+  /** Who approved it: `API token` or the Access identity. */
+  approvedBy: string | null;
+  createdAt: number;
+  /** When the grant and every token from it end, as chosen on the consent page. */
+  expiresAt: number | null;
+}
+
 /** POST /api/mcp-tokens */
 export interface IssueMcpTokenInput {
   name: string;

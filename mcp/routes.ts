@@ -1,85 +1,65 @@
-// /mcp/:server in the Worker: authenticate the bearer token (D1, by hash),
-// check the server is in its scopes, take the request from the token's limiter
-// (McpRateLimiter: calls against the token's rate, the rest against the session
-// bound; see request-kind.ts), then hand the request to the token's McpHost object.
-import { Hono, type Context } from "hono";
-import { errorBody, type ErrorCode } from "../core/error-codes";
+// The MCP paths in the Worker. Streamable HTTP on /mcp/<server> (and /<server>/mcp, the
+// path clients that pick the transport from the last segment ask for); the 2024-11-05
+// HTTP+SSE transport on /mcp/<server>/sse (and /<server>/sse) with its message endpoint
+// /mcp/<server>/messages. Every request passes admission.ts (token, scopes, rate limit),
+// then goes to the token's McpHost object, keyed by server and principal, so a client's
+// SSE stream and its POSTed messages meet in one instance.
+import { type Context, Hono } from "hono";
+import { MCP_SERVERS, type McpServerName } from "../core/mcp-scopes";
 import type { AppEnv } from "../workers/app-env";
-import { verifyToken } from "../workers/auth/mcp-tokens";
-import { classifyRequest, type RequestKind } from "./request-kind";
+import { admit, refuse } from "./admission";
 import { isServed } from "./servers";
 
-const REALM = 'Bearer realm="agent-bot-mcp"';
+type Transport = "streamable" | "sse" | "messages";
 
-const REASONS = {
-  missing: "Authorization: Bearer <MCP token> is required",
-  unknown: "invalid MCP token",
-  expired: "the MCP token has expired",
-  revoked: "the MCP token has been revoked",
-} as const;
+// Browser clients (the MCP Inspector) preflight without credentials.
+const PREFLIGHT = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+  "access-control-allow-headers": "Authorization, Content-Type, Accept, mcp-session-id, MCP-Protocol-Version, Last-Event-ID",
+  "access-control-expose-headers": "mcp-session-id, WWW-Authenticate, Retry-After",
+  "access-control-max-age": "86400",
+};
 
-function refuse(c: Context<AppEnv>, status: 401 | 403 | 404 | 429, code: ErrorCode, message: string, headers: Record<string, string> = {}) {
-  c.get("log").outcome = code;
-  return c.json(errorBody(code, message), status, headers);
-}
+async function serve(c: Context<AppEnv>, name: string, transport: Transport) {
+  if (!isServed(name)) return refuse(c, 404, "not_found", `no MCP server named ${name}`);
+  const server: McpServerName = name;
+  if (c.req.method === "OPTIONS") return c.body(null, 204, PREFLIGHT);
+  const admitted = await admit(c, server);
+  if ("refused" in admitted) return admitted.refused;
+  const { principal } = admitted;
+  const host = c.env.MCP_HOST.getByName(`${server}:${principal.tokenId}`);
 
-function unauthorized(c: Context<AppEnv>, reason: keyof typeof REASONS) {
-  const challenge = reason === "missing" ? REALM : `${REALM}, error="invalid_token", error_description="${REASONS[reason]}"`;
-  return refuse(c, 401, "unauthorized", REASONS[reason], { "WWW-Authenticate": challenge });
-}
-
-function limitMessage(request: RequestKind, rate: number): string {
-  if (request.kind === "session") {
-    return `more than ${rate} requests per second of session traffic (initialize, notifications, lists, ping, streams) for this token: the session-traffic limit`;
+  if (transport === "sse") {
+    if (c.req.method !== "GET") return c.json({ error: { code: "method_not_allowed", message: "the SSE stream is opened with GET" } }, 405);
+    return host.openSse(server, principal);
   }
-  if (request.count > rate) return `a batch of ${request.count} calls is more than the ${rate} calls per second this token may make`;
-  return `more than ${rate} calls (tools/call, resources/read, prompts/get) per second for this token`;
+  if (transport === "messages") {
+    if (c.req.method !== "POST") return c.json({ error: { code: "method_not_allowed", message: "messages are sent with POST" } }, 405);
+    return host.postSse(server, principal, c.req.query("sessionId") ?? "", await c.req.text());
+  }
+  // The host serves the canonical path; an alias is rewritten to it.
+  const url = new URL(c.req.url);
+  const canonical = `/mcp/${server}`;
+  const forwarded = url.pathname === canonical ? c.req.raw : new Request(new URL(canonical + url.search, url), c.req.raw);
+  return host.serve(forwarded, server, principal);
 }
 
+/** Mounted at /mcp. */
 export function mcpRoutes() {
   const app = new Hono<AppEnv>();
+  app.all("/:server", (c) => serve(c, c.req.param("server"), "streamable"));
+  app.all("/:server/sse", (c) => serve(c, c.req.param("server"), "sse"));
+  app.all("/:server/messages", (c) => serve(c, c.req.param("server"), "messages"));
+  return app;
+}
 
-  app.all("/:server", async (c) => {
-    const server = c.req.param("server");
-    if (!isServed(server)) return refuse(c, 404, "not_found", `no MCP server named ${server}`);
-    // Browser clients (the MCP Inspector) preflight without credentials.
-    if (c.req.method === "OPTIONS") {
-      return c.body(null, 204, {
-        "access-control-allow-origin": "*",
-        "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
-        "access-control-allow-headers": "Authorization, Content-Type, Accept, mcp-session-id, MCP-Protocol-Version, Last-Event-ID",
-        "access-control-expose-headers": "mcp-session-id, WWW-Authenticate, Retry-After",
-        "access-control-max-age": "86400",
-      });
-    }
-
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
-    if (!match) return unauthorized(c, "missing");
-    const check = await verifyToken(c.env.DB, match[1]!);
-    if (!check.ok) return unauthorized(c, check.reason);
-    const { principal } = check;
-    c.get("log").mcpToken = principal.tokenId;
-    c.get("log").mcpServer = server;
-    if (!principal.servers.includes(server)) {
-      return refuse(c, 403, "forbidden", `this token's scopes do not include the ${server} server`, {
-        "WWW-Authenticate": `${REALM}, error="insufficient_scope", scope="${server}:read"`,
-      });
-    }
-
-    const request = await classifyRequest(c.req.raw);
-    c.get("log").mcpKind = request.kind;
-    const config = c.get("config");
-    const rate =
-      request.kind === "calls" ? (check.rateLimitPerSecond ?? config.MCP_RATE_LIMIT_PER_SECOND) : config.MCP_SESSION_RATE_LIMIT_PER_SECOND;
-    const limiter = c.env.MCP_RATE_LIMITER.getByName(principal.tokenId);
-    const taken = await limiter.take(request.kind, rate, request.kind === "calls" ? request.count : 1);
-    if (!taken.allowed) {
-      return refuse(c, 429, "rate_limited", limitMessage(request, rate), { "Retry-After": String(taken.retryAfterSeconds) });
-    }
-
-    const host = c.env.MCP_HOST.getByName(`${server}:${principal.tokenId}`);
-    return host.serve(c.req.raw, server, principal);
-  });
-
+/** Mounted at the root: /<server>/mcp and /<server>/sse. */
+export function mcpAliasRoutes() {
+  const app = new Hono<AppEnv>();
+  for (const server of MCP_SERVERS) {
+    app.all(`/${server}/mcp`, (c) => serve(c, server, "streamable"));
+    app.all(`/${server}/sse`, (c) => serve(c, server, "sse"));
+  }
   return app;
 }

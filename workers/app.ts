@@ -1,10 +1,14 @@
 // Assembles the Worker's HTTP surface: global middleware, then route modules.
 // Everything under /api and /metrics requires the API token (or, when configured,
 // a Cloudflare Access JWT); webhooks carry their own vendor signatures; /mcp/*
-// takes MCP tokens; /health is open. /api answers CORS for the dashboard's origin.
+// takes MCP tokens and OAuth access tokens, whose authorization server (/.well-known/*,
+// /oauth/*) signs people in on its consent page; /health is open, /health?deep=1 takes the API token. /api answers CORS for the dashboard's origin.
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import { mcpRoutes } from "../mcp/routes";
+import { authorizeRoutes } from "../mcp/oauth/authorize.routes";
+import { oauthGrantRoutes } from "../mcp/oauth/grants.routes";
+import { oauthRoutes } from "../mcp/oauth/oauth.routes";
+import { mcpAliasRoutes, mcpRoutes } from "../mcp/routes";
 import type { AppEnv } from "./app-env";
 import { requireApiToken } from "./middleware/api-auth";
 import { dashboardCors } from "./middleware/cors";
@@ -14,6 +18,7 @@ import { renderMetrics } from "./observability/metrics";
 import { analyticsRoutes } from "./routes/analytics";
 import { apiRoutes } from "./routes/api";
 import { graphRoutes } from "./routes/graph";
+import { healthRoutes } from "./routes/health";
 import { mcpTokenRoutes } from "./routes/mcp-tokens";
 import { sessionRoutes } from "./routes/session";
 import { taskActionRoutes } from "./routes/task-actions";
@@ -26,7 +31,7 @@ export function createApp() {
   app.onError(handleError);
   app.notFound(handleNotFound);
 
-  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.route("/health", healthRoutes());
   app.route("/webhooks", webhookRoutes());
 
   app.use("/api/*", dashboardCors);
@@ -36,10 +41,15 @@ export function createApp() {
   app.route("/api", analyticsRoutes());
   app.route("/api", taskActionRoutes());
   app.route("/api", mcpTokenRoutes());
+  app.route("/api", oauthGrantRoutes());
   app.route("/api", graphRoutes());
 
   // MCP servers authenticate their own bearer tokens (mcp/routes.ts).
   app.route("/mcp", mcpRoutes());
+  app.route("/", mcpAliasRoutes());
+  // OAuth for MCP connectors (Claude.ai, ChatGPT…): metadata, registration, token, consent.
+  app.route("/", oauthRoutes());
+  app.route("/oauth", authorizeRoutes());
 
   app.get("/metrics", requireApiToken, async (c) =>
     c.text(await renderMetrics(c.env.DB), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }),

@@ -16,7 +16,7 @@ export const configSchema = z.object({
    * Triggers with no permitted person behind them, whose tasks run read-only until one approves
    * (`<vendor>:<kind>`, `<vendor>:*` or `*`; docs/security.md#untrusted-input).
    */
-  REQUIRE_APPROVAL: listOr(["sentry:new_issue", "jira:customer", "slack:automation", "slack:external"]),
+  REQUIRE_APPROVAL: listOr(["sentry:new_issue", "jira:customer", "slack:external"]),
   /** A label that approves a read-only task, like a permitted `@agent-bot approve` (GitHub and Jira). */
   APPROVAL_LABEL: z.string().trim().min(1).catch("agent-bot:approve"),
   // Each vendor's webhook secret, trigger rules and API, declared beside it.
@@ -25,7 +25,11 @@ export const configSchema = z.object({
   ...slackSettings,
   ...sentrySettings,
   MAX_BODY_BYTES: positiveInt(25 * 1024 * 1024),
+  /** Days the ledger keeps rejected and processed deliveries and dead letters (at least 7; workers/db/retention.ts). */
+  LEDGER_RETENTION_DAYS: positiveInt(30),
   API_TOKEN: secret,
+  /** The old API_TOKEN, still accepted while a rotation is under way (dashboards, scrapers). */
+  API_TOKEN_PREVIOUS: secret,
   SENTRY_DSN: secret,
 
   // Where agent-bot itself is reached.

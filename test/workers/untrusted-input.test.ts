@@ -108,24 +108,24 @@ describe("triggers with no permitted person behind them", () => {
     agentEventSchema.parse({ id: "dlv_x", deliveryKey: "x", handled: true, subject: {}, payloadRef: "", receivedAt: 0, ...fields });
   const config = getConfig(env);
 
-  it("names a bot's Slack mention and one from another workspace, fences their text, and needs approval for them", () => {
-    const mention = (actor: AgentEvent["actor"]) =>
-      decideSlack(
-        event({ vendor: "slack", type: "app_mention", actor, subject: { teamId: "T0001", channelId: "C1" }, text: ATTACK }),
-        config,
-      );
+  it("ignores a bot's Slack mention; an allowed workspace's external person is fenced and needs approval", () => {
+    const mention = (actor: AgentEvent["actor"], settings: Partial<typeof config> = {}) =>
+      decideSlack(event({ vendor: "slack", type: "app_mention", actor, subject: { teamId: "T0001", channelId: "C1" }, text: ATTACK }), {
+        ...config,
+        ...settings,
+      });
     const person = mention({ id: "U1", association: "T0001", isBot: false });
     expect(person).toMatchObject({ decision: "triggered", trigger: "slack:mention" });
     expect(person.untrusted).toBeUndefined();
-    const bot = mention({ id: "U2", isBot: true });
-    const external = mention({ id: "U3", association: "T0999", isBot: false });
-    expect(bot).toMatchObject({ decision: "triggered", trigger: "slack:automation", untrusted: { request: expect.any(String) } });
+    expect(mention({ id: "U2", isBot: true })).toMatchObject({ decision: "not_triggered" });
+    expect(mention({ id: "U3", association: "T0999", isBot: false })).toMatchObject({ decision: "refused" });
+    const external = mention({ id: "U3", association: "T0999", isBot: false }, { SLACK_ALLOWED_EXTERNAL_TEAMS: ["T0999"] });
     expect(external).toMatchObject({ decision: "triggered", trigger: "slack:external", untrusted: { request: expect.any(String) } });
-    expect([bot, external].every((d) => requiresApproval(d.trigger, config))).toBe(true);
+    expect(requiresApproval(external.trigger, config)).toBe(true);
   });
 
   it("names a Jira customer's trigger and fences a description no licensed account reported", () => {
-    const comment = (association: string) =>
+    const comment = (association: string, settings: Partial<typeof config> = { JIRA_CUSTOMER_PROJECTS: ["PAY"] }) =>
       decideJira(
         event({
           vendor: "jira",
@@ -135,8 +135,9 @@ describe("triggers with no permitted person behind them", () => {
           subject: { ticketKey: "PAY-9", projectKey: "PAY" },
           text: "@agent-bot look",
         }),
-        config,
+        { ...config, ...settings },
       );
+    expect(comment("customer", {})).toMatchObject({ decision: "refused" });
     expect(comment("customer")).toMatchObject({
       trigger: "jira:customer",
       untrusted: { request: expect.any(String), subject: expect.any(String) },

@@ -113,19 +113,14 @@ describe("GitHub webhooks", () => {
     expect(((await res.json()) as any).error.code).toBe("malformed_json");
   });
 
-  it("scopes delivery ids by hook: the same delivery id from another hook is a new delivery", async () => {
-    const payload = commentMentioning();
-    const a = await deliver("github", payload, {
-      eventType: "issue_comment",
-      deliveryId: "shared-id",
-      headers: { "x-github-hook-id": "100" },
-    });
-    const b = await deliver("github", payload, {
-      eventType: "issue_comment",
-      deliveryId: "shared-id",
-      headers: { "x-github-hook-id": "200" },
-    });
+  it("tells deliveries apart by their signed body: another hook's event under the same delivery id is new, the same body is not", async () => {
+    const options = (hook: string) => ({ eventType: "issue_comment", deliveryId: "shared-id", headers: { "x-github-hook-id": hook } });
+    const a = await deliver("github", commentMentioning(), options("100"));
+    const b = await deliver("github", commentMentioning("@agent-bot another request"), options("200"));
     expect(a.id).not.toBe(b.id);
+    // The hook id header is not signed: the same body under another hook is a replay.
+    const replay = await send("github", commentMentioning(), options("300"));
+    expect(((await replay.json()) as { id: string }).id).toBe(a.id);
   });
 });
 

@@ -7,6 +7,7 @@ import type { Delivery, SignatureResult } from "../../core/api-types";
 import type { Vendor } from "../../core/names";
 import type { Decision } from "../integrations/types";
 import { olderThan, type Cursor } from "./pagination";
+import { sha256Hex } from "../security/hmac";
 import { deliveries } from "./schema";
 
 export interface Rejection {
@@ -18,20 +19,34 @@ export interface Rejection {
   receivedAt: number;
 }
 
+/** Longest header value a rejection row keeps: its headers are whatever the sender chose. */
+export const MAX_REJECTED_FIELD = 200;
+/** Rejections of one vendor, kind and reason within this window share one row (its `duplicates` count the rest). */
+export const REJECTION_WINDOW_MS = 60_000;
+const clip = (text: string) => (text.length > MAX_REJECTED_FIELD ? `${text.slice(0, MAX_REJECTED_FIELD - 1)}…` : text);
+
+/**
+ * One ledger row per vendor, signature result and reason per minute, however many requests a
+ * sender makes: a flood of forged POSTs costs a bounded number of rows (the first one's headers,
+ * clipped), while /metrics counts every rejection.
+ */
 export async function recordRejection(db: D1Database, rejection: Rejection): Promise<void> {
+  const window = Math.floor(rejection.receivedAt / REJECTION_WINDOW_MS);
+  const bucket = await sha256Hex(`${rejection.vendor}:${rejection.signature}:${rejection.reason}:${window}`);
   await drizzle(db)
     .insert(deliveries)
     .values({
-      id: `rej_${crypto.randomUUID()}`,
+      id: `rej_${bucket.slice(0, 32)}`,
       vendor: rejection.vendor,
-      deliveryKey: rejection.claimedKey ?? "",
-      eventType: rejection.eventType ?? "unknown",
+      deliveryKey: clip(rejection.claimedKey ?? ""),
+      eventType: clip(rejection.eventType ?? "unknown"),
       signature: rejection.signature,
       status: "rejected",
       decision: "rejected",
-      reason: rejection.reason,
+      reason: clip(rejection.reason),
       receivedAt: rejection.receivedAt,
-    });
+    })
+    .onConflictDoUpdate({ target: deliveries.id, set: { duplicates: sql`${deliveries.duplicates} + 1` } });
 }
 
 export interface Claim {

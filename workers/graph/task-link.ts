@@ -55,8 +55,17 @@ function subjectType(key: string) {
   return "sentry_issue" as const;
 }
 
-/** Relations that say two things are about the same problem (not merely in the same repository). */
-export const LINK_EDGE_TYPES = ["references", "closes", "discussed_in", "same_as", "mentions"] as const;
+/**
+ * Relations that say two things are about the same problem (not merely in the same repository).
+ * `mentions` is not one: it points at people, and two requests to the same person (or the bot,
+ * named in every Slack mention) are not one problem.
+ */
+export const LINK_EDGE_TYPES = ["references", "closes", "discussed_in", "same_as"] as const;
+/**
+ * The specific things a join may walk through: tickets, issues, PRs, commits, Sentry issues,
+ * threads. Never people, channels, projects or repositories, which connect unrelated work.
+ */
+const LINK_ENTITY_TYPES = ["issue", "pull_request", "commit", "jira_issue", "sentry_issue", "slack_thread"] as const;
 /** How many link hops apart two subjects may be: a Slack thread citing a ticket that cites the Sentry issue is 2. */
 export const MAX_LINK_DEPTH = 2;
 
@@ -76,15 +85,18 @@ export interface LinkedTask {
  */
 export async function findOpenLinkedTask(db: D1Database, subjectKey: string): Promise<LinkedTask | undefined> {
   const types = LINK_EDGE_TYPES.map((t) => `'${t}'`).join(", ");
+  const nodes = LINK_ENTITY_TYPES.map((t) => `'${t}'`).join(", ");
   const row = await db
     .prepare(
       `WITH RECURSIVE walk(id, depth) AS (
          SELECT ?1, 0
          UNION
          SELECT g.target_id, walk.depth + 1 FROM walk JOIN graph_edges g ON g.source_id = walk.id
+           JOIN graph_entities n ON n.id = g.target_id AND n.type IN (${nodes})
            WHERE walk.depth < ?2 AND g.type IN (${types})
          UNION
          SELECT g.source_id, walk.depth + 1 FROM walk JOIN graph_edges g ON g.target_id = walk.id
+           JOIN graph_entities n ON n.id = g.source_id AND n.type IN (${nodes})
            WHERE walk.depth < ?2 AND g.type IN (${types})
        ),
        nearest AS (SELECT id, MIN(depth) AS depth FROM walk GROUP BY id)

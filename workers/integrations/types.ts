@@ -37,6 +37,13 @@ export interface WebhookIntegration {
   /** Settings that must be set before this vendor's webhooks can be verified; empty when ready. */
   missingSettings(config: Config): string[];
   verify(request: WebhookRequest, config: Config): Promise<VerifyResult>;
+  /**
+   * What makes two deliveries one (docs/security.md#webhooks). `body`: the digest of the signed body,
+   * for vendors whose signature covers no timestamp, so a captured body replayed under a fresh
+   * delivery id is still a duplicate. `delivery`: the vendor's delivery id, for vendors (Slack)
+   * whose signed timestamp already bounds replays to a short window.
+   */
+  dedupeBy: "body" | "delivery";
   /** A reply the vendor expects instead of 202, such as Slack's url_verification challenge. */
   handshake?(payload: unknown): Record<string, unknown> | undefined;
   /** The vendor's delivery id and event type, from headers or the envelope. */

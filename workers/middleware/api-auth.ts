@@ -16,6 +16,7 @@ import { TOKEN_USER } from "../auth/api-user";
 import { isTrustedOrigin } from "../auth/origins";
 import { AppError } from "../errors";
 import { secretsEqual } from "../security/hmac";
+import { verifyRotating } from "../security/secret-rotation";
 
 const challenge = 'Bearer realm="agent-bot"';
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -34,7 +35,7 @@ export const requireApiToken = createMiddleware<AppEnv>(async (c, next) => {
 
   const queryToken = c.req.path.endsWith("/live") && authorization === undefined ? c.req.query("token") : undefined;
   if (queryToken !== undefined) {
-    if (!expected || !(await secretsEqual(queryToken, expected)))
+    if (!(await verifyRotating("API_TOKEN", expected, config.API_TOKEN_PREVIOUS, (secret) => secretsEqual(queryToken, secret))))
       throw new AppError("unauthorized", "invalid API token", { "WWW-Authenticate": `${challenge}, error="invalid_token"` });
     c.set("user", TOKEN_USER);
     return next();
@@ -60,7 +61,8 @@ export const requireApiToken = createMiddleware<AppEnv>(async (c, next) => {
 
   return bearerAuth<AppEnv>({
     verifyToken: async (token, ctx) => {
-      if (!expected || !(await secretsEqual(token, expected))) return false;
+      const valid = await verifyRotating("API_TOKEN", expected, config.API_TOKEN_PREVIOUS, (secret) => secretsEqual(token, secret));
+      if (!valid) return false;
       ctx.set("user", TOKEN_USER);
       return true;
     },

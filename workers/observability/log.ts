@@ -27,6 +27,12 @@ export const SECRET_SETTINGS = [
   "ANTHROPIC_API_KEY",
   "CURSOR_API_KEY",
   "RUNNER_SECRET",
+  "API_TOKEN_PREVIOUS",
+  "GITHUB_WEBHOOK_SECRET_PREVIOUS",
+  "JIRA_WEBHOOK_SECRET_PREVIOUS",
+  "JIRA_WEBHOOK_TOKEN_PREVIOUS",
+  "SLACK_SIGNING_SECRET_PREVIOUS",
+  "SENTRY_CLIENT_SECRET_PREVIOUS",
 ] as const satisfies readonly (keyof Config)[];
 
 const redactors = new WeakMap<Config, Redactor>();

@@ -3,6 +3,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { sql } from "drizzle-orm";
 import { metricCounters } from "../db/schema";
+import { renderTaskMetrics, TASK_METRICS } from "./task-metrics";
 
 export const METRICS = {
   agentbot_webhooks_received_total: "Signed webhooks accepted at the edge and consumed from the queue, by vendor.",
@@ -15,6 +16,8 @@ export const METRICS = {
 } as const;
 
 export type MetricName = keyof typeof METRICS;
+/** Every series name GET /metrics serves: the counters above and those derived from the tasks table. */
+export const SERVED_SERIES: readonly string[] = [...Object.keys(METRICS), ...Object.keys(TASK_METRICS)];
 export type Labels = Record<string, string>;
 export interface Increment {
   name: MetricName;
@@ -52,5 +55,6 @@ export async function renderMetrics(db: D1Database): Promise<string> {
     if (series.length === 0) lines.push(`${name} 0`);
     for (const row of series) lines.push(`${name}${row.labels} ${row.value}`);
   }
+  lines.push(...(await renderTaskMetrics(db)));
   return `${lines.join("\n")}\n`;
 }

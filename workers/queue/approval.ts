@@ -62,7 +62,11 @@ function approverRefusal(event: AgentEvent, ask: ApprovalAsk, decision: TriggerD
     case "jira":
       if (!config.JIRA_ALLOWED_PROJECTS.includes(event.subject.projectKey ?? ""))
         return refuse("the project is not in JIRA_ALLOWED_PROJECTS");
-      return isPermittedJiraUser(actor) ? undefined : refuse("not a licensed Jira account");
+      if (!isPermittedJiraUser(actor)) return refuse("not a licensed Jira account");
+      if (config.JIRA_ALLOWED_USERS.length > 0 && !config.JIRA_ALLOWED_USERS.includes(actor?.id ?? "")) {
+        return refuse("not in JIRA_ALLOWED_USERS");
+      }
+      return undefined;
     case "sentry":
       return isPermittedSentryUser(event, config) ? undefined : refuse("not a user of the Sentry installation");
     case "slack":

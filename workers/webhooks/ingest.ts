@@ -1,7 +1,7 @@
 // The webhook path up to the queue: verify the raw body, parse it into an
 // AgentEvent and enqueue it. It never waits on D1 or a Durable Object; ledger
 // and metric writes for rejections go to waitUntil.
-import { agentEventSchema, MAX_INLINE_PAYLOAD, type AgentEvent } from "../../core/agent-event";
+import { agentEventSchema, type AgentEvent } from "../../core/agent-event";
 import type { Config } from "../config";
 import type { Rejection } from "../db/deliveries";
 import { AppError } from "../errors";
@@ -9,6 +9,7 @@ import type { WebhookIntegration, WebhookRequest } from "../integrations/types";
 import type { Increment } from "../observability/metrics";
 import { sha256Hex } from "../security/hmac";
 import { storePayload } from "./payloads";
+import { queueMessage } from "./queue-message";
 
 export type IngestResult = { kind: "queued"; event: AgentEvent } | { kind: "handshake"; body: Record<string, unknown> };
 
@@ -69,9 +70,11 @@ export async function ingestWebhook(
       reason: "no event type",
       claimedKey,
     });
-  // Deliveries without a vendor id are deduplicated by their content.
-  const deliveryKey = claimedKey ?? `body:${await sha256Hex(request.rawBody)}`;
-  const id = await deliveryId(vendor, deliveryKey);
+  // Deliveries without a vendor id are deduplicated by their content; so is every delivery of a
+  // vendor whose signature covers no timestamp, where a captured body replays under any new id.
+  const bodyKey = `body:${await sha256Hex(request.rawBody)}`;
+  const deliveryKey = claimedKey ?? bodyKey;
+  const id = await deliveryId(vendor, integration.dedupeBy === "body" ? bodyKey : deliveryKey);
   const payloadRef = `payloads/${vendor}/${id}.json`;
 
   const parsed = integration.parse(type, payload);
@@ -89,10 +92,11 @@ export async function ingestWebhook(
   // Most payloads fit in the queue message, and the consumer stores them; only
   // large ones cost an R2 write before the reply. (The received counter is also
   // kept by the consumer, which sees every accepted message, duplicates included.)
-  if (request.rawBody.length <= MAX_INLINE_PAYLOAD) {
-    await env.EVENTS.send({ ...event, inlinePayload: request.rawBody } satisfies AgentEvent, { contentType: "json" });
+  const { message, inline } = queueMessage(event, request.rawBody);
+  if (inline) {
+    await env.EVENTS.send(message, { contentType: "json" });
   } else {
-    await Promise.all([storePayload(env.PAYLOADS, payloadRef, request.rawBody), env.EVENTS.send(event, { contentType: "json" })]);
+    await Promise.all([storePayload(env.PAYLOADS, payloadRef, request.rawBody), env.EVENTS.send(message, { contentType: "json" })]);
   }
   return { kind: "queued", event };
 }

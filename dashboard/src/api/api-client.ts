@@ -9,6 +9,7 @@ import type {
   Delivery,
   IssueMcpTokenInput,
   McpToken,
+  OAuthGrant,
   Page,
   ReplayResult,
   TaskDetail,
@@ -198,5 +199,13 @@ export class ApiClient {
 
   revokeMcpToken(id: string) {
     return this.request<McpToken>(`/api/mcp-tokens/${encodeURIComponent(id)}`, { method: "DELETE" });
+  }
+
+  listOAuthGrants(signal?: AbortSignal) {
+    return this.request<{ items: OAuthGrant[] }>("/api/oauth-grants", { signal });
+  }
+
+  revokeOAuthGrant(id: string) {
+    return this.request<{ id: string; revoked: true }>(`/api/oauth-grants/${encodeURIComponent(id)}`, { method: "DELETE" });
   }
 }

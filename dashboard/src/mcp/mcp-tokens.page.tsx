@@ -1,5 +1,5 @@
 // MCP tokens: issue one (the secret is shown once, with the `claude mcp add`
-// lines ready to copy), list them, revoke them.
+// lines ready to copy), list them, revoke them; below them, the OAuth grants.
 import { useState, type FormEvent } from "react";
 import type { McpToken } from "../../../core/api-types";
 import { MCP_SERVERS, type McpAccess, type McpServerName } from "../../../core/mcp-scopes";
@@ -10,6 +10,7 @@ import { API_BASE_URL } from "../config";
 import { formatTime } from "../lib/format";
 import { useAsync } from "../lib/use-async";
 import { claudeMcpAddLines, cursorConfig } from "./mcp-commands";
+import { OAuthGrantsSection } from "./oauth-grants.section";
 
 const DAY = 86_400;
 const LIFETIMES = [
@@ -283,6 +284,7 @@ export function McpTokensPage() {
           </div>
         )}
       </section>
+      <OAuthGrantsSection />
     </section>
   );
 }

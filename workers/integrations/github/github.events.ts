@@ -27,6 +27,8 @@ const comment = z.object({
   html_url: z.string(),
   user,
   author_association: z.string().optional(),
+  /** Set when an app posted the comment through a user's token: automation, whoever the user is. */
+  performed_via_github_app: z.object({ id: z.number() }).nullish(),
 });
 
 const issuesPayload = z.object({ action: z.string(), issue, repository, sender: user, label: label.optional(), installation });
@@ -76,12 +78,12 @@ const installationPayload = z.object({
 
 type User = z.infer<typeof user>;
 
-function actor(who: User, association?: string) {
+function actor(who: User, association?: string, viaApp?: unknown) {
   return {
     id: String(who.id),
     login: who.login,
     association,
-    isBot: who.type === "Bot" || who.login.endsWith("[bot]"),
+    isBot: who.type === "Bot" || who.login.endsWith("[bot]") || Boolean(viaApp),
   };
 }
 
@@ -124,7 +126,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
     parseWith(issueCommentPayload, payload, (p) => ({
       handled: true,
       action: p.action,
-      actor: actor(p.comment.user, p.comment.author_association),
+      actor: actor(p.comment.user, p.comment.author_association, p.comment.performed_via_github_app),
       author: actor(p.issue.user, p.issue.author_association),
       subject: {
         repository: p.repository.full_name,
@@ -162,7 +164,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
     parseWith(reviewCommentPayload, payload, (p) => ({
       handled: true,
       action: p.action,
-      actor: actor(p.comment.user, p.comment.author_association),
+      actor: actor(p.comment.user, p.comment.author_association, p.comment.performed_via_github_app),
       author: actor(p.pull_request.user, p.pull_request.author_association),
       subject: {
         repository: p.repository.full_name,

@@ -12,13 +12,15 @@ const MENTION_EVENTS: Record<string, string[]> = {
   issues: ["opened"],
   pull_request: ["opened"],
 };
+/** Events whose text is a comment: only the comment asks, never the issue's title someone else wrote. */
+const COMMENT_EVENTS = new Set(["issue_comment", "pull_request_review_comment"]);
 const LABEL_EVENTS = new Set(["issues", "pull_request"]);
 
 type Actor = AgentEvent["actor"];
 
 /** An association in GITHUB_PERMITTED_ASSOCIATIONS or a login in GITHUB_ALLOWED_USERS. */
 export function isPermittedGitHubUser(actor: Actor, config: Config): boolean {
-  if (!actor || actor.isBot) return false;
+  if (!actor || actor.isBot || config.GITHUB_BOT_USER_IDS.includes(actor.id)) return false;
   if (actor.login && config.GITHUB_ALLOWED_USERS.includes(actor.login)) return true;
   return Boolean(actor.association && config.GITHUB_PERMITTED_ASSOCIATIONS.includes(actor.association));
 }
@@ -33,14 +35,23 @@ function untrustedSubject(event: AgentEvent, config: Config): string | undefined
   return `GitHub ${kind} by ${describeUser(author)}, who is not a permitted user`;
 }
 
+/** The text a permitted actor wrote in this event: a comment's body, or a new issue or PR's title and body. */
+function requestText(event: AgentEvent): string[] {
+  return COMMENT_EVENTS.has(event.type) ? [event.text ?? ""] : [event.title ?? "", event.text ?? ""];
+}
+
 export function decideGitHub(event: AgentEvent, config: Config): TriggerDecision {
   const actor = event.actor;
   if (actor?.isBot) return { decision: "not_triggered", reason: `actor ${actor.login} is a bot` };
+  // A user token's account is no Bot to GitHub; its tracking comments name the handle.
+  if (actor && config.GITHUB_BOT_USER_IDS.includes(actor.id)) {
+    return { decision: "not_triggered", reason: `actor ${actor.login} is agent-bot's own account (GITHUB_BOT_USER_IDS)` };
+  }
 
   const labelled = LABEL_EVENTS.has(event.type) && event.action === "labeled" && event.labels.includes(config.TRIGGER_LABEL);
   const mentioned =
     (MENTION_EVENTS[event.type] ?? []).includes(event.action ?? "") &&
-    (mentionsHandle(event.text, config.BOT_HANDLE) || mentionsHandle(event.title, config.BOT_HANDLE));
+    requestText(event).some((text) => mentionsHandle(text, config.BOT_HANDLE));
   if (!labelled && !mentioned) {
     return { decision: "not_triggered", reason: `no ${config.BOT_HANDLE} mention or "${config.TRIGGER_LABEL}" label` };
   }

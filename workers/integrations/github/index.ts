@@ -1,5 +1,6 @@
 // GitHub webhooks: X-Hub-Signature-256 over the raw body, X-GitHub-Event, X-GitHub-Delivery.
 import { verify } from "@octokit/webhooks-methods";
+import { verifyRotating } from "../../security/secret-rotation";
 import type { WebhookIntegration } from "../types";
 import { parseGitHubEvent } from "./github.events";
 import { githubGraph } from "./github.graph";
@@ -11,10 +12,18 @@ export const github: WebhookIntegration = {
   displayName: "GitHub",
   missingSettings: (config) => (config.GITHUB_WEBHOOK_SECRET ? [] : ["GITHUB_WEBHOOK_SECRET"]),
 
+  // GitHub signs no timestamp: a body replayed under a new X-GitHub-Delivery is the same delivery.
+  dedupeBy: "body",
+
   async verify({ headers, rawBody }, config) {
     const signature = headers.get("x-hub-signature-256");
     if (!signature) return { ok: false, signature: "missing", message: "X-Hub-Signature-256 header is missing" };
-    const valid = await verify(config.GITHUB_WEBHOOK_SECRET!, rawBody, signature).catch(() => false);
+    const valid = await verifyRotating(
+      "GITHUB_WEBHOOK_SECRET",
+      config.GITHUB_WEBHOOK_SECRET,
+      config.GITHUB_WEBHOOK_SECRET_PREVIOUS,
+      (secret) => verify(secret, rawBody, signature),
+    );
     return valid ? { ok: true } : { ok: false, signature: "invalid", message: "X-Hub-Signature-256 does not match the body" };
   },
 

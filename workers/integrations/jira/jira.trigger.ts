@@ -1,8 +1,9 @@
 // When a Jira event asks for agent work: the ticket is assigned to the bot
 // account or labelled, or a comment mentions the bot; only in allowed projects.
-// Anyone with a licensed account in an allowed project may ask; a customer account
-// (Jira Service Management's portal users) is an outsider, so its tasks run read-only
-// (`jira:customer` in REQUIRE_APPROVAL) and its text is fenced in the prompt.
+// A licensed account in an allowed project may ask (only those of JIRA_ALLOWED_USERS when it
+// is set). A customer account (Jira Service Management's portal users) is an outsider: refused,
+// unless its project is in JIRA_CUSTOMER_PROJECTS; then its tasks run read-only (`jira:customer`
+// in REQUIRE_APPROVAL) and its text is fenced in the prompt.
 import type { AgentEvent } from "../../../core/agent-event";
 import type { UntrustedParts } from "../../../core/task-types";
 import type { Config } from "../../config";
@@ -43,6 +44,20 @@ function untrustedParts(event: AgentEvent): UntrustedParts | undefined {
   return subject || request ? { subject, request } : undefined;
 }
 
+/** Why the actor may not ask, or undefined when they may (as themselves, or as a customer). */
+function actorRefusal(actor: Actor, project: string, config: Config): string | undefined {
+  if (!actor) return "the webhook names no actor";
+  if (actor.association === "customer") {
+    return config.JIRA_CUSTOMER_PROJECTS.includes(project)
+      ? undefined
+      : `${describeUser(actor)} is a customer account, and project ${project} is not in JIRA_CUSTOMER_PROJECTS`;
+  }
+  if (config.JIRA_ALLOWED_USERS.length > 0 && !config.JIRA_ALLOWED_USERS.includes(actor.id)) {
+    return `${describeUser(actor)} is not in JIRA_ALLOWED_USERS`;
+  }
+  return undefined;
+}
+
 export function decideJira(event: AgentEvent, config: Config): TriggerDecision {
   if (event.actor?.isBot) return { decision: "not_triggered", reason: "actor is an app account" };
   const asked = asksForWork(event, config);
@@ -55,6 +70,8 @@ export function decideJira(event: AgentEvent, config: Config): TriggerDecision {
   if (!config.JIRA_ALLOWED_PROJECTS.includes(project)) {
     return { decision: "refused", reason: `${why}, but project ${project} is not in JIRA_ALLOWED_PROJECTS` };
   }
+  const refusal = actorRefusal(event.actor, project, config);
+  if (refusal) return { decision: "refused", reason: `${why}, but ${refusal}` };
   const trigger = isPermittedJiraUser(event.actor) ? `jira:${asked.kind}` : "jira:customer";
   return { decision: "triggered", reason: `${event.subject.ticketKey} ${why}`, trigger, untrusted: untrustedParts(event) };
 }

@@ -1,6 +1,7 @@
 // Sentry integration webhooks: `Sentry-Hook-Signature` is the hex HMAC-SHA256
 // of the body under the integration's client secret.
 import { verifyHmacSha256Hex } from "../../security/hmac";
+import { verifyRotating } from "../../security/secret-rotation";
 import type { WebhookIntegration } from "../types";
 import { parseSentryEvent } from "./sentry.events";
 import { sentryGraph } from "./sentry.graph";
@@ -12,10 +13,15 @@ export const sentry: WebhookIntegration = {
   displayName: "Sentry",
   missingSettings: (config) => (config.SENTRY_CLIENT_SECRET ? [] : ["SENTRY_CLIENT_SECRET"]),
 
+  // Sentry signs no timestamp or Request-ID.
+  dedupeBy: "body",
+
   async verify({ headers, rawBody }, config) {
     const signature = headers.get("sentry-hook-signature");
     if (!signature) return { ok: false, signature: "missing", message: "Sentry-Hook-Signature header is missing" };
-    return (await verifyHmacSha256Hex(config.SENTRY_CLIENT_SECRET!, rawBody, signature))
+    return (await verifyRotating("SENTRY_CLIENT_SECRET", config.SENTRY_CLIENT_SECRET, config.SENTRY_CLIENT_SECRET_PREVIOUS, (secret) =>
+      verifyHmacSha256Hex(secret, rawBody, signature),
+    ))
       ? { ok: true }
       : { ok: false, signature: "invalid", message: "Sentry-Hook-Signature does not match the body" };
   },

@@ -1,6 +1,7 @@
 // Slack Events API: `X-Slack-Signature: v0=<hex HMAC of "v0:{timestamp}:{body}">`,
 // a timestamp window against replay, and the url_verification handshake.
 import { verifyHmacSha256Hex } from "../../security/hmac";
+import { verifyRotating } from "../../security/secret-rotation";
 import type { WebhookIntegration } from "../types";
 import { parseSlackEvent } from "./slack.events";
 import { slackGraph } from "./slack.graph";
@@ -11,6 +12,9 @@ export const slack: WebhookIntegration = {
   vendor: "slack",
   displayName: "Slack",
   missingSettings: (config) => (config.SLACK_SIGNING_SECRET ? [] : ["SLACK_SIGNING_SECRET"]),
+
+  // The signed timestamp bounds replays to SLACK_TIMESTAMP_TOLERANCE_SECONDS; retries keep event_id.
+  dedupeBy: "delivery",
 
   async verify({ headers, rawBody, receivedAt }, config) {
     const signature = headers.get("x-slack-signature");
@@ -24,7 +28,9 @@ export const slack: WebhookIntegration = {
     }
     const valid =
       signature.startsWith("v0=") &&
-      (await verifyHmacSha256Hex(config.SLACK_SIGNING_SECRET!, `v0:${timestamp}:${rawBody}`, signature.slice(3)));
+      (await verifyRotating("SLACK_SIGNING_SECRET", config.SLACK_SIGNING_SECRET, config.SLACK_SIGNING_SECRET_PREVIOUS, (secret) =>
+        verifyHmacSha256Hex(secret, `v0:${timestamp}:${rawBody}`, signature.slice(3)),
+      ));
     return valid ? { ok: true } : { ok: false, signature: "invalid", message: "X-Slack-Signature does not match the body" };
   },
 

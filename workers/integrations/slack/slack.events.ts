@@ -9,9 +9,14 @@ const envelope = <E extends z.ZodType>(event: E) =>
 const appMention = envelope(
   z.object({
     type: z.literal("app_mention"),
-    user: z.string(),
+    /** Absent when a bot or integration posted the mention. */
+    user: z.string().optional(),
     /** Set when a bot or workflow posted the mention. */
     bot_id: z.string().optional(),
+    /** Set when an app posted it, or relayed it from elsewhere. */
+    app_id: z.string().optional(),
+    /** `bot_message`, `thread_broadcast`…: see PERSON_SUBTYPES. */
+    subtype: z.string().optional(),
     /** The poster's own workspace: another one's in a Slack Connect channel. */
     user_team: z.string().optional(),
     text: z.string(),
@@ -33,6 +38,9 @@ const message = envelope(
   }),
 );
 
+/** Subtypes a person's own message has; any other (`bot_message`…) is automation or relayed content. */
+const PERSON_SUBTYPES = new Set(["thread_broadcast", "file_share"]);
+
 const permalink = (team: string, channel: string, ts: string) => `https://app.slack.com/client/${team}/${channel}/thread/${channel}-${ts}`;
 
 const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
@@ -41,7 +49,12 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       const threadTs = event.thread_ts ?? event.ts;
       return {
         handled: true,
-        actor: { id: event.user, association: event.user_team, isBot: Boolean(event.bot_id) },
+        // The bot's own user id travels in every mention's text; a bot or relay is told by these fields.
+        actor: {
+          id: event.user ?? event.bot_id ?? "unknown",
+          association: event.user_team,
+          isBot: Boolean(event.bot_id || event.app_id || !event.user || (event.subtype && !PERSON_SUBTYPES.has(event.subtype))),
+        },
         subject: { teamId: team_id, channelId: event.channel, threadTs },
         text: truncateText(event.text),
         labels: [],
