@@ -25,6 +25,7 @@ import { revokeToken } from "../workers/auth/mcp-tokens";
 import { getConfig } from "../workers/config";
 import { spentToday, updateTaskRow } from "../workers/db/tasks";
 import { logLine, redact, redactDeep } from "../workers/observability/log";
+import { incrementCounters } from "../workers/observability/metrics";
 import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
 import { approvalRefusal, type ApprovalResult } from "./task/approval";
 import { type AttemptResult, endLastAttempt, mintAttemptToken, retryRefusal, taskRowOf } from "./task/attempts";
@@ -234,6 +235,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
         return;
       }
       this.followFailures++;
+      this.countUnreachable("events");
       const message = redact(errorMessage(error), this.config);
       if (this.followFailures >= MAX_FOLLOW_FAILURES || (error instanceof RunnerUnavailableError && error.status === 404)) {
         await this.finish("failed", `runner unreachable: ${message}`);
@@ -272,6 +274,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
         buildRunRequest(spec, attempt.n, this.config, { spentUsd: this.state.costUsd, context, mcp, joined: this.state.joined, readOnly }),
       );
     } catch (error) {
+      if (error instanceof RunnerUnavailableError) this.countUnreachable("start");
       await this.finish("failed", redact(errorMessage(error), this.config));
       return;
     }
@@ -395,6 +398,12 @@ export class TaskAgent extends Agent<Env, TaskState> {
     this.eventLog.appendNote(this.currentAttempt()?.n ?? 0, level, redact(message, this.config));
     this.broadcastLatest();
     logLine(level, { kind: "task", taskId: this.name, message: redact(message, this.config) });
+  }
+
+  /** Feeds agentbot_runner_unreachable_total, which the runner-unreachable alert watches. */
+  private countUnreachable(step: "start" | "events"): void {
+    const counted = incrementCounters(this.env.DB, [{ name: "agentbot_runner_unreachable_total", labels: { step } }]);
+    this.ctx.waitUntil(counted.catch(() => {}));
   }
 
   private broadcastLatest(): void {

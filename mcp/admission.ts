@@ -9,6 +9,7 @@ import { errorBody, type ErrorCode } from "../core/error-codes";
 import type { McpPrincipal, McpServerName } from "../core/mcp-scopes";
 import type { AppEnv } from "../workers/app-env";
 import { TOKEN_PREFIX, verifyToken } from "../workers/auth/mcp-tokens";
+import { incrementCounters } from "../workers/observability/metrics";
 import { authorizationServerFor, resourceMetadataUrl, verifyOAuthToken } from "./oauth/authorization-server";
 import { classifyRequest, type RequestKind } from "./request-kind";
 
@@ -97,6 +98,8 @@ export async function admit(c: Context<AppEnv>, server: McpServerName): Promise<
   const limiter = c.env.MCP_RATE_LIMITER.getByName(principal.tokenId);
   const taken = await limiter.take(request.kind, rate, request.kind === "calls" ? request.count : 1);
   if (!taken.allowed) {
+    const counted = incrementCounters(c.env.DB, [{ name: "agentbot_mcp_rate_limited_total", labels: { server, kind: request.kind } }]);
+    c.executionCtx.waitUntil(counted.catch(() => {}));
     return { refused: refuse(c, 429, "rate_limited", limitMessage(request, rate), { "Retry-After": String(taken.retryAfterSeconds) }) };
   }
   return { principal };

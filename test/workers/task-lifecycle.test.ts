@@ -146,6 +146,13 @@ describe("TaskAgent lifecycle", () => {
     const agent = await createTask(spec());
     const state = await until(agent, (st) => st.status === "failed");
     expect(state.result?.reason).toMatch(/runner unreachable/);
+    // What the AgentBotRunnerUnreachable alert watches.
+    await eventually(async () => {
+      const row = await env.DB.prepare("SELECT value FROM metric_counters WHERE key = ?")
+        .bind('agentbot_runner_unreachable_total{step="start"}')
+        .first<{ value: number }>();
+      return row && row.value >= 1 ? row : undefined;
+    });
   });
 
   it("cancels a running task and tells the runner to stop", async () => {

@@ -13,6 +13,8 @@ export const METRICS = {
   agentbot_tasks_joined_total: "Triggering deliveries that joined an open task about the same problem, by vendor.",
   agentbot_queue_retries_total: "Event messages handed back to the queue for a retry.",
   agentbot_dead_letters_total: "Messages that exhausted their retries and were recorded as dead letters.",
+  agentbot_mcp_rate_limited_total: "MCP requests refused with 429, by server and kind (calls, or session traffic).",
+  agentbot_runner_unreachable_total: "Times a TaskAgent could not reach the agent runner, by step (start, events).",
 } as const;
 
 export type MetricName = keyof typeof METRICS;
