@@ -11,5 +11,10 @@ export class AgentRunner extends Container<Env> {
   // 0.0.0.0 inside the container's own network namespace, which only this Durable Object's
   // binding reaches; RUNNER_SECRET (the Worker secret) is what the runner then requires of
   // every call, and only this container and the TaskAgent hold it.
-  override envVars = { HOST: "0.0.0.0", PORT: "8788", RUNNER_SECRET: this.env.RUNNER_SECRET ?? "" };
+  override envVars = {
+    HOST: "0.0.0.0",
+    PORT: "8788",
+    RUNNER_SECRET: this.env.RUNNER_SECRET ?? "",
+    RUNNER_SECRET_PREVIOUS: this.env.RUNNER_SECRET_PREVIOUS ?? "",
+  };
 }

@@ -65,6 +65,7 @@ export const configSchema = z.object({
   ANTHROPIC_API_KEY: secret,
   /** The bearer token the TaskAgent sends the runner (and the AgentRunner container gets); at least 32 characters. */
   RUNNER_SECRET: secret,
+  RUNNER_SECRET_PREVIOUS: secret,
 
   // MCP servers (/mcp/*).
   /** Calls (tools/call, resources/read, prompts/get) per second each MCP token may make, unless the token sets its own. */

@@ -28,6 +28,12 @@ const envSchema = z.object({
   RUNNER_SECRET: z
     .string({ error: (issue) => (issue.input === undefined ? "required: the bearer token the TaskAgent sends" : undefined) })
     .min(32, "at least 32 characters"),
+  /** During a rotation, the old RUNNER_SECRET, also accepted. */
+  RUNNER_SECRET_PREVIOUS: z
+    .string()
+    .min(32, "at least 32 characters")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   /**
    * Uids the agent's processes run as, one per active run (`first-last`), when the runner is
    * root; `off` runs the agent as the runner's own user (no isolation: development only).
@@ -52,6 +58,8 @@ export type RunnerConfig = {
   shutdownGraceMs: number;
   keepWorkspaces: boolean;
   secret: string;
+  /** Also accepted while a rotation is under way. */
+  previousSecret?: string;
   /** The uid range runs lease their agent user from; undefined when the agent runs as the runner's user. */
   agentUids?: [number, number];
   /** Names (or `PREFIX_*`) of the runner's variables passed to the agent besides the built-in list. */
@@ -79,6 +87,7 @@ export function loadConfig(env: Environment = process.env): RunnerConfig {
     shutdownGraceMs: s.RUNNER_SHUTDOWN_GRACE_MS,
     keepWorkspaces: s.RUNNER_KEEP_WORKSPACES === "1" || s.RUNNER_KEEP_WORKSPACES === "true",
     secret: s.RUNNER_SECRET,
+    previousSecret: s.RUNNER_SECRET_PREVIOUS,
     agentUids: s.RUNNER_AGENT_UIDS === "off" || process.getuid?.() !== 0 ? undefined : rangeOf(s.RUNNER_AGENT_UIDS),
     agentEnv: s.RUNNER_AGENT_ENV.split(",")
       .map((name) => name.trim())

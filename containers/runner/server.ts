@@ -5,7 +5,8 @@
 //   POST /runs/:taskId/cancel           stop the run → 200 { cancelled }
 //   GET  /health                        → 200 { status: "ok", runs }
 //
-// Every route but /health needs `Authorization: Bearer <RUNNER_SECRET>` (401 otherwise):
+// Every route but /health needs `Authorization: Bearer <RUNNER_SECRET>` (or, during a rotation,
+// RUNNER_SECRET_PREVIOUS; 401 otherwise):
 // the runner starts processes and streams a task's output, so only the TaskAgent may call it.
 //
 // Nothing here waits on a run except cancel, which answers once the run has
@@ -34,7 +35,7 @@ export type RunnerServer = {
 
 export function createRunnerServer(config: RunnerConfig, logger: Logger = jsonLogger): RunnerServer {
   const registry = new RunRegistry(config, logger);
-  const secretDigest = sha256(config.secret);
+  const secretDigests = [sha256(config.secret), ...(config.previousSecret ? [sha256(config.previousSecret)] : [])];
   let shuttingDown = false;
 
   const server = createServer((req, res) => {
@@ -57,7 +58,7 @@ export function createRunnerServer(config: RunnerConfig, logger: Logger = jsonLo
       return sendJson(res, 200, { status: "ok", runs: registry.activeCount });
     }
     // Before any other route, so an unauthenticated caller learns nothing (not even a 404).
-    authenticate(req, secretDigest);
+    authenticate(req, secretDigests);
     if (parts.length === 1 && parts[0] === "runs") {
       allow(method, ["POST"]);
       return startRun(req, res);
@@ -121,10 +122,15 @@ function sha256(text: string): Buffer {
   return createHash("sha256").update(text).digest();
 }
 
-/** Compares digests, so the comparison takes the same time whatever the token's length or content. */
-function authenticate(req: IncomingMessage, secretDigest: Buffer): void {
+/**
+ * Compares digests, so the comparison takes the same time whatever the token's length or content;
+ * during a rotation both secrets are compared every time.
+ */
+function authenticate(req: IncomingMessage, secretDigests: Buffer[]): void {
   const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "");
-  if (!match?.[1] || !timingSafeEqual(sha256(match[1]), secretDigest)) {
+  const offered = sha256(match?.[1] ?? "");
+  const matches = secretDigests.map((digest) => timingSafeEqual(offered, digest));
+  if (!match?.[1] || !matches.includes(true)) {
     throw new HttpError("unauthorized", "send Authorization: Bearer <RUNNER_SECRET>", { "www-authenticate": "Bearer" });
   }
 }

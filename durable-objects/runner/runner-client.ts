@@ -32,24 +32,34 @@ class HttpRunner implements Runner {
   constructor(
     private readonly send: Send,
     private readonly secret: string | undefined,
+    /** During a rotation: a container started before it still knows only this one. */
+    private readonly previousSecret?: string,
   ) {}
 
   private async call(taskId: string, path: string, init?: RequestInit): Promise<Response> {
     // Said here rather than as the runner's 401, so the log names the missing setting.
     if (!this.secret) throw new RunnerUnavailableError("RUNNER_SECRET is not set: the runner refuses calls without it");
-    const headers = new Headers(init?.headers);
-    headers.set("authorization", `Bearer ${this.secret}`);
-    let response: Response;
-    try {
-      response = await this.send(taskId, path, { ...init, headers });
-    } catch (error) {
-      throw new RunnerUnavailableError(`runner unreachable: ${error instanceof Error ? error.message : String(error)}`);
+    let response = await this.sendWith(this.secret, taskId, path, init);
+    // A body sent once cannot be sent again: only bodiless calls and string bodies are retried, which is all this client sends.
+    if (response.status === 401 && this.previousSecret && (init?.body === undefined || typeof init.body === "string")) {
+      await response.body?.cancel();
+      response = await this.sendWith(this.previousSecret, taskId, path, init);
     }
     if (!response.ok) {
       const text = await response.text().catch(() => "");
       throw new RunnerUnavailableError(`runner answered ${response.status} to ${path}: ${text.slice(0, 300)}`, response.status);
     }
     return response;
+  }
+
+  private async sendWith(secret: string, taskId: string, path: string, init?: RequestInit): Promise<Response> {
+    const headers = new Headers(init?.headers);
+    headers.set("authorization", `Bearer ${secret}`);
+    try {
+      return await this.send(taskId, path, { ...init, headers });
+    } catch (error) {
+      throw new RunnerUnavailableError(`runner unreachable: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   async start(request: RunRequest): Promise<void> {
@@ -75,17 +85,22 @@ class HttpRunner implements Runner {
 }
 
 /** A runner process at a URL (the local runner in dev and tests). */
-export function urlRunner(baseUrl: string, secret: string | undefined, fetcher: typeof fetch = fetch): Runner {
+export function urlRunner(baseUrl: string, secret: string | undefined, fetcher: typeof fetch = fetch, previousSecret?: string): Runner {
   const base = baseUrl.replace(/\/+$/, "");
-  return new HttpRunner((_taskId, path, init) => fetcher(`${base}${path}`, init), secret);
+  return new HttpRunner((_taskId, path, init) => fetcher(`${base}${path}`, init), secret, previousSecret);
 }
 
 /** One Container instance per task, reached through its Durable Object. */
-export function containerRunner(namespace: Env["AGENT_RUNNER"], secret: string | undefined): Runner {
-  return new HttpRunner((taskId, path, init) => getContainer(namespace, taskId).fetch(new Request(`http://runner${path}`, init)), secret);
+export function containerRunner(namespace: Env["AGENT_RUNNER"], secret: string | undefined, previousSecret?: string): Runner {
+  return new HttpRunner(
+    (taskId, path, init) => getContainer(namespace, taskId).fetch(new Request(`http://runner${path}`, init)),
+    secret,
+    previousSecret,
+  );
 }
 
-export function runnerFor(env: Pick<Env, "RUNNER_URL" | "AGENT_RUNNER" | "RUNNER_SECRET">): Runner {
+export function runnerFor(env: Pick<Env, "RUNNER_URL" | "AGENT_RUNNER" | "RUNNER_SECRET" | "RUNNER_SECRET_PREVIOUS">): Runner {
   const secret = env.RUNNER_SECRET?.trim() || undefined;
-  return env.RUNNER_URL ? urlRunner(env.RUNNER_URL, secret) : containerRunner(env.AGENT_RUNNER, secret);
+  const previous = env.RUNNER_SECRET_PREVIOUS?.trim() || undefined;
+  return env.RUNNER_URL ? urlRunner(env.RUNNER_URL, secret, fetch, previous) : containerRunner(env.AGENT_RUNNER, secret, previous);
 }

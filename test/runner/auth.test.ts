@@ -92,6 +92,28 @@ describe("runner API authentication", () => {
   });
 });
 
+describe("rotating RUNNER_SECRET", () => {
+  it("accepts RUNNER_SECRET_PREVIOUS beside the current secret, and nothing else", async () => {
+    const previous = "previous-runner-secret-0123456789abcdef";
+    const rotating = await startRunner({ env: { RUNNER_SECRET_PREVIOUS: previous } });
+    try {
+      const cancel = (token: string) =>
+        fetch(`${rotating.url}/runs/none/cancel`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+      expect((await cancel(RUNNER_SECRET)).status).toBe(200);
+      expect((await cancel(previous)).status).toBe(200);
+      await expectUnauthorized(await cancel("another-secret-0123456789abcdef0123456789"));
+    } finally {
+      await rotating.close();
+    }
+    // Without it, the old secret is refused.
+    expect(
+      (await fetch(`${runner.url}/runs/none/cancel`, { method: "POST", headers: { authorization: `Bearer ${previous}` } })).status,
+    ).toBe(401);
+    expect(() => loadConfig({ RUNNER_SECRET, RUNNER_SECRET_PREVIOUS: "short" })).toThrow(/RUNNER_SECRET_PREVIOUS: at least 32 characters/);
+    expect(loadConfig({ RUNNER_SECRET, RUNNER_SECRET_PREVIOUS: "" }).previousSecret).toBeUndefined();
+  });
+});
+
 describe("the runner's RUNNER_SECRET setting", () => {
   it("is required, and at least 32 characters", () => {
     expect(() => loadConfig({ PATH: "/usr/bin" })).toThrow(/RUNNER_SECRET: required/);

@@ -33,4 +33,19 @@ describe("runner client authentication", () => {
     const blank = runnerFor({ RUNNER_URL: "http://runner.test", RUNNER_SECRET: "  " } as Parameters<typeof runnerFor>[0]);
     await expect(blank.cancel("t1")).rejects.toThrow(/RUNNER_SECRET is not set/);
   });
+
+  it("during a rotation retries a 401 with RUNNER_SECRET_PREVIOUS, which a container started before still holds", async () => {
+    const previous = "previous-runner-secret-0123456789abcdef";
+    const seen: string[] = [];
+    const oldContainer: typeof fetch = async (input, init) => {
+      const authorization = new Request(input, init).headers.get("authorization") ?? "";
+      seen.push(authorization);
+      return authorization === `Bearer ${previous}` ? Response.json({ cancelled: true }) : new Response("unauthorized", { status: 401 });
+    };
+    const rotating = urlRunner("http://runner.test", RUNNER_SECRET, oldContainer, previous);
+    expect(await rotating.cancel("t1")).toBe(true);
+    expect(seen).toEqual([`Bearer ${RUNNER_SECRET}`, `Bearer ${previous}`]);
+    // Without a previous secret the 401 stands.
+    await expect(urlRunner("http://runner.test", RUNNER_SECRET, oldContainer).cancel("t1")).rejects.toThrow(/runner answered 401/);
+  });
 });
