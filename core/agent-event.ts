@@ -107,11 +107,16 @@ export const agentEventSchema = z.object({
   /** The raw body itself while on the queue, when small enough; the consumer moves it to R2. */
   inlinePayload: z.string().max(MAX_QUEUE_MESSAGE_BYTES).optional(),
   receivedAt: z.number().int(),
+  /** Set when the delivery matched the previous secret of a rotation; the ledger records it. */
+  signedWith: z.literal("previous").optional(),
 });
 export type AgentEvent = z.infer<typeof agentEventSchema>;
 
 /** The fields a vendor parser fills in; the ingest route adds the rest. */
-export type ParsedEvent = Omit<AgentEvent, "id" | "vendor" | "deliveryKey" | "type" | "payloadRef" | "inlinePayload" | "receivedAt">;
+export type ParsedEvent = Omit<
+  AgentEvent,
+  "id" | "vendor" | "deliveryKey" | "type" | "payloadRef" | "inlinePayload" | "receivedAt" | "signedWith"
+>;
 
 export function truncateText(text: string | null | undefined): string | undefined {
   if (!text) return undefined;

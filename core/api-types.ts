@@ -54,7 +54,8 @@ export interface CreateTaskInput {
   ref?: string;
 }
 
-export type SignatureResult = "valid" | "missing" | "invalid" | "stale";
+/** `valid_previous`: valid under the `…_PREVIOUS` secret of a rotation under way. */
+export type SignatureResult = "valid" | "valid_previous" | "missing" | "invalid" | "stale";
 export type DeliveryStatus = "rejected" | "processing" | "processed" | "dead_lettered";
 /** The ledger's decision: the trigger's (TriggerDecision), or pending / rejected before one is made. */
 export type DeliveryDecision = "pending" | "triggered" | "not_triggered" | "ignored" | "refused" | "rejected";

@@ -8,7 +8,7 @@ import { signDelivery } from "../../scripts/webhook-signer.mjs";
 import worker from "../../workers/index";
 import { verifyRotating } from "../../workers/security/secret-rotation";
 import * as samples from "./samples";
-import type { Vendor } from "./support";
+import { eventually, type Vendor } from "./support";
 
 const OLD = "the-old-secret-being-rotated-out";
 
@@ -44,6 +44,18 @@ describe.each(cases)("rotating $setting", ({ vendor, setting, payload, eventType
   it("accepts deliveries signed with the previous secret during the window, and with the new one", async () => {
     expect((await deliver(vendor, payload(), OLD, during, eventType)).status).toBe(202);
     expect((await deliver(vendor, payload(), current, during, eventType)).status).toBe(202);
+  });
+
+  it("records in the ledger which secret a delivery matched", async () => {
+    const signedWith = async (secret: string) => {
+      const { id } = (await (await deliver(vendor, payload(), secret, during, eventType)).json()) as { id: string };
+      return eventually(async () => {
+        const row = await env.DB.prepare("SELECT signature FROM deliveries WHERE id = ?").bind(id).first<{ signature: string }>();
+        return row?.signature;
+      });
+    };
+    expect(await signedWith(OLD)).toBe("valid_previous");
+    expect(await signedWith(current)).toBe("valid");
   });
 
   it("refuses the previous secret once it is removed, and any other secret throughout", async () => {
@@ -98,10 +110,10 @@ describe("verifyRotating", () => {
   it("checks both secrets every time and logs a match of the previous one", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     const check = vi.fn(equals("new"));
-    expect(await verifyRotating("X_SECRET", "new", "old", check)).toBe(true);
+    expect(await verifyRotating("X_SECRET", "new", "old", check)).toBe("current");
     expect(check).toHaveBeenCalledTimes(2);
     expect(log).not.toHaveBeenCalled();
-    expect(await verifyRotating("X_SECRET", "new", "old", equals("old"))).toBe(true);
+    expect(await verifyRotating("X_SECRET", "new", "old", equals("old"))).toBe("previous");
     expect(JSON.parse(String(log.mock.calls[0]![0]))).toMatchObject({ kind: "previous_secret_matched", setting: "X_SECRET_PREVIOUS" });
     log.mockRestore();
   });

@@ -69,7 +69,7 @@ export async function claimDelivery(db: D1Database, event: AgentEvent): Promise<
       deliveryKey: event.deliveryKey,
       eventType: event.type,
       action: event.action,
-      signature: "valid",
+      signature: event.signedWith === "previous" ? "valid_previous" : "valid",
       status: "processing",
       decision: "pending",
       actor: event.actor?.login ?? event.actor?.name ?? event.actor?.id,

@@ -15,7 +15,7 @@ export const deliveries = sqliteTable(
     deliveryKey: text("delivery_key").notNull(),
     eventType: text("event_type").notNull(),
     action: text("action"),
-    signature: text("signature", { enum: ["valid", "missing", "invalid", "stale"] }).notNull(),
+    signature: text("signature", { enum: ["valid", "valid_previous", "missing", "invalid", "stale"] }).notNull(),
     status: text("status", { enum: ["rejected", "processing", "processed", "dead_lettered"] }).notNull(),
     decision: text("decision", {
       enum: ["pending", "triggered", "not_triggered", "ignored", "refused", "rejected"],

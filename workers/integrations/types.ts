@@ -1,6 +1,7 @@
 // The contract every vendor folder fulfils: its webhooks, its graph extraction and its thread
 // reporter. Adding a vendor = adding a folder whose index.ts exports one WebhookIntegration, and
 // listing it in registry.ts.
+import type { SecretMatch } from "../security/secret-rotation";
 import type { AgentEvent, ParsedEvent } from "../../core/agent-event";
 import type { SignatureResult } from "../../core/api-types";
 import type { Vendor } from "../../core/names";
@@ -17,7 +18,9 @@ export interface WebhookRequest {
   receivedAt: number;
 }
 
-export type VerifyResult = { ok: true } | { ok: false; signature: Exclude<SignatureResult, "valid">; message: string };
+export type VerifyResult =
+  /** `signedWith`: which secret matched, during a rotation (docs/operations.md#rotating-secrets). */
+  { ok: true; signedWith: SecretMatch } | { ok: false; signature: Exclude<SignatureResult, "valid" | "valid_previous">; message: string };
 
 export type Decision = "triggered" | "not_triggered" | "ignored" | "refused";
 

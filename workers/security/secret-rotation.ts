@@ -6,8 +6,11 @@ import { logLine } from "../observability/log";
 /** Whether `secret` signed (or is) what the caller received. */
 export type SecretCheck = (secret: string) => Promise<boolean>;
 
+/** Which secret matched: the ledger records a delivery signed with the previous one. */
+export type SecretMatch = "current" | "previous";
+
 /**
- * True when `check` passes for `current` or, while `current` is set, for `previous`. Both are checked every time, each in
+ * Which secret `check` passes for: `current` or, while `current` is set, `previous`; false for neither. Both are checked every time, each in
  * constant time by `check`, so how long this takes tells nothing of which one matched. A match of
  * the previous secret is logged (`previous_secret_matched`): when those stop, the window can end.
  */
@@ -16,12 +19,13 @@ export async function verifyRotating(
   current: string | undefined,
   previous: string | undefined,
   check: SecretCheck,
-): Promise<boolean> {
+): Promise<SecretMatch | false> {
   // A previous value alone is no rotation: with the current one unset the setting is unset.
   if (!current) return false;
   const attempt = (secret: string | undefined) => (secret ? check(secret).catch(() => false) : Promise.resolve(false));
   const [currentMatched, previousMatched] = await Promise.all([attempt(current), attempt(previous)]);
-  if (currentMatched) return true;
-  if (previousMatched) logLine("info", { kind: "previous_secret_matched", setting: `${setting}_PREVIOUS` });
-  return previousMatched;
+  if (currentMatched) return "current";
+  if (!previousMatched) return false;
+  logLine("info", { kind: "previous_secret_matched", setting: `${setting}_PREVIOUS` });
+  return "previous";
 }

@@ -87,6 +87,7 @@ export async function ingestWebhook(
     action: parsed.action ?? (payload as { action?: unknown } | null)?.action?.toString(),
     payloadRef,
     receivedAt: request.receivedAt,
+    ...(verified.signedWith === "previous" ? { signedWith: "previous" } : {}),
   });
 
   // Most payloads fit in the queue message, and the consumer stores them; only

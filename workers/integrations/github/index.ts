@@ -24,7 +24,9 @@ export const github: WebhookIntegration = {
       config.GITHUB_WEBHOOK_SECRET_PREVIOUS,
       (secret) => verify(secret, rawBody, signature),
     );
-    return valid ? { ok: true } : { ok: false, signature: "invalid", message: "X-Hub-Signature-256 does not match the body" };
+    return valid
+      ? { ok: true, signedWith: valid }
+      : { ok: false, signature: "invalid", message: "X-Hub-Signature-256 does not match the body" };
   },
 
   identify({ headers }, payload) {

@@ -27,16 +27,19 @@ export const jira: WebhookIntegration = {
       const valid = await verifyRotating("JIRA_WEBHOOK_SECRET", config.JIRA_WEBHOOK_SECRET, config.JIRA_WEBHOOK_SECRET_PREVIOUS, (secret) =>
         verify(secret, rawBody, signature),
       );
-      return valid ? { ok: true } : { ok: false, signature: "invalid", message: "X-Hub-Signature does not match the body" };
+      return valid
+        ? { ok: true, signedWith: valid }
+        : { ok: false, signature: "invalid", message: "X-Hub-Signature does not match the body" };
     }
     // With a secret set, the unsigned token is a downgrade an attacker would choose: refused unless enabled.
     const tokenAccepted = config.JIRA_WEBHOOK_TOKEN && (!config.JIRA_WEBHOOK_SECRET || config.JIRA_TOKEN_FALLBACK);
     const token = url.searchParams.get("token");
     if (token && tokenAccepted) {
-      return (await verifyRotating("JIRA_WEBHOOK_TOKEN", config.JIRA_WEBHOOK_TOKEN, config.JIRA_WEBHOOK_TOKEN_PREVIOUS, (secret) =>
+      const matched = await verifyRotating("JIRA_WEBHOOK_TOKEN", config.JIRA_WEBHOOK_TOKEN, config.JIRA_WEBHOOK_TOKEN_PREVIOUS, (secret) =>
         secretsEqual(token, secret),
-      ))
-        ? { ok: true }
+      );
+      return matched
+        ? { ok: true, signedWith: matched }
         : { ok: false, signature: "invalid", message: "the token query parameter is wrong" };
     }
     const expected = [config.JIRA_WEBHOOK_SECRET && "X-Hub-Signature header", tokenAccepted && "?token= query parameter"]

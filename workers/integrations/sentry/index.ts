@@ -19,10 +19,14 @@ export const sentry: WebhookIntegration = {
   async verify({ headers, rawBody }, config) {
     const signature = headers.get("sentry-hook-signature");
     if (!signature) return { ok: false, signature: "missing", message: "Sentry-Hook-Signature header is missing" };
-    return (await verifyRotating("SENTRY_CLIENT_SECRET", config.SENTRY_CLIENT_SECRET, config.SENTRY_CLIENT_SECRET_PREVIOUS, (secret) =>
-      verifyHmacSha256Hex(secret, rawBody, signature),
-    ))
-      ? { ok: true }
+    const matched = await verifyRotating(
+      "SENTRY_CLIENT_SECRET",
+      config.SENTRY_CLIENT_SECRET,
+      config.SENTRY_CLIENT_SECRET_PREVIOUS,
+      (secret) => verifyHmacSha256Hex(secret, rawBody, signature),
+    );
+    return matched
+      ? { ok: true, signedWith: matched }
       : { ok: false, signature: "invalid", message: "Sentry-Hook-Signature does not match the body" };
   },
 

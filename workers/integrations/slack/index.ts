@@ -31,7 +31,9 @@ export const slack: WebhookIntegration = {
       (await verifyRotating("SLACK_SIGNING_SECRET", config.SLACK_SIGNING_SECRET, config.SLACK_SIGNING_SECRET_PREVIOUS, (secret) =>
         verifyHmacSha256Hex(secret, `v0:${timestamp}:${rawBody}`, signature.slice(3)),
       ));
-    return valid ? { ok: true } : { ok: false, signature: "invalid", message: "X-Slack-Signature does not match the body" };
+    return valid
+      ? { ok: true, signedWith: valid }
+      : { ok: false, signature: "invalid", message: "X-Slack-Signature does not match the body" };
   },
 
   handshake(payload) {
