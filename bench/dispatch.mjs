@@ -112,7 +112,11 @@ process.once("exit", () => {
 
 // All sample tasks share one repository (Codertocat/Hello-World), so the default caps (10 in
 // all, 2 per repository) would measure the waiting line, not dispatch: lift them.
-const caps = values.url ? undefined : { MAX_RUNNING_TASKS: opt.cap, MAX_RUNNING_TASKS_PER_REPO: opt.cap };
+// Every running attempt reserves its whole budget against its repository's daily cap, so the
+// burst raises that cap too: this bench measures dispatch, not budgets.
+const caps = values.url
+  ? undefined
+  : { MAX_RUNNING_TASKS: opt.cap, MAX_RUNNING_TASKS_PER_REPO: opt.cap, REPO_DAILY_BUDGET_USD: opt.cap * 1000 };
 const capArgs = caps ? Object.entries(caps).flatMap(([name, value]) => ["--var", `${name}:${value}`]) : [];
 console.log(
   `dispatch bench: N=${opt.n} one at a time (+${opt.warmup} warm-up), then ${opt.tasks} tasks at C=${opt.concurrency}, then ` +

@@ -23,7 +23,8 @@ import {
 } from "../core/task-types";
 import { revokeToken } from "../workers/auth/mcp-tokens";
 import { getConfig } from "../workers/config";
-import { spentToday, updateTaskRow } from "../workers/db/tasks";
+import { budgetScopeOf, reserveSpend, settleSpend, spentToday } from "../workers/db/spend";
+import { updateTaskRow } from "../workers/db/tasks";
 import { logLine, redact, redactDeep } from "../workers/observability/log";
 import { incrementCounters } from "../workers/observability/metrics";
 import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
@@ -193,14 +194,13 @@ export class TaskAgent extends Agent<Env, TaskState> {
   /** Asks the TaskScheduler for a running slot; waits in line when there is none. */
   async dispatch(): Promise<void> {
     if (this.state.status !== "queued" || !this.state.spec) return;
-    const repository = this.state.spec.subject.repository;
-    if (repository) {
-      const spent = await spentToday(this.env.DB, repository);
-      const budget = this.config.REPO_DAILY_BUDGET_USD;
-      if (spent >= budget) {
-        await this.finish("failed", `refused: ${repository} has spent $${spent.toFixed(2)} of its $${budget.toFixed(2)} daily budget`);
-        return;
-      }
+    // Every task counts against its scope's daily cap: its repository, else its project or channel.
+    const scope = budgetScopeOf(this.state.spec.vendor, this.state.spec.subject);
+    const spent = await spentToday(this.env.DB, scope, this.name);
+    const budget = this.config.REPO_DAILY_BUDGET_USD;
+    if (spent >= budget) {
+      await this.finish("failed", `refused: ${scope} has spent $${spent.toFixed(2)} of its $${budget.toFixed(2)} daily budget`);
+      return;
     }
     const scheduler = this.env.TASK_SCHEDULER.getByName(SCHEDULER_NAME);
     const grant = await scheduler.acquire(this.name, this.state.spec.subject.repository ?? "(none)");
@@ -270,9 +270,21 @@ export class TaskAgent extends Agent<Env, TaskState> {
       const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
       const mcp = await this.issueMcpToken(attempt.n);
       const readOnly = isReadOnly(this.state);
-      await this.runner().start(
-        buildRunRequest(spec, attempt.n, this.config, { spentUsd: this.state.costUsd, context, mcp, joined: this.state.joined, readOnly }),
-      );
+      const request = buildRunRequest(spec, attempt.n, this.config, {
+        spentUsd: this.state.costUsd,
+        context,
+        mcp,
+        joined: this.state.joined,
+        readOnly,
+      });
+      // Until it reports, the attempt counts against today's cap with all it may spend.
+      await reserveSpend(this.env.DB, {
+        taskId: this.name,
+        attempt: attempt.n,
+        scope: budgetScopeOf(spec.vendor, spec.subject),
+        amountUsd: request.maxBudgetUsd ?? 0,
+      });
+      await this.runner().start(request);
     } catch (error) {
       if (error instanceof RunnerUnavailableError) this.countUnreachable("start");
       await this.finish("failed", redact(errorMessage(error), this.config));
@@ -321,6 +333,14 @@ export class TaskAgent extends Agent<Env, TaskState> {
   private async finish(status: TaskStatus, reason: string | undefined, result?: AttemptResult): Promise<void> {
     if (!this.state.spec || isFinal(this.state.status)) return;
     const attempts = endLastAttempt(this.state.attempts, status, reason, result);
+    // The attempt that ends here (a budget refusal before any attempt ends none).
+    const ended = this.currentAttempt();
+    if (ended && ended.endedAt === undefined) {
+      const entry = { taskId: this.name, attempt: ended.n, scope: budgetScopeOf(this.state.spec.vendor, this.state.spec.subject) };
+      await settleSpend(this.env.DB, { ...entry, amountUsd: result?.costUsd ?? 0 }).catch((error) =>
+        this.log("warn", `could not record the attempt's spend: ${errorMessage(error)}`),
+      );
+    }
     const pullRequestUrl =
       status === "succeeded" && result?.change && this.state.spec
         ? await openTaskPullRequest(

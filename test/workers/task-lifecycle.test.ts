@@ -80,6 +80,9 @@ describe("TaskAgent lifecycle", () => {
       expect.objectContaining({ n: 1, outcome: "succeeded", costUsd: 0.0123, inputTokens: 1200, outputTokens: 340 }),
     ]);
     expect(state.result?.summary).toBe("Fixed the race in login.spec.ts");
+    // Today's spend for its repository holds what the attempt reported, not its reservation.
+    const spent = await env.DB.prepare("SELECT scope, kind, amount_usd AS amount FROM spend WHERE task_id = ?").bind(s.id).first();
+    expect(spent).toEqual({ scope: s.subject.repository, kind: "spent", amount: 0.0123 });
 
     const request = runner.runs.get(s.id)!.request;
     expect(request).toMatchObject({ taskId: s.id, attempt: 1, cli: "claude", repo: { branch: `agent-bot/${s.id}` }, maxBudgetUsd: 5 });
@@ -217,18 +220,46 @@ describe("TaskAgent lifecycle", () => {
 });
 
 describe("budgets", () => {
+  const spendRow = (taskId: string, scope: string, kind: "reserved" | "spent", amount: number, at = Date.now()) =>
+    env.DB.prepare("INSERT INTO spend (task_id, attempt, scope, kind, amount_usd, at) VALUES (?, 1, ?, ?, ?, ?)")
+      .bind(taskId, scope, kind, amount, at)
+      .run();
+
   it("refuses a task whose repository has spent its daily budget, with the reason", async () => {
     installFakeRunner();
     const repository = `acme/spent-${Date.now()}`;
-    await env.DB.prepare(
-      "INSERT INTO tasks (id, delivery_id, vendor, event_type, status, title, repository, cost_usd, created_at, updated_at) VALUES (?, ?, 'github', 'issue_comment', 'succeeded', 'Earlier', ?, 50.5, ?, ?)",
-    )
-      .bind(`task_earlier_${Date.now()}`, "dlv_earlier", repository, Date.now(), Date.now())
-      .run();
+    // Spent today by a task created yesterday: spend counts on the day it happens.
+    await spendRow(`task_earlier_${Date.now()}`, repository, "spent", 50.5);
     const agent = await createTask(spec({ subject: { repository } }));
     const state = await until(agent, (st) => st.status === "failed");
     expect(state.result?.reason).toBe(`refused: ${repository} has spent $50.50 of its $50.00 daily budget`);
     expect(state.attempts).toEqual([]);
+  });
+
+  it("caps tasks without a repository by their channel, and counts running attempts with their whole budget", async () => {
+    installFakeRunner();
+    const channelId = `C${Date.now()}`;
+    const scope = `slack:T0001/${channelId}`;
+    // Yesterday's spend does not count; a running attempt's reservation (from yesterday) does.
+    await spendRow(`task_old_${channelId}`, scope, "spent", 40, Date.now() - 2 * 86_400_000);
+    await spendRow(`task_running_${channelId}`, scope, "reserved", 48);
+    await spendRow(`task_done_${channelId}`, scope, "spent", 2.5);
+    const agent = await createTask(spec({ vendor: "slack", subject: { teamId: "T0001", channelId } }));
+    const state = await until(agent, (st) => st.status === "failed");
+    expect(state.result?.reason).toBe(`refused: ${scope} has spent $50.50 of its $50.00 daily budget`);
+  });
+
+  it("holds an attempt's budget while it runs and replaces it with what it spent", async () => {
+    const runner = installFakeRunner();
+    runner.script = () => [{ type: "phase", phase: "running" } as const];
+    const s = spec({ subject: { repository: `acme/reserve-${Date.now()}` } });
+    const agent = await createTask(s);
+    await until(agent, (st) => st.status === "running");
+    const held = await env.DB.prepare("SELECT kind, amount_usd AS amount FROM spend WHERE task_id = ?").bind(s.id).first();
+    expect(held).toEqual({ kind: "reserved", amount: 5 });
+    await agent.cancelTask();
+    const settled = await env.DB.prepare("SELECT kind, amount_usd AS amount FROM spend WHERE task_id = ?").bind(s.id).first();
+    expect(settled).toEqual({ kind: "spent", amount: 0 });
   });
 
   it("does not retry a task that has spent its own budget", async () => {

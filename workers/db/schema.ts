@@ -224,3 +224,21 @@ export const graphIdentities = sqliteTable(
     index("graph_identities_person").on(t.personId),
   ],
 );
+
+/**
+ * What agents spent, by budget scope (a repository, else a Jira project, Slack channel or Sentry
+ * project) and by when: a running attempt holds a reservation of its budget, replaced by what it
+ * actually spent when it ends. The daily cap sums both (docs/configuration.md, REPO_DAILY_BUDGET_USD).
+ */
+export const spend = sqliteTable(
+  "spend",
+  {
+    taskId: text("task_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    scope: text("scope").notNull(),
+    kind: text("kind", { enum: ["reserved", "spent"] }).notNull(),
+    amountUsd: real("amount_usd").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.attempt] }), index("spend_scope_at").on(t.scope, t.at)],
+);

@@ -1,5 +1,5 @@
 // The D1 `tasks` table: a listing copy of each TaskAgent's spec and status.
-import { and, desc, eq, gte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { TaskRow } from "../../core/api-types";
 import type { TaskOrigin, TaskSpec, TaskStatus } from "../../core/task-types";
@@ -54,15 +54,6 @@ export async function updateTaskRow(db: D1Database, id: string, update: TaskRowU
 }
 
 /** USD spent today (UTC) by the tasks of one repository. */
-export async function spentToday(db: D1Database, repository: string, now = Date.now()): Promise<number> {
-  const startOfDay = now - (now % 86_400_000);
-  const [row] = await drizzle(db)
-    .select({ total: sql<number>`COALESCE(SUM(${tasks.costUsd}), 0)` })
-    .from(tasks)
-    .where(and(eq(tasks.repository, repository), gte(tasks.createdAt, startOfDay)));
-  return row?.total ?? 0;
-}
-
 export interface TaskQuery {
   vendor?: TaskOrigin;
   status?: TaskStatus;
