@@ -23,12 +23,12 @@ import {
 } from "../core/task-types";
 import { revokeToken } from "../workers/auth/mcp-tokens";
 import { getConfig } from "../workers/config";
-import { budgetScopeOf, reserveSpend, settleSpend, spentToday } from "../workers/db/spend";
 import { updateTaskRow } from "../workers/db/tasks";
 import { logLine, redact, redactDeep } from "../workers/observability/log";
 import { incrementCounters } from "../workers/observability/metrics";
 import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
 import { approvalRefusal, type ApprovalResult } from "./task/approval";
+import { dailyBudgetRefusal, recordAttemptSpend } from "./task/budget";
 import { type AttemptResult, endLastAttempt, mintAttemptToken, retryRefusal, taskRowOf } from "./task/attempts";
 import { EventLog } from "./task/event-log";
 import { readRunnerEvents } from "./task/ndjson";
@@ -195,11 +195,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
   async dispatch(): Promise<void> {
     if (this.state.status !== "queued" || !this.state.spec) return;
     // Every task counts against its scope's daily cap: its repository, else its project or channel.
-    const scope = budgetScopeOf(this.state.spec.vendor, this.state.spec.subject);
-    const spent = await spentToday(this.env.DB, scope, this.name);
-    const budget = this.config.REPO_DAILY_BUDGET_USD;
-    if (spent >= budget) {
-      await this.finish("failed", `refused: ${scope} has spent $${spent.toFixed(2)} of its $${budget.toFixed(2)} daily budget`);
+    const refused = await dailyBudgetRefusal(this.env.DB, this.state.spec, this.config.REPO_DAILY_BUDGET_USD);
+    if (refused) {
+      await this.finish("failed", refused);
       return;
     }
     const scheduler = this.env.TASK_SCHEDULER.getByName(SCHEDULER_NAME);
@@ -278,12 +276,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
         readOnly,
       });
       // Until it reports, the attempt counts against today's cap with all it may spend.
-      await reserveSpend(this.env.DB, {
-        taskId: this.name,
-        attempt: attempt.n,
-        scope: budgetScopeOf(spec.vendor, spec.subject),
-        amountUsd: request.maxBudgetUsd ?? 0,
-      });
+      await recordAttemptSpend(this.env.DB, spec, attempt.n, "reserved", request.maxBudgetUsd ?? 0);
       await this.runner().start(request);
     } catch (error) {
       if (error instanceof RunnerUnavailableError) this.countUnreachable("start");
@@ -336,8 +329,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     // The attempt that ends here (a budget refusal before any attempt ends none).
     const ended = this.currentAttempt();
     if (ended && ended.endedAt === undefined) {
-      const entry = { taskId: this.name, attempt: ended.n, scope: budgetScopeOf(this.state.spec.vendor, this.state.spec.subject) };
-      await settleSpend(this.env.DB, { ...entry, amountUsd: result?.costUsd ?? 0 }).catch((error) =>
+      await recordAttemptSpend(this.env.DB, this.state.spec, ended.n, "spent", result?.costUsd ?? 0).catch((error) =>
         this.log("warn", `could not record the attempt's spend: ${errorMessage(error)}`),
       );
     }

@@ -19,28 +19,20 @@ export function budgetScopeOf(vendor: TaskOrigin, subject: Subject): string {
   return vendor;
 }
 
-/** Holds `amountUsd` of the scope's day for a starting attempt. */
-export async function reserveSpend(
+/**
+ * Writes the attempt's line: `reserved` holds what a starting attempt may spend, `spent`
+ * replaces it with what it did spend, dated the day it ended.
+ */
+export async function recordSpend(
   db: D1Database,
+  kind: "reserved" | "spent",
   entry: { taskId: string; attempt: number; scope: string; amountUsd: number },
   now = Date.now(),
-) {
+): Promise<void> {
   await drizzle(db)
     .insert(spend)
-    .values({ ...entry, kind: "reserved", at: now })
-    .onConflictDoUpdate({ target: [spend.taskId, spend.attempt], set: { kind: "reserved", amountUsd: entry.amountUsd, at: now } });
-}
-
-/** Replaces the attempt's reservation with what it spent, on the day it ended. */
-export async function settleSpend(
-  db: D1Database,
-  entry: { taskId: string; attempt: number; scope: string; amountUsd: number },
-  now = Date.now(),
-) {
-  await drizzle(db)
-    .insert(spend)
-    .values({ ...entry, kind: "spent", at: now })
-    .onConflictDoUpdate({ target: [spend.taskId, spend.attempt], set: { kind: "spent", amountUsd: entry.amountUsd, at: now } });
+    .values({ ...entry, kind, at: now })
+    .onConflictDoUpdate({ target: [spend.taskId, spend.attempt], set: { kind, amountUsd: entry.amountUsd, at: now } });
 }
 
 /** What the scope spent today, running attempts' reservations included (but `exceptTask`'s own). */
