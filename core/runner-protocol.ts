@@ -4,6 +4,9 @@
 //   POST /runs                       RunRequest → 202 { taskId, attempt }   (idempotent per taskId+attempt)
 //   GET  /runs/:taskId/events?after=N  NDJSON stream of RunnerEvent with seq > N; ends after the
 //                                    terminal `result` event; reconnect with the last seq seen
+//   GET  /runs/:taskId/session?attempt=N  → 200 SessionBundle of that attempt's CLI session (after its
+//                                    result), 404 when it has none; the TaskAgent keeps it in R2 so the
+//                                    next turn resumes it in whichever container runs that turn
 //   POST /runs/:taskId/cancel        → 200 { cancelled: boolean }
 //   GET  /health                     → 200 { status: "ok", runs: number }
 import { z } from "zod";
@@ -17,6 +20,37 @@ export const mcpServerSchema = z.object({
   headers: z.record(z.string(), z.string()).default({}),
 });
 
+/** A session id as the CLIs print it (a UUID for Claude Code); it becomes part of a file name. */
+export const sessionIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/);
+
+/**
+ * A CLI session saved after a turn, so the next turn resumes it (`claude --resume <id>`) after the
+ * container slept or the runner restarted. Only that session's files, as data: paths are relative
+ * to the CLI's state folder (Claude Code's `CLAUDE_CONFIG_DIR`), never absolute, never `..`.
+ * Written by the agent's user, so untrusted: the runner restores them as plain files of the next
+ * run's agent user and nothing else.
+ */
+export const sessionBundleSchema = z.object({
+  cli: cliSchema,
+  sessionId: sessionIdSchema,
+  files: z
+    .array(
+      z.object({
+        path: z
+          .string()
+          .min(1)
+          .max(512)
+          .refine((p) => !p.startsWith("/") && !p.split("/").some((part) => part === ".." || part === "." || part === ""), {
+            message: "a relative path without . or .. segments",
+          }),
+        /** base64 */
+        data: z.string(),
+      }),
+    )
+    .max(64),
+});
+export type SessionBundle = z.infer<typeof sessionBundleSchema>;
+
 export const runRequestSchema = z.object({
   taskId: z.string().min(1),
   attempt: z.number().int().min(1),
@@ -29,7 +63,11 @@ export const runRequestSchema = z.object({
       /** https clone URL; credentials never go here, they come from the credential helper. */
       cloneUrl: z.string(),
       ref: z.string().optional(),
-      /** Branch the agent works on, `agent-bot/<task-id>`. */
+      /**
+       * Branch the agent works on: `agent-bot/<task-id>`, or a pull request's head branch that the
+       * task iterates in place. When `ref` is this branch (a later turn, a PR's head) the push is a
+       * fast-forward of what was checked out; if someone pushed meanwhile it is refused, never forced.
+       */
       branch: z.string(),
     })
     .optional(),
@@ -51,6 +89,10 @@ export const runRequestSchema = z.object({
   readOnly: z.boolean().optional(),
   /** USD this attempt may spend; the CLI stops itself at it where it supports a limit (Claude Code). */
   maxBudgetUsd: z.number().positive().optional(),
+  /** The model the CLI uses (`--model`); the CLI's own default when absent. */
+  model: z.string().min(1).max(200).optional(),
+  /** The session of the task's previous turn: the runner restores its files and resumes it. */
+  resume: sessionBundleSchema.optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
@@ -83,6 +125,10 @@ export const runnerEventSchema = z.discriminatedUnion("type", [
     inputTokens: z.number().int().optional(),
     outputTokens: z.number().int().optional(),
     durationMs: z.number().int().optional(),
+    /** The CLI session this run used or created; its files are at GET /runs/:taskId/session. */
+    sessionId: sessionIdSchema.optional(),
+    /** Set when the push was refused because the branch moved since checkout (someone else pushed). */
+    conflict: z.boolean().optional(),
     /** Present when the agent changed files and the branch was pushed. */
     change: z
       .object({

@@ -7,13 +7,15 @@
 // an environment name. Every call carries RUNNER_SECRET as a bearer token: the runner
 // answers nothing else without it (but /health).
 import { getContainer } from "@cloudflare/containers";
-import type { RunRequest } from "../../core/runner-protocol";
+import { type RunRequest, type SessionBundle, sessionBundleSchema } from "../../core/runner-protocol";
 
 export interface Runner {
   start(request: RunRequest): Promise<void>;
   /** NDJSON stream of RunnerEvents with seq > after; ends after the terminal result. */
   events(taskId: string, after: number, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>>;
   cancel(taskId: string): Promise<boolean>;
+  /** The CLI session an ended attempt left (for the next turn's resume); undefined when it has none. */
+  session(taskId: string, attempt: number): Promise<SessionBundle | undefined>;
 }
 
 export class RunnerUnavailableError extends Error {
@@ -75,6 +77,16 @@ class HttpRunner implements Runner {
     const response = await this.call(taskId, `/runs/${encodeURIComponent(taskId)}/events?after=${after}`, { signal });
     if (!response.body) throw new RunnerUnavailableError("runner sent no event stream");
     return response.body;
+  }
+
+  async session(taskId: string, attempt: number): Promise<SessionBundle | undefined> {
+    try {
+      const response = await this.call(taskId, `/runs/${encodeURIComponent(taskId)}/session?attempt=${attempt}`);
+      return sessionBundleSchema.parse(await response.json());
+    } catch (error) {
+      if (error instanceof RunnerUnavailableError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   async cancel(taskId: string): Promise<boolean> {
