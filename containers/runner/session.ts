@@ -6,7 +6,7 @@
 // home as plain 0600 files that the next run's agent user owns, never through a symlink.
 import { constants } from "node:fs";
 import { lstat, mkdir, open, readdir, rm } from "node:fs/promises";
-import { join, resolve, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { errorMessage } from "../../core/error-message";
 import { type SessionBundle, sessionBundleSchema } from "../../core/runner-protocol";
 import type { CliAdapter } from "./cli-adapter";
@@ -22,11 +22,18 @@ export async function captureSession(adapter: CliAdapter, home: string, sessionI
   const layout = adapter.session;
   if (!layout) return undefined;
   const stateDir = layout.stateDir(home);
+  const refuse = (why: string) => ({ refused: `session ${sessionId} not saved: ${why}` });
+  // Everything under `home` is the agent's: a folder on the way may have become a symlink to elsewhere.
+  const detour = await symlinkOnTheWay(home, stateDir);
+  if (detour) return refuse(detour);
   const roots = await layout.find(stateDir, sessionId);
   if (roots.length === 0) return undefined;
+  for (const root of roots) {
+    const problem = await symlinkOnTheWay(stateDir, join(stateDir, root, ".."));
+    if (problem) return refuse(problem);
+  }
   const files: SessionBundle["files"] = [];
   let total = 0;
-  const refuse = (why: string) => ({ refused: `session ${sessionId} not saved: ${why}` });
 
   const walk = async (path: string): Promise<string | undefined> => {
     const stat = await lstat(join(stateDir, path));
@@ -123,6 +130,18 @@ export async function sessionRoots(stateDir: string, parent: string, names: stri
     if (found.length > 0) return found;
   }
   return [];
+}
+
+/** Why a folder between `base` (trusted) and `dir` is not a plain folder, or undefined when none is. */
+async function symlinkOnTheWay(base: string, dir: string): Promise<string | undefined> {
+  const parts = relative(base, resolve(dir)).split(sep).filter(Boolean);
+  for (let i = 1; i <= parts.length; i += 1) {
+    const path = join(base, ...parts.slice(0, i));
+    const stat = await lstat(path).catch(() => undefined);
+    if (!stat) return undefined;
+    if (!stat.isDirectory()) return `${relative(base, path)} is ${stat.isSymbolicLink() ? "a symlink" : "not a folder"}`;
+  }
+  return undefined;
 }
 
 /** The file's bytes, or why they are not taken (too large, not a regular file after all). */
