@@ -14,6 +14,7 @@ import type { CliAdapter } from "./cli-adapter";
 /** What one session may hold: the decoded size of all its files, and their number (the protocol's cap). */
 export const MAX_SESSION_BYTES = 16 * 1024 * 1024;
 export const MAX_SESSION_FILES = 64;
+const MAX_PATH_CHARS = 512;
 
 export type Captured = { bundle: SessionBundle } | { refused: string } | undefined;
 
@@ -34,8 +35,13 @@ export async function captureSession(adapter: CliAdapter, home: string, sessionI
   }
   const files: SessionBundle["files"] = [];
   let total = 0;
+  let visited = 0;
 
   const walk = async (path: string): Promise<string | undefined> => {
+    // Folders count too: a tree of empty ones is no session either.
+    visited += 1;
+    if (visited > MAX_SESSION_FILES * 4) return `it has more than ${MAX_SESSION_FILES * 4} files and folders`;
+    if (path.length > MAX_PATH_CHARS) return `a path is longer than ${MAX_PATH_CHARS} characters`;
     const stat = await lstat(join(stateDir, path));
     if (stat.isDirectory()) {
       for (const entry of (await readdir(join(stateDir, path))).sort()) {
