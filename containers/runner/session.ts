@@ -91,6 +91,7 @@ export async function restoreSession(
     if (!target) throw new Error(`${file.path} is not a file of session ${sessionId}`);
     const full = resolve(stateDir, target);
     if (!full.startsWith(`${stateDir}${sep}`)) throw new Error(`${file.path} leaves the state folder`);
+    if (writes.some((w) => w.path === full)) throw new Error(`${file.path} is in the session twice`);
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(file.data) || file.data.length % 4 !== 0) throw new Error(`${file.path} is not base64`);
     const data = Buffer.from(file.data, "base64");
     total += data.length;
