@@ -15,15 +15,15 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorMessage } from "../../core/error-message";
-import { runRequestSchema, type RunnerEvent } from "../../core/runner-protocol";
+import { MAX_ATTACHMENTS_BYTES, runRequestSchema, type RunnerEvent } from "../../core/runner-protocol";
 import type { RunnerConfig } from "./config";
 import { HttpError, readJson, sendError, sendJson } from "./http-io";
 import { jsonLogger, type Logger } from "./log";
 import type { Run } from "./run";
 import { RunRegistry } from "./run-registry";
 
-/** A run request holds a prompt of at most a few tens of KB; this leaves room and caps abuse. */
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** A run request holds a prompt of a few tens of KB, plus its attachments in base64; this leaves room and caps abuse. */
+const MAX_BODY_BYTES = 5 * 1024 * 1024 + Math.ceil(MAX_ATTACHMENTS_BYTES / 3) * 4;
 
 export type RunnerServer = {
   server: Server;
