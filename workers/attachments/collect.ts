@@ -17,10 +17,10 @@ export interface Collected {
 
 type Limits = Pick<Config, "ATTACHMENT_MAX_FILES" | "ATTACHMENT_MAX_BYTES" | "ATTACHMENT_MAX_TOTAL_BYTES">;
 
-/** `Screen Shot 1.png` → `Screen_Shot_1`: a file name's stem as a safe path segment. */
+/** `Screen Shot 1.png` → `Screen_Shot_1`: the message's name for the file (else the URL's last segment) as a safe path segment. */
 function stem(name: string, url: string): string {
   const fromUrl = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
-  const base = (/\.[A-Za-z0-9]{1,8}$/.test(name) || !fromUrl ? name : fromUrl) || name || fromUrl;
+  const base = name.trim() || fromUrl;
   const clean = base
     .replace(/\.[A-Za-z0-9]{1,8}$/, "")
     .replace(/[^A-Za-z0-9._-]+/g, "_")

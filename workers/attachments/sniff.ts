@@ -32,10 +32,10 @@ export function sniff(bytes: Uint8Array, name = ""): Sniffed | undefined {
   return { contentType: "text/plain", extension: extension && TEXT_EXTENSIONS.has(extension) ? extension : "txt" };
 }
 
-/** UTF-8 without NUL or other control bytes but tab, newline, carriage return and form feed. */
+/** UTF-8 without NUL, DEL or other control bytes but tab, newline, carriage return and form feed. */
 function isText(bytes: Uint8Array): boolean {
   if (bytes.length === 0) return false;
-  for (const b of bytes) if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) return false;
+  for (const b of bytes) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) || b === 0x7f) return false;
   try {
     new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
     return true;

@@ -8,7 +8,7 @@ import type { Config } from "../config";
 import { escapeRegExp } from "./mentions";
 
 export interface AgentChoice {
-  /** Raw values as the request wrote them; checked by resolveAgentChoice. */
+  /** Values as the request wrote them (the CLI lower-cased); checked by resolveAgentChoice. */
   cli?: string;
   model?: string;
   /** Where they came from, for the refusal: `[model=…]`, `label "agent-bot:model:…"`. */
@@ -32,7 +32,8 @@ export function parseAgentChoice(text: string, labels: readonly string[], prefix
   const fromText: Partial<AgentChoice> = {};
   for (const [token, key, value] of text.matchAll(TOKEN)) {
     const field = key?.toLowerCase() === "model" ? "model" : "cli";
-    if (fromText[field] === undefined) Object.assign(fromText, { [field]: value, [`${field}From`]: token });
+    const chosen = field === "cli" ? value?.toLowerCase() : value;
+    if (fromText[field] === undefined) Object.assign(fromText, { [field]: chosen, [`${field}From`]: token });
   }
   Object.assign(choice, fromText);
   choice.text = text
