@@ -29,7 +29,8 @@ beforeAll(async () => {
   dir = await agentWritableDir("agent-bot-resume-");
   remote = await createRemote(dir);
   recordFile = join(dir, "fake-cli.jsonl");
-  runner = await startRunner({ env: { FAKE_CLI_RECORD: recordFile, FAKE_CLI_DELAY_MS: "2" } });
+  // Uids no other runner on this machine leases: a runner kills every process of a uid it ends a run of.
+  runner = await startRunner({ env: { FAKE_CLI_RECORD: recordFile, FAKE_CLI_DELAY_MS: "2", RUNNER_AGENT_UIDS: "23130-23139" } });
 });
 afterAll(async () => {
   await runner.close();
