@@ -6,7 +6,10 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RunRequest } from "../../core/runner-protocol";
 import type { TaskState } from "../../core/task-types";
+import { agentEventSchema } from "../../core/agent-event";
+import { collectAttachments } from "../../workers/attachments/collect";
 import { fetchAttachment } from "../../workers/attachments/fetch";
+import { getConfig } from "../../workers/config";
 import { sniff } from "../../workers/attachments/sniff";
 import { taskAgent } from "./agents";
 import { installFakeRunner, type FakeRunner } from "./fake-runner";
@@ -93,6 +96,57 @@ describe("fetching from a vendor's hosts", () => {
       ok: false,
       reason: "is larger than the 19 B limit",
     });
+  });
+});
+
+describe("limits", () => {
+  const jiraEvent = agentEventSchema.parse({
+    id: "dlv_limits",
+    vendor: "jira",
+    deliveryKey: "limits",
+    type: "jira:issue_created",
+    handled: true,
+    subject: { ticketKey: "PAY-1" },
+    payloadRef: "",
+    receivedAt: 0,
+  });
+  const files = (host: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ filename: `f${i}.png`, content: `http://${host}/rest/api/3/attachment/content/${i}` }));
+
+  it("keeps ATTACHMENT_MAX_FILES files and names the rest; a hundred foreign files make twenty notes and a count", async () => {
+    const fetched: string[] = [];
+    const fetcher = (async (input: RequestInfo | URL) => {
+      fetched.push(String(input));
+      return new Response(PNG);
+    }) as typeof fetch;
+    const config = getConfig(env);
+    const kept = await collectAttachments(
+      jiraEvent,
+      { issue: { fields: { attachment: files("jira.test", 12) } } },
+      "task_limits",
+      env.PAYLOADS,
+      config,
+      fetcher,
+    );
+    expect(kept.attachments).toHaveLength(10);
+    expect(kept.skipped).toEqual([
+      "f10.png (http://jira.test/rest/api/3/attachment/content/10): over the limit of 10 files",
+      "f11.png (http://jira.test/rest/api/3/attachment/content/11): over the limit of 10 files",
+    ]);
+    expect(fetched).toHaveLength(10);
+
+    const foreign = await collectAttachments(
+      jiraEvent,
+      { issue: { fields: { attachment: files("evil.test", 100) } } },
+      "task_limits",
+      env.PAYLOADS,
+      config,
+      fetcher,
+    );
+    expect(foreign.attachments).toEqual([]);
+    expect(foreign.skipped).toHaveLength(21);
+    expect(foreign.skipped.at(-1)).toBe("and 80 more files");
+    expect(fetched).toHaveLength(10);
   });
 });
 

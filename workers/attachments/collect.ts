@@ -15,6 +15,9 @@ export interface Collected {
   skipped: string[];
 }
 
+/** Notes kept on what was left out; a ticket with a hundred files gets a count for the rest. */
+const MAX_NOTES = 20;
+
 type Limits = Pick<Config, "ATTACHMENT_MAX_FILES" | "ATTACHMENT_MAX_BYTES" | "ATTACHMENT_MAX_TOTAL_BYTES">;
 
 /** `Screen Shot 1.png` → `Screen_Shot_1`: the message's name for the file (else the URL's last segment) as a safe path segment. */
@@ -43,7 +46,7 @@ export async function collectAttachments(
   const maxTotal = Math.min(config.ATTACHMENT_MAX_TOTAL_BYTES, MAX_ATTACHMENTS_BYTES);
   let total = 0;
   for (const candidate of candidates) {
-    const label = `${candidate.name || "a file"} (${describeUrl(candidate.url)})`;
+    const label = `${candidate.name.slice(0, 100) || "a file"} (${describeUrl(candidate.url).slice(0, 300)})`;
     if (collected.attachments.length >= config.ATTACHMENT_MAX_FILES) {
       collected.skipped.push(`${label}: over the limit of ${config.ATTACHMENT_MAX_FILES} files`);
       continue;
@@ -73,6 +76,10 @@ export async function collectAttachments(
       size: fetched.bytes.byteLength,
       source: describeUrl(candidate.url),
     });
+  }
+  if (collected.skipped.length > MAX_NOTES) {
+    const more = collected.skipped.length - MAX_NOTES;
+    collected.skipped = [...collected.skipped.slice(0, MAX_NOTES), `and ${more} more file${more === 1 ? "" : "s"}`];
   }
   return collected;
 }
