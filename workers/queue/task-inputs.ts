@@ -39,9 +39,11 @@ function allLabels(event: AgentEvent, payload: Payload): string[] {
 /** Sets the spec's CLI and model (or the refusal of the choice), strips the control tokens, and collects the attachments. */
 export async function addTaskInputs(spec: TaskSpec, event: AgentEvent, env: Env, config: Config): Promise<void> {
   const payload = await readPayload(env.PAYLOADS, event.payloadRef);
-  const choice = parseAgentChoice(spec.prompt, allLabels(event, payload), config.LABEL_PREFIX);
+  // Text no permitted person wrote (a Sentry error's message, an outsider's comment) chooses nothing.
+  const trusted = !spec.untrusted?.request;
+  const choice = parseAgentChoice(trusted ? spec.prompt : "", allLabels(event, payload), config.LABEL_PREFIX);
   const resolved = resolveAgentChoice(choice, config);
-  spec.prompt = choice.text || spec.title;
+  if (trusted) spec.prompt = choice.text || spec.title;
   if (resolved.cli) spec.cli = resolved.cli;
   if (resolved.model) spec.model = resolved.model;
   if (resolved.refusal) {
