@@ -185,7 +185,8 @@ export async function pushUnlessMoved(ctx: GitContext, branch: string, expectedR
     return undefined;
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    const now = await remoteBranchSha(ctx, branch);
+    // The push's own error stands unless the remote says the branch moved.
+    const now = await remoteBranchSha(ctx, branch).catch(() => expectedRemoteSha);
     if (now === expectedRemoteSha) throw error;
     const was = expectedRemoteSha ? `at ${expectedRemoteSha.slice(0, 12)}` : "absent";
     const is = now ? `now ${now.slice(0, 12)}` : "now deleted";

@@ -111,11 +111,16 @@ export class Run {
     }
     this.deciding = true;
     // Nothing of the agent's outlives its run, and its uid goes back to the pool only once it is empty.
-    await killAllOf(user).then(
-      () => this.services.users.release(user),
-      (error) => this.emit({ type: "log", level: "error", message: `agent processes: ${errorMessage(error)}` }),
-    );
-    if (dirs && this.sessionId) this.session = await saveSession(cliAdapter(cli), dirs, this.sessionId, this.emit);
+    let alone = false;
+    try {
+      await killAllOf(user);
+      alone = true;
+    } catch (error) {
+      this.emit({ type: "log", level: "error", message: `agent processes: ${errorMessage(error)}` });
+    }
+    // Read while the uid is still the run's, once nothing of the agent's can change the files under the runner's feet.
+    if (dirs && this.sessionId && alone) this.session = await saveSession(cliAdapter(cli), dirs, this.sessionId, this.emit);
+    if (alone) this.services.users.release(user);
     if (dirs && !this.config.keepWorkspaces) {
       await removeRunDirs(dirs).catch((error) =>
         this.emit({ type: "log", level: "warn", message: `workspace cleanup: ${errorMessage(error)}` }),

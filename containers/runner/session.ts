@@ -6,7 +6,7 @@
 // home as plain 0600 files that the next run's agent user owns, never through a symlink.
 import { constants } from "node:fs";
 import { lstat, mkdir, open, readdir, rm } from "node:fs/promises";
-import { join, resolve, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { errorMessage } from "../../core/error-message";
 import { type SessionBundle, sessionBundleSchema } from "../../core/runner-protocol";
 import type { CliAdapter } from "./cli-adapter";
@@ -14,6 +14,7 @@ import type { CliAdapter } from "./cli-adapter";
 /** What one session may hold: the decoded size of all its files, and their number (the protocol's cap). */
 export const MAX_SESSION_BYTES = 16 * 1024 * 1024;
 export const MAX_SESSION_FILES = 64;
+const MAX_PATH_CHARS = 512;
 
 export type Captured = { bundle: SessionBundle } | { refused: string } | undefined;
 
@@ -22,13 +23,25 @@ export async function captureSession(adapter: CliAdapter, home: string, sessionI
   const layout = adapter.session;
   if (!layout) return undefined;
   const stateDir = layout.stateDir(home);
+  const refuse = (why: string) => ({ refused: `session ${sessionId} not saved: ${why}` });
+  // Everything under `home` is the agent's: a folder on the way may have become a symlink to elsewhere.
+  const detour = await symlinkOnTheWay(home, stateDir);
+  if (detour) return refuse(detour);
   const roots = await layout.find(stateDir, sessionId);
   if (roots.length === 0) return undefined;
+  for (const root of roots) {
+    const problem = await symlinkOnTheWay(stateDir, join(stateDir, root, ".."));
+    if (problem) return refuse(problem);
+  }
   const files: SessionBundle["files"] = [];
   let total = 0;
-  const refuse = (why: string) => ({ refused: `session ${sessionId} not saved: ${why}` });
+  let visited = 0;
 
   const walk = async (path: string): Promise<string | undefined> => {
+    // Folders count too: a tree of empty ones is no session either.
+    visited += 1;
+    if (visited > MAX_SESSION_FILES * 4) return `it has more than ${MAX_SESSION_FILES * 4} files and folders`;
+    if (path.length > MAX_PATH_CHARS) return `a path is longer than ${MAX_PATH_CHARS} characters`;
     const stat = await lstat(join(stateDir, path));
     if (stat.isDirectory()) {
       for (const entry of (await readdir(join(stateDir, path))).sort()) {
@@ -78,6 +91,7 @@ export async function restoreSession(
     if (!target) throw new Error(`${file.path} is not a file of session ${sessionId}`);
     const full = resolve(stateDir, target);
     if (!full.startsWith(`${stateDir}${sep}`)) throw new Error(`${file.path} leaves the state folder`);
+    if (writes.some((w) => w.path === full)) throw new Error(`${file.path} is in the session twice`);
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(file.data) || file.data.length % 4 !== 0) throw new Error(`${file.path} is not base64`);
     const data = Buffer.from(file.data, "base64");
     total += data.length;
@@ -123,6 +137,18 @@ export async function sessionRoots(stateDir: string, parent: string, names: stri
     if (found.length > 0) return found;
   }
   return [];
+}
+
+/** Why a folder between `base` (trusted) and `dir` is not a plain folder, or undefined when none is. */
+async function symlinkOnTheWay(base: string, dir: string): Promise<string | undefined> {
+  const parts = relative(base, resolve(dir)).split(sep).filter(Boolean);
+  for (let i = 1; i <= parts.length; i += 1) {
+    const path = join(base, ...parts.slice(0, i));
+    const stat = await lstat(path).catch(() => undefined);
+    if (!stat) return undefined;
+    if (!stat.isDirectory()) return `${relative(base, path)} is ${stat.isSymbolicLink() ? "a symlink" : "not a folder"}`;
+  }
+  return undefined;
 }
 
 /** The file's bytes, or why they are not taken (too large, not a regular file after all). */

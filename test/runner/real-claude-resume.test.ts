@@ -180,9 +180,14 @@ describe("the real CLI and the runner's other session duties", () => {
   });
 
   it.each([
-    ["a symlink", 'ln -s /etc/hostname "$d/leak"', /\/leak is a symlink, not a regular file$/],
-    ["a fifo", 'mkfifo "$d/pipe"', /\/pipe is a fifo, not a regular file$/],
-    ["a file past the cap", 'head -c 17000000 /dev/zero > "$d/big"', /\/big would take the session past 16777216 bytes$/],
+    ["a symlink", 'ln -s /etc/hostname "$d/leak"', /: projects\/[\w-]+\/[\w-]+\/leak is a symlink, not a regular file$/],
+    ["a fifo", 'mkfifo "$d/pipe"', /: projects\/[\w-]+\/[\w-]+\/pipe is a fifo, not a regular file$/],
+    [
+      "a file past the cap",
+      'head -c 17000000 /dev/zero > "$d/big"',
+      /: projects\/[\w-]+\/[\w-]+\/big would take the session past 16777216 bytes$/,
+    ],
+    ["a symlinked folder", 'cd "$CLAUDE_CONFIG_DIR" && mv projects elsewhere && ln -s elsewhere projects', /: projects is a symlink$/],
   ])("the agent left %s among its session's files: no bundle, and a warning says why", { timeout: 60_000 }, async (_, plant, why) => {
     const taskId = `task-real-spoiled-${plant.split(" ")[0]}`;
     model.clear();
@@ -194,7 +199,7 @@ describe("the real CLI and the runner's other session duties", () => {
     expect(events.some((e) => e.type === "tool_result" && e.output.includes("planted"))).toBe(true);
     expect(result.outcome).toBe("succeeded");
     const [warning] = warnings(events);
-    expect(warning).toMatch(new RegExp(`^session ${result.sessionId} not saved: projects/[\\w-]+/${result.sessionId}/`));
+    expect(warning).toMatch(new RegExp(`^session ${result.sessionId} not saved: `));
     expect(warning).toMatch(why);
     expect(await fetchSession(runner.url, taskId)).toMatchObject({ status: 404 });
   });

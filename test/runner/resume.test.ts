@@ -125,11 +125,6 @@ describe("a session that cannot be restored is a fresh session and a warning", (
       (b: SessionBundle) => ({ ...b, files: b.files.map((f) => ({ ...f, path: f.path.replace(/[^/]+\.jsonl$/, "other.jsonl") })) }),
       /other\.jsonl is not a file of session /,
     ],
-    [
-      "a file larger than 16 MiB",
-      (b: SessionBundle) => ({ ...b, files: [...b.files.map((f) => ({ ...f, data: Buffer.alloc(17 * 1024 * 1024).toString("base64") }))] }),
-      /the session is larger than 16777216 bytes/,
-    ],
     ["data that is not base64", (b: SessionBundle) => ({ ...b, files: b.files.map((f) => ({ ...f, data: "%%%" })) }), /is not base64/],
   ])("%s", async (name, spoil, why) => {
     const taskId = `task-unrestorable-${name.replace(/\W+/g, "-")}`;
