@@ -18,6 +18,7 @@ import { createRedactor, type Redactor } from "../../core/redact";
 import type { RunnerEventInput, RunRequest, SessionBundle } from "../../core/runner-protocol";
 import { agentEnvironment } from "./agent-env";
 import { type AgentUser, type AgentUserPool, chownTree, killAllOf } from "./agent-user";
+import { writeAttachments } from "./attachments";
 import type { CliAdapter } from "./cli-adapter";
 import { cliAdapter } from "./cli-registry";
 import { runCli, type CliRun } from "./cli-step";
@@ -178,6 +179,7 @@ export class Run {
     const resume = await restoreForResume(request, adapter, dirs, this.emit);
     const before = request.repo ? await git.workingTreeState(agentTree) : undefined;
     const skills = await prepareSkills({ request, workspace: dirs.workspace, skillsDir: config.skillsDir, emit: this.emit });
+    const attachments = await writeAttachments(dirs.root, request, user);
     const egress = await this.openEgress(adapter, { ...env, ...request.env });
     try {
       const mcpServers = request.mcpServers.map((server, i) => ({ name: server.name, url: egress.urlFor(`mcp${i}`), headers: {} }));
@@ -186,7 +188,7 @@ export class Run {
       await chownTree(dirs.workspace, user);
       await chownTree(dirs.home, user);
       const invocation = adapter.invocation({
-        prompt: buildPrompt(request, skills),
+        prompt: buildPrompt(request, skills, attachments),
         workspace: dirs.workspace,
         home: dirs.home,
         mcpConfigPath,

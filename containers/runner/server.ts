@@ -16,7 +16,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorMessage } from "../../core/error-message";
-import { runRequestSchema, type RunnerEvent, type SessionBundle } from "../../core/runner-protocol";
+import { MAX_ATTACHMENTS_BYTES, runRequestSchema, type RunnerEvent, type SessionBundle } from "../../core/runner-protocol";
 import type { RunnerConfig } from "./config";
 import { HttpError, readJson, sendError, sendJson } from "./http-io";
 import { jsonLogger, type Logger } from "./log";
@@ -25,10 +25,10 @@ import { RunRegistry } from "./run-registry";
 import { MAX_SESSION_BYTES } from "./session";
 
 /**
- * A run request holds a prompt of at most a few tens of KB, and maybe a saved session (base64,
- * 4/3 of its bytes); this leaves room for both and caps abuse.
+ * A run request holds a prompt of at most a few tens of KB, maybe a saved session and its
+ * attachments (both base64, 4/3 of their bytes); this leaves room for all and caps abuse.
  */
-const MAX_BODY_BYTES = 5 * 1024 * 1024 + Math.ceil((MAX_SESSION_BYTES * 4) / 3) + 64 * 1024;
+const MAX_BODY_BYTES = 5 * 1024 * 1024 + Math.ceil((MAX_SESSION_BYTES * 4) / 3) + 64 * 1024 + Math.ceil(MAX_ATTACHMENTS_BYTES / 3) * 4;
 
 export type RunnerServer = {
   server: Server;
