@@ -4,6 +4,7 @@ import type { JoinedThread, TaskSpec } from "../../core/task-types";
 import type { Config } from "../../workers/config";
 import { SECRET_SETTINGS } from "../../workers/observability/log";
 import { buildPrompt } from "./prompt";
+import type { PullRequestRun } from "./pull-request-head";
 
 export function branchFor(taskId: string): string {
   return `agent-bot/${taskId}`;
@@ -35,10 +36,12 @@ export interface AttemptInputs {
   joined?: JoinedThread[];
   /** No permitted person has approved the task: the runner pushes nothing and the prompt says so. */
   readOnly?: boolean;
+  /** The pull request the task iterates: its head is checked out (and pushed to, unless read-only). */
+  pullRequest?: PullRequestRun;
 }
 
 export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config, inputs: AttemptInputs = {}): RunRequest {
-  const { spentUsd = 0, context, mcp, joined, readOnly = false } = inputs;
+  const { spentUsd = 0, context, mcp, joined, readOnly = false, pullRequest } = inputs;
   const cli = spec.cli ?? config.DEFAULT_CLI;
   const repository = spec.subject.repository;
   const env: Record<string, string> = {};
@@ -48,13 +51,13 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
     taskId: spec.id,
     attempt,
     cli,
-    prompt: buildPrompt(spec, { context, joined, readOnly, botHandle: config.BOT_HANDLE }),
+    prompt: buildPrompt(spec, { context, joined, readOnly, botHandle: config.BOT_HANDLE, pullRequest: pullRequest?.prompt }),
     context: { vendor: spec.vendor, eventType: spec.eventType, title: spec.title },
     repo: repository?.includes("/")
       ? {
           cloneUrl: `${config.GIT_CLONE_BASE_URL.replace(/\/+$/, "")}/${repository}.git`,
-          ref: spec.subject.ref,
-          branch: branchFor(spec.id),
+          ref: pullRequest?.ref ?? spec.subject.ref,
+          branch: pullRequest?.branch ?? branchFor(spec.id),
         }
       : undefined,
     gitToken: config.GITHUB_TOKEN,
@@ -65,6 +68,6 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
     timeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
     // What is left of the task's budget after earlier attempts.
     maxBudgetUsd: Math.max(0.01, config.TASK_BUDGET_USD - spentUsd),
-    readOnly,
+    readOnly: readOnly || Boolean(pullRequest?.readOnly),
   };
 }
