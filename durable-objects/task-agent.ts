@@ -269,10 +269,11 @@ export class TaskAgent extends Agent<Env, TaskState> {
     await this.syncThread();
     try {
       const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
-      const mcp = await this.issueMcpToken(attempt.n);
-      const readOnly = isReadOnly(this.state);
       const pullRequest = await pullRequestRun(spec, this.config);
       if (pullRequest) this.setState({ ...this.state, pullRequest: pullRequest.head });
+      const readOnly = isReadOnly(this.state);
+      // A fork's code or a review is read, never acted on: its MCP token only reads too.
+      const mcp = await this.issueMcpToken(attempt.n, readOnly || Boolean(pullRequest?.readOnly));
       const request = buildRunRequest(spec, attempt.n, this.config, {
         pullRequest,
         spentUsd: this.state.costUsd,
@@ -378,8 +379,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
   }
 
   /** A token for the platform's MCP servers that lives as long as this attempt can. */
-  private async issueMcpToken(attempt: number): Promise<TaskMcpAccess> {
-    const issued = await mintAttemptToken(this.env.DB, this.name, attempt, this.state, this.config.TASK_TIMEOUT_MINUTES);
+  private async issueMcpToken(attempt: number, readOnly: boolean): Promise<TaskMcpAccess> {
+    const issued = await mintAttemptToken(this.env.DB, this.name, attempt, this.state, this.config.TASK_TIMEOUT_MINUTES, readOnly);
     this.setState({ ...this.state, mcpTokenId: issued.id });
     return { token: issued.token, servers: issued.servers };
   }

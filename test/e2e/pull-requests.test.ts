@@ -2,10 +2,11 @@
 // answered by the scripted model, and the local git remote `npm run dev` seeds. A mention on a
 // person's same-repository pull request lands a commit on that PR's head branch; `@agent-bot
 // review` posts one review with inline comments and pushes nothing.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import githubExamples from "@octokit/webhooks-examples/api.github.com/index.json";
 import { signDelivery } from "../../scripts/webhook-signer.mjs";
@@ -100,6 +101,24 @@ async function endedTask(taskId: string, timeoutMs = 90_000): Promise<Task> {
   throw new Error(`task ${taskId} did not end within ${timeoutMs} ms\n${server.output().slice(-4000)}`);
 }
 
+/** `npm run send -- github <event> --text <text>`: the sample payload, signed; returns the task id. */
+function send(event: string, text: string): Promise<string> {
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["scripts/send-webhook.mjs", "github", event, "--url", server.url, "--text", text], {
+      cwd: root,
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.once("error", reject);
+    child.once("close", (code) => {
+      const id = /"id":"(dlv_[0-9a-f]+)"/.exec(stdout)?.[1];
+      if (code === 0 && id) resolve(id.replace(/^dlv_/, "task_"));
+      else reject(new Error(`send exited ${code}: ${stdout}`));
+    });
+  });
+}
+
 type Call = { method: string; path: string; body: Record<string, any> };
 const calls = async () => (await (await fetch(`${fakeVendors}/_calls`)).json()) as Call[];
 const branches = () => git(remote, "for-each-ref", "--format=%(refname:short) %(objectname)", "refs/heads");
@@ -146,5 +165,17 @@ describe("pull requests end to end", () => {
     expect(reviews[0]!.body.body).toContain("Reviewed by the scripted model");
     expect(github.filter((c) => c.method === "POST" && c.path === `/github/repos/${REPO}/pulls`)).toEqual([]);
     expect(branches()).toBe(refsBefore);
+  });
+
+  it("the samples' pull request #2 works with `npm run send`: a review comment's request lands on its head branch `changes`", async () => {
+    const before = git(remote, "rev-parse", "changes");
+    await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
+    const taskId = await send("pull_request_review_comment", "[fake:write] tidy this");
+    const task = await endedTask(taskId);
+    expect(task, JSON.stringify(task)).toMatchObject({ status: "succeeded", pullRequestUrl: `https://github.com/${REPO}/pull/2` });
+    expect(git(remote, "rev-parse", "changes^")).toBe(before);
+    const github = (await calls()).filter((c) => c.path.startsWith("/github/"));
+    expect(github.filter((c) => c.method === "POST" && c.path === `/github/repos/${REPO}/pulls`)).toEqual([]);
+    expect(github).toContainEqual(expect.objectContaining({ method: "POST", path: `/github/repos/${REPO}/issues/2/comments` }));
   });
 });

@@ -9,7 +9,7 @@ import { parseReviewBlock, rightSideLines } from "../../workers/integrations/git
 import { taskAgent } from "./agents";
 import { installFakeRunner } from "./fake-runner";
 import * as samples from "./samples";
-import { deliver, eventually } from "./support";
+import { deliver, eventually, rows } from "./support";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -110,6 +110,9 @@ async function taskOf(payload: unknown, eventType: string): Promise<string> {
   return row.task_id!;
 }
 
+const tokenAccess = async (taskId: string) =>
+  (await rows<{ access: string }>("SELECT access FROM mcp_tokens WHERE task_id = ?", taskId)).map((r) => r.access);
+
 const ended = (s: TaskState) => (s.status === "succeeded" || s.status === "failed") && s.result !== null;
 
 describe("a mention on a person's pull request", () => {
@@ -133,6 +136,7 @@ describe("a mention on a person's pull request", () => {
 
     expect(requests[0]?.repo).toMatchObject({ ref: "feature/login", branch: "feature/login" });
     expect(requests[0]?.readOnly).toBe(false);
+    expect(await tokenAccess(taskId)).toEqual(["write"]);
     expect(requests[0]?.prompt).toContain("The checkout is the pull request's head branch");
     expect(github.calls).toContainEqual(expect.objectContaining({ method: "GET", path: `/repos/${REPO}/pulls/31` }));
     expect(state).toMatchObject({ status: "succeeded", result: { pullRequestUrl: `https://github.com/${REPO}/pull/31` } });
@@ -159,6 +163,8 @@ describe("a mention on a person's pull request", () => {
     const state = await until(taskId, ended);
 
     expect(requests[0]?.readOnly).toBe(true);
+    // The fork's code may hold instructions: its MCP token only reads.
+    expect(await tokenAccess(taskId)).toEqual(["read"]);
     expect(requests[0]?.repo).toMatchObject({ ref: "refs/pull/32/head", branch: `agent-bot/${taskId}` });
     expect(requests[0]?.prompt).toContain("comes from a fork, so nothing you change is pushed");
     expect(state.result?.pullRequestUrl).toBeUndefined();
@@ -231,6 +237,7 @@ describe("review mode", () => {
     const state = await until(taskId, ended);
 
     expect(requests[0]?.readOnly).toBe(true);
+    expect(await tokenAccess(taskId)).toEqual(["read"]);
     expect(requests[0]?.repo).toMatchObject({ ref: "feature/review-me", branch: `agent-bot/${taskId}` });
     expect(requests[0]?.prompt).toContain("Mode: REVIEW of pull request #34");
     expect(requests[0]?.prompt).toContain("+A line the pull request adds.");
