@@ -94,8 +94,13 @@ async function endedTask(taskId: string, timeoutMs = 90_000): Promise<Task> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const response = await fetch(`${server.url}/api/tasks/${taskId}`, { headers: { authorization: `Bearer ${token}` } });
-    const task = response.ok ? ((await response.json()) as { task?: Task }).task : undefined;
-    if (task && ["succeeded", "failed", "cancelled", "timed_out"].includes(task.status)) return task;
+    const body = response.ok ? ((await response.json()) as { task?: Task; log?: { type: string; message: string }[] }) : undefined;
+    const task = body?.task;
+    if (task?.status === "succeeded") return task;
+    if (task && ["failed", "cancelled", "timed_out"].includes(task.status)) {
+      // The log says why, in the assertion's message.
+      return { ...task, log: (body?.log ?? []).slice(-15).map((e) => `${e.type}: ${e.message.slice(0, 300)}`) } as Task;
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`task ${taskId} did not end within ${timeoutMs} ms\n${server.output().slice(-4000)}`);
