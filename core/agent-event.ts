@@ -70,6 +70,33 @@ export type StackFrame = z.infer<typeof stackFrameSchema>;
 
 export const MAX_EVENT_ASSIGNEES = 20;
 
+/** Longest diff hunk of a review comment carried on the queue (GitHub's own hunks are a few lines). */
+export const MAX_DIFF_HUNK = 4_000;
+
+/**
+ * The GitHub pull request an event is on. `issue_comment` payloads carry only its number and URL;
+ * pull_request, pull_request_review and pull_request_review_comment also name its head branch and
+ * the head's repository (another one for a fork), and a review comment its place in the diff.
+ */
+export const pullRequestRefSchema = z.object({
+  number: z.number().int(),
+  url: z.string().max(2_000).optional(),
+  headRef: z.string().max(255).optional(),
+  headRepository: z.string().max(200).optional(),
+  /** A submitted review's state: `commented`, `changes_requested`, `approved`. */
+  reviewState: z.string().max(40).optional(),
+  /** The line a review comment was written on. */
+  comment: z
+    .object({
+      path: z.string().min(1).max(MAX_PATH),
+      line: z.number().int().optional(),
+      side: z.string().max(10).optional(),
+      diffHunk: z.string().max(MAX_DIFF_HUNK).optional(),
+    })
+    .optional(),
+});
+export type PullRequestRef = z.infer<typeof pullRequestRefSchema>;
+
 export const agentEventSchema = z.object({
   /** Stable id of the delivery: the same vendor delivery always gets the same id. */
   id: z.string(),
@@ -100,6 +127,7 @@ export const agentEventSchema = z.object({
     .refine((files) => files.reduce((n, f) => n + f.path.length, 0) <= MAX_EVENT_FILE_CHARS, "changedFiles too long")
     .optional(),
   stackFrames: z.array(stackFrameSchema).max(MAX_STACK_FRAMES).optional(),
+  pullRequest: pullRequestRefSchema.optional(),
   /** The release (Sentry `release`, e.g. `backend@2025.03.14-1`) the event happened in. */
   release: z.string().max(200).optional(),
   /** R2 key of the raw body, for whoever needs more than the typed fields. */

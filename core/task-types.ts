@@ -1,5 +1,5 @@
 // Types shared by the TaskAgent, the Worker that creates and lists tasks, and the dashboard.
-import type { Subject } from "./agent-event";
+import type { PullRequestRef, Subject } from "./agent-event";
 import type { RelatedEntity } from "./graph-types";
 import type { CliName, Vendor } from "./names";
 
@@ -53,6 +53,10 @@ export interface TaskSpec {
   untrusted?: UntrustedParts;
   /** No permitted person asked for the task (REQUIRE_APPROVAL): it runs read-only until one approves it. */
   readOnly?: boolean;
+  /** The GitHub pull request the task is on: it works on that PR's head branch (durable-objects/task/pull-request-head.ts). */
+  pullRequest?: TaskPullRequest;
+  /** `review`: a read-only run whose result is posted as one pull-request review (durable-objects/task/review.ts). */
+  mode?: TaskMode;
   createdAt: number;
 }
 
@@ -66,6 +70,19 @@ export interface TaskAttachment {
   size: number;
   /** Where it was fetched from (no query string: signed URLs stay out of the prompt). */
   source: string;
+}
+
+export type TaskMode = "review";
+export type TaskPullRequest = Omit<PullRequestRef, "reviewState">;
+
+/** A pull request's head as read before an attempt: where the attempt checks out and whether it may push there. */
+export interface PullRequestHead {
+  number: number;
+  url?: string;
+  headRef: string;
+  /** `owner/name` of the head's repository; another than the task's for a fork (null: the fork was deleted). */
+  headRepository: string | null;
+  fork: boolean;
 }
 
 /** Where a part of an event came from, when no permitted person wrote it: `GitHub issue by @mallory (NONE)`. */
@@ -155,6 +172,8 @@ export interface TaskState {
   mcpTokenId?: string | null;
   /** Set once a permitted person approves a read-only task; its attempts from then on may push. */
   approval?: (TaskApproval & { at: number }) | null;
+  /** The pull request's head the last attempt worked on, for a task on a pull request. */
+  pullRequest?: PullRequestHead | null;
 }
 
 /** Whether the task's next attempt runs read-only: it asked for approval and has none yet. */

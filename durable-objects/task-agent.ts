@@ -34,6 +34,10 @@ import { type AttemptResult, endLastAttempt, mintAttemptToken, retryRefusal, tas
 import { EventLog } from "./task/event-log";
 import { readRunnerEvents } from "./task/ndjson";
 import { openTaskPullRequest } from "./task/pull-request";
+import { pullRequestRun } from "./task/pull-request-head";
+import { settleConflict } from "./task/push-conflict";
+import { postTaskReview } from "./task/review";
+import { branchFor } from "./task/branch";
 import { buildRunRequest, type TaskMcpAccess } from "./task/run-request";
 import { threadContext } from "./task/thread-context";
 import { syncThreads } from "./task/thread-sync";
@@ -268,12 +272,16 @@ export class TaskAgent extends Agent<Env, TaskState> {
     await this.syncThread();
     try {
       const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
-      const mcp = await this.issueMcpToken(attempt.n);
+      const pullRequest = await pullRequestRun(spec, this.config);
+      if (pullRequest) this.setState({ ...this.state, pullRequest: pullRequest.head });
       const readOnly = isReadOnly(this.state);
       const attachments = await loadAttachments(this.env.PAYLOADS, spec);
       if (attachments.missing.length) this.log("warn", `attachments gone from storage: ${attachments.missing.join(", ")}`);
+      // A fork's code or a review is read, never acted on: its MCP token only reads too.
+      const mcp = await this.issueMcpToken(attempt.n, readOnly || Boolean(pullRequest?.readOnly));
       const request = buildRunRequest(spec, attempt.n, this.config, {
         attachments: attachments.files,
+        pullRequest,
         spentUsd: this.state.costUsd,
         context,
         mcp,
@@ -314,8 +322,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
       case "skills":
         this.setState({ ...this.state, skills: event.skills.map((s) => s.name) });
         break;
-      case "result":
-        await this.finish(event.outcome, event.reason, {
+      case "result": {
+        const { outcome, reason } = settleConflict(event, this.state.pullRequest?.headRef ?? branchFor(this.name));
+        await this.finish(outcome, reason, {
           summary: event.summary,
           costUsd: event.costUsd,
           inputTokens: event.inputTokens,
@@ -324,6 +333,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
           change: event.change,
         });
         break;
+      }
     }
   }
 
@@ -345,13 +355,19 @@ export class TaskAgent extends Agent<Env, TaskState> {
             this.config,
             { branch: result.change.branch, summary: result.summary },
             (level, message) => this.log(level, message),
+            this.state.pullRequest,
           )
         : undefined;
+    // A review task's final message becomes one review of its pull request; the thread shows its summary.
+    const summary =
+      status === "succeeded" && result && this.state.spec.mode === "review"
+        ? await postTaskReview(this.state.spec, this.config, result.summary, (level, message) => this.log(level, message))
+        : result?.summary;
     this.transition(status, reason, {
       attempts,
       waiting: null,
       costUsd: this.state.costUsd + (result?.costUsd ?? 0),
-      result: { summary: result?.summary ?? reason ?? status, reason, change: result?.change, pullRequestUrl },
+      result: { summary: summary ?? reason ?? status, reason, change: result?.change, pullRequestUrl },
     });
     this.log(status === "succeeded" ? "info" : "warn", `task ${status}${reason ? `: ${reason}` : ""}`);
     const scheduler = this.env.TASK_SCHEDULER.getByName(SCHEDULER_NAME);
@@ -369,8 +385,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
   }
 
   /** A token for the platform's MCP servers that lives as long as this attempt can. */
-  private async issueMcpToken(attempt: number): Promise<TaskMcpAccess> {
-    const issued = await mintAttemptToken(this.env.DB, this.name, attempt, this.state, this.config.TASK_TIMEOUT_MINUTES);
+  private async issueMcpToken(attempt: number, readOnly: boolean): Promise<TaskMcpAccess> {
+    const issued = await mintAttemptToken(this.env.DB, this.name, attempt, this.state, this.config.TASK_TIMEOUT_MINUTES, readOnly);
     this.setState({ ...this.state, mcpTokenId: issued.id });
     return { token: issued.token, servers: issued.servers };
   }

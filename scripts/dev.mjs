@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { readDevVars } from "./dev-vars.mjs";
 import { startFakeVendors } from "./fake-vendors.mjs";
+import { seedSamplePullRequest } from "./fake-vendors/sample-pull.mjs";
 
 const root = resolve(new URL("..", import.meta.url).pathname);
 const args = process.argv.slice(2);
@@ -219,6 +220,8 @@ if (Object.values(needsFake).some(Boolean)) {
 if (needsFake.github && !devVars.GIT_CLONE_BASE_URL) {
   const gitBase = resolve(persist ?? ".wrangler/state", "git");
   seedGitRemote(gitBase);
+  // The samples' pull request #2 and its head branch, for PR mentions and reviews.
+  seedSamplePullRequest(fakes, join(gitBase, "Codertocat", "Hello-World.git"));
   vars.GIT_CLONE_BASE_URL = `file://${gitBase}`;
 }
 

@@ -23,10 +23,35 @@ export interface FakeVendorState {
   github: {
     comments: { id: number; repository: string; issueNumber: number; body: string }[];
     pulls: { number: number; repository: string; state: string; title: string; headLabel: string; base: string }[];
+    /** Reviews posted with POST /repos/{owner}/{repo}/pulls/{n}/reviews. */
+    reviews: FakeReview[];
   };
   slack: { messages: { channel: string; ts: string; thread_ts?: string; text: string }[] };
   jira: { comments: { id: number; issueKey: string; version: string; body: unknown }[] };
   sentry: { comments: { id: number; issueId: string; text: string }[] };
+}
+
+export interface FakeReview {
+  id: number;
+  repository: string;
+  pullNumber: number;
+  event: string;
+  body: string;
+  comments: { path: string; line: number; side?: string; body: string }[];
+}
+
+/** A person's pull request for the fake GitHub (POST /_github/pulls takes the same JSON). */
+export interface SeededPullRequest {
+  repository: string;
+  number?: number;
+  title?: string;
+  body?: string;
+  headRef: string;
+  /** Another repository than `repository`: a pull request from a fork. */
+  headRepository?: string;
+  base?: string;
+  user?: string;
+  files?: { filename: string; status?: string; patch?: string }[];
 }
 
 export interface FakeVendors {
@@ -39,6 +64,8 @@ export interface FakeVendors {
   calls(): RecordedCall[];
   /** What the fakes hold now (a copy). */
   state(): FakeVendorState;
+  /** Seeds a person's pull request; returns it as GET /repos/{owner}/{repo}/pulls/{n} answers. */
+  seedPullRequest(input: SeededPullRequest): unknown;
   /** Forgets calls, state and queued faults. */
   reset(): void;
   stop(): Promise<void>;

@@ -18,6 +18,7 @@
 //   DELETE /_state   forget state and calls
 //   POST   /_faults  { method?, path, status, body?, headers?, times? }: the next
 //                    `times` requests whose path starts with `path` get that answer
+//   POST   /_github/pulls  seed a person's pull request (scripts/fake-vendors/github-pulls.mjs)
 //
 // It also serves attachment bytes (GitHub uploads, Slack files, Jira attachment content) for the
 // platform to fetch: scripts/fake-vendors/attachments.mjs says which paths and ids.
@@ -28,6 +29,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { serveAttachment } from "./fake-vendors/attachments.mjs";
+import { githubPullRoutes, seedPullRequest } from "./fake-vendors/github-pulls.mjs";
 
 const PREFIXES = [
   ["github", "/github"],
@@ -40,8 +42,8 @@ const BOT = { login: "agent-bot", id: 90_000_001, type: "User" };
 
 function initialState() {
   return {
-    next: { githubComment: 1_000_000_001, pull: 101, jiraComment: 10_001, sentryNote: 5_000_001, slackSeq: 1 },
-    github: { comments: new Map(), pulls: new Map() },
+    next: { githubComment: 1_000_000_001, pull: 101, review: 80_000_001, jiraComment: 10_001, sentryNote: 5_000_001, slackSeq: 1 },
+    github: { comments: new Map(), pulls: new Map(), reviews: [] },
     slack: { messages: new Map() },
     jira: { comments: new Map() },
     sentry: { notes: new Map() },
@@ -249,6 +251,7 @@ function githubRoutes(state) {
         );
       },
     ],
+    ...githubPullRoutes(state),
   ];
 }
 
@@ -446,7 +449,11 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } 
   };
 
   const snapshot = () => ({
-    github: { comments: [...state.github.comments.values()], pulls: [...state.github.pulls.values()].flat() },
+    github: {
+      comments: [...state.github.comments.values()],
+      pulls: [...state.github.pulls.values()].flat(),
+      reviews: state.github.reviews,
+    },
     slack: { messages: [...state.slack.messages.values()] },
     jira: { comments: [...state.jira.comments.values()] },
     sentry: { comments: [...state.sentry.notes.values()] },
@@ -463,6 +470,7 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } 
       reset();
       return json(204, undefined);
     }
+    if (path === "/_github/pulls" && method === "POST") return seedPullRequest(state, body, `${url}/github`);
     if (path === "/_faults" && method === "POST") {
       if (!body || typeof body.path !== "string" || !Number.isInteger(body.status))
         return json(400, { error: "expected { path, status, method?, body?, headers?, times? }" });
@@ -575,6 +583,8 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } 
       SENTRY_API_URL: `${url}/sentry/api/0/`,
     },
     calls: () => structuredClone(calls),
+    /** Seeds a person's pull request (see scripts/fake-vendors/github-pulls.mjs). */
+    seedPullRequest: (input) => seedPullRequest(state, input, `${url}/github`).body,
     state: () => structuredClone(snapshot()),
     reset,
     stop: () =>

@@ -44,12 +44,19 @@ export function endLastAttempt(
 }
 
 /** The attempt's MCP token: every platform server, scoped to what the task is about, expiring after the attempt can. */
-export function mintAttemptToken(db: D1Database, taskId: string, attempt: number, state: TaskState, timeoutMinutes: number) {
+export function mintAttemptToken(
+  db: D1Database,
+  taskId: string,
+  attempt: number,
+  state: TaskState,
+  timeoutMinutes: number,
+  readOnly = isReadOnly(state),
+) {
   return issueToken(db, {
     name: `task ${taskId} attempt ${attempt}`,
     servers: [...MCP_SERVERS],
-    // A task no permitted person approved reads, never writes, through its token.
-    access: isReadOnly(state) ? "read" : "write",
+    // A read-only attempt (no permitted person approved it, a fork's PR, a review) reads, never writes, through its token.
+    access: readOnly ? "read" : "write",
     expiresAt: Date.now() + (timeoutMinutes + 5) * 60_000,
     taskId,
     // Only what the task is about: its repository, threads, tickets and errors (docs/mcp.md).

@@ -5,6 +5,7 @@
 import type { RelatedEntity } from "../../core/graph-types";
 import type { JoinedThread, TaskSpec } from "../../core/task-types";
 import { FENCE_PREAMBLE, fence } from "./fence";
+import type { PullRequestPrompt } from "./prompt-part";
 
 /** The related-entities section stays small: the agent can ask the graph over MCP for more. */
 const MAX_RELATED_CHARS = 3_000;
@@ -46,6 +47,8 @@ export interface PromptInputs {
   readOnly?: boolean;
   /** The bot's handle, for the approval command the read-only notice names. */
   botHandle?: string;
+  /** The pull request the task works on in place, or reviews. */
+  pullRequest?: PullRequestPrompt;
 }
 
 function readOnlyNotice(botHandle: string): string[] {
@@ -68,14 +71,14 @@ function skippedAttachments(spec: TaskSpec): string | undefined {
 const section = (heading: string, body: string | undefined) => (body ? [heading, body, ""] : []);
 
 export function buildPrompt(spec: TaskSpec, inputs: PromptInputs = {}): string {
-  const { context, joined = [], readOnly = false, botHandle = "@agent-bot" } = inputs;
+  const { context, joined = [], readOnly = false, botHandle = "@agent-bot", pullRequest } = inputs;
   const untrusted = spec.untrusted ?? {};
   const where = spec.subjectText ? ` on ${spec.subjectText}` : "";
   const related = renderRelated(spec.related ?? []);
   const reports = renderJoined(joined);
   const request = spec.prompt || spec.title;
   const title = untrusted.subject ? fence(`title: ${untrusted.subject}`, spec.title) : spec.title;
-  const fenced = Boolean(untrusted.subject || untrusted.request || related || reports);
+  const fenced = Boolean(untrusted.subject || untrusted.request || related || reports || pullRequest?.fenced);
   const lines = [
     `You are agent-bot, working on a task that came from ${spec.vendor} (${spec.eventType}${where}).`,
     spec.actor ? `Requested by: ${spec.actor}` : undefined,
@@ -84,6 +87,7 @@ export function buildPrompt(spec: TaskSpec, inputs: PromptInputs = {}): string {
     "",
     ...(readOnly ? [...readOnlyNotice(botHandle), ""] : []),
     ...(fenced ? [FENCE_PREAMBLE, ""] : []),
+    ...(pullRequest?.lines ?? []),
     ...section("Thread context:", context && (untrusted.subject ? fence(untrusted.subject, context) : context)),
     ...section("Related (from agent-bot's knowledge graph; nearest first):", related && fence("agent-bot's knowledge graph", related)),
     ...section("The same problem was also reported in:", reports && fence("other threads' reports", reports)),
@@ -96,12 +100,13 @@ export function buildPrompt(spec: TaskSpec, inputs: PromptInputs = {}): string {
         ]
       : ["Request:", request]),
     "",
-    ...(readOnly
-      ? ["Work in the current directory, reading only. Finish with a short summary for the thread the request came from."]
-      : [
-          "Work in the current directory. When you change code, keep the change focused and run the",
-          "project's tests if it has any. Finish with a short summary for the thread the request came from.",
-        ]),
+    ...(pullRequest?.finish ??
+      (readOnly
+        ? ["Work in the current directory, reading only. Finish with a short summary for the thread the request came from."]
+        : [
+            "Work in the current directory. When you change code, keep the change focused and run the",
+            "project's tests if it has any. Finish with a short summary for the thread the request came from.",
+          ])),
   ];
   return lines.filter((line) => line !== undefined).join("\n");
 }

@@ -3,11 +3,9 @@ import type { Attachment, RunRequest } from "../../core/runner-protocol";
 import type { JoinedThread, TaskSpec } from "../../core/task-types";
 import type { Config } from "../../workers/config";
 import { SECRET_SETTINGS } from "../../workers/observability/log";
+import { branchFor } from "./branch";
 import { buildPrompt } from "./prompt";
-
-export function branchFor(taskId: string): string {
-  return `agent-bot/${taskId}`;
-}
+import type { PullRequestRun } from "./pull-request-head";
 
 export interface TaskMcpAccess {
   token: string;
@@ -37,10 +35,12 @@ export interface AttemptInputs {
   readOnly?: boolean;
   /** The task's attachments, read from R2 (./attachments.ts). */
   attachments?: Attachment[];
+  /** The pull request the task iterates: its head is checked out (and pushed to, unless read-only). */
+  pullRequest?: PullRequestRun;
 }
 
 export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config, inputs: AttemptInputs = {}): RunRequest {
-  const { spentUsd = 0, context, mcp, joined, readOnly = false, attachments = [] } = inputs;
+  const { spentUsd = 0, context, mcp, joined, readOnly = false, attachments = [], pullRequest } = inputs;
   const cli = spec.cli ?? config.DEFAULT_CLI;
   const model = spec.model ?? config.DEFAULT_MODEL[cli];
   const repository = spec.subject.repository;
@@ -51,13 +51,13 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
     taskId: spec.id,
     attempt,
     cli,
-    prompt: buildPrompt(spec, { context, joined, readOnly, botHandle: config.BOT_HANDLE }),
+    prompt: buildPrompt(spec, { context, joined, readOnly, botHandle: config.BOT_HANDLE, pullRequest: pullRequest?.prompt }),
     context: { vendor: spec.vendor, eventType: spec.eventType, title: spec.title },
     repo: repository?.includes("/")
       ? {
           cloneUrl: `${config.GIT_CLONE_BASE_URL.replace(/\/+$/, "")}/${repository}.git`,
-          ref: spec.subject.ref,
-          branch: branchFor(spec.id),
+          ref: pullRequest?.ref ?? spec.subject.ref,
+          branch: pullRequest?.branch ?? branchFor(spec.id),
         }
       : undefined,
     gitToken: config.GITHUB_TOKEN,
@@ -68,7 +68,7 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
     timeoutMs: config.TASK_TIMEOUT_MINUTES * 60_000,
     // What is left of the task's budget after earlier attempts.
     maxBudgetUsd: Math.max(0.01, config.TASK_BUDGET_USD - spentUsd),
-    readOnly,
+    readOnly: readOnly || Boolean(pullRequest?.readOnly),
     ...(model ? { model } : {}),
     ...(attachments.length ? { attachments } : {}),
   };

@@ -13,7 +13,7 @@ function clip(text: string): string {
 function describe(vendor: string, eventType: string, p: Payload): string | undefined {
   if (vendor === "github") {
     const item = p.issue ?? p.pull_request;
-    if (!item || (eventType !== "issue_comment" && eventType !== "pull_request_review_comment")) return undefined;
+    if (!item || !["issue_comment", "pull_request_review_comment", "pull_request_review"].includes(eventType)) return undefined;
     const kind = p.issue?.pull_request || p.pull_request ? "Pull request" : "Issue";
     const where = p.comment?.path ? `\nThe comment is on ${p.comment.path}${p.comment.line ? ` line ${p.comment.line}` : ""}.` : "";
     return `${kind} #${item.number}: ${item.title}\n${item.body ?? "(no description)"}${where}`;

@@ -6,6 +6,7 @@ import type { CliName } from "../../core/names";
 import type { Config } from "../../workers/config";
 import { integrations } from "../../workers/integrations/registry";
 import type { StepState, ThreadProgress } from "../../workers/threads/types";
+import { pullRequestNotice } from "./pull-request-notice";
 
 function originName(origin: TaskOrigin): string {
   return origin === "api" ? "API" : integrations[origin].displayName;
@@ -66,7 +67,7 @@ export function threadProgress(state: TaskState, config: Config, threadOf = stat
     return { label, state: "pending" };
   });
   const attempt = state.attempts[state.attempts.length - 1];
-  const notice = approvalNotice(state, config, threadOf);
+  const notice = approvalNotice(state, config, threadOf) ?? pullRequestNotice(state);
   return {
     taskId: state.spec?.id ?? "",
     title: state.spec?.title ?? "",

@@ -267,7 +267,7 @@ describe("fake vendors", () => {
       await call("POST", `${fake.env.SENTRY_API_URL}issues/1/comments/`, { body: { text: "a" } });
       expect((await call("DELETE", `${fake.url}/_state`)).status).toBe(204);
       expect((await call("GET", `${fake.url}/_state`)).json).toEqual({
-        github: { comments: [], pulls: [] },
+        github: { comments: [], pulls: [], reviews: [] },
         slack: { messages: [] },
         jira: { comments: [] },
         sentry: { comments: [] },

@@ -15,6 +15,8 @@
 //   [fake:escape]             act as an injected agent: call MCP tools outside the task's scope
 //                             (another repository, a path with .., another Slack channel,
 //                             create_task), then report what each call answered
+//   [fake:review=PATH:LINE]   end with an agent-bot-review block: one comment on PATH:LINE and one
+//                             on a line no diff shows (the platform drops it)
 import { join } from "node:path";
 import { lastToolResults, promptText, workingDirectory } from "./scripted-model.mjs";
 
@@ -44,6 +46,20 @@ export function fakeSwitchScript(request) {
     const [count, interval] = streamOptions(switches.get("stream"));
     const blocks = Array.from({ length: count }, (_, i) => ({ text: `stream line ${i + 1}/${count} emitted_at={{emitted_at}}` }));
     return [{ blocks, intervalMs: interval }];
+  }
+  if (switches.has("review")) {
+    const [path = "README.md", line = "1"] = (switches.get("review") || "").split(":");
+    const review = {
+      summary: "Reviewed by the scripted model: one note.",
+      comments: [
+        { path, line: Number(line), body: "Scripted comment on a line of the diff." },
+        { path, line: 9999, body: "Scripted comment on a line no diff shows." },
+      ],
+    };
+    return [
+      bash("git log --oneline -3", "Look at the history"),
+      { text: `Review done.\n\n\`\`\`agent-bot-review\n${JSON.stringify(review)}\n\`\`\`` },
+    ];
   }
   if (switches.has("write")) {
     return [

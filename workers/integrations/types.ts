@@ -5,7 +5,7 @@ import type { SecretMatch } from "../security/secret-rotation";
 import type { AgentEvent, ParsedEvent } from "../../core/agent-event";
 import type { SignatureResult } from "../../core/api-types";
 import type { Vendor } from "../../core/names";
-import type { UntrustedParts } from "../../core/task-types";
+import type { TaskMode, UntrustedParts } from "../../core/task-types";
 import type { Config } from "../config";
 import type { GraphExtractor } from "../graph/builder";
 import type { ReporterEntry } from "../threads/types";
@@ -31,6 +31,8 @@ export interface TriggerDecision {
   trigger?: string;
   /** Parts of the event no permitted person wrote; the task's prompt fences them. */
   untrusted?: UntrustedParts;
+  /** What kind of task it starts: `review` posts a pull-request review and pushes nothing. */
+  mode?: TaskMode;
 }
 
 export interface WebhookIntegration {

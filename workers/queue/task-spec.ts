@@ -1,6 +1,6 @@
 // Turns a triggering event into the spec of the task it starts.
-import { describeSubject, type AgentEvent, type Subject } from "../../core/agent-event";
-import type { TaskSpec } from "../../core/task-types";
+import { describeSubject, type AgentEvent, type PullRequestRef, type Subject } from "../../core/agent-event";
+import type { TaskPullRequest, TaskSpec } from "../../core/task-types";
 import type { Config } from "../config";
 import type { TriggerDecision } from "../integrations/types";
 import { requiresApproval } from "./approval";
@@ -27,9 +27,13 @@ export function mappedRepository(
   return scope ? config.PROJECT_REPOSITORIES[`${vendor}:${scope}`] : undefined;
 }
 
+function taskPullRequest({ reviewState: _, ...pullRequest }: PullRequestRef): TaskPullRequest {
+  return pullRequest;
+}
+
 export function taskSpecFor(
   event: AgentEvent,
-  decision: Pick<TriggerDecision, "reason" | "trigger" | "untrusted">,
+  decision: Pick<TriggerDecision, "reason" | "trigger" | "untrusted" | "mode">,
   config: Pick<Config, "PROJECT_REPOSITORIES" | "REQUIRE_APPROVAL">,
 ): TaskSpec {
   const subjectText = describeSubject(event.subject);
@@ -51,6 +55,9 @@ export function taskSpecFor(
     payloadRef: event.payloadRef,
     ...(decision.untrusted ? { untrusted: decision.untrusted } : {}),
     ...(requiresApproval(decision.trigger, config) ? { readOnly: true } : {}),
+    // A GitHub pull request is iterated in place: the task works on its head branch.
+    ...(event.vendor === "github" && event.pullRequest ? { pullRequest: taskPullRequest(event.pullRequest) } : {}),
+    ...(decision.mode ? { mode: decision.mode } : {}),
     createdAt: Date.now(),
   };
 }

@@ -1,6 +1,14 @@
 // GitHub payloads → ParsedEvent, for the event types agent-bot understands.
 import { z } from "zod";
-import { boundFiles, MAX_EVENT_ASSIGNEES, truncateText, type ChangedFile, type ParsedEvent } from "../../../core/agent-event";
+import {
+  boundFiles,
+  MAX_DIFF_HUNK,
+  MAX_EVENT_ASSIGNEES,
+  truncateText,
+  type ChangedFile,
+  type ParsedEvent,
+  type PullRequestRef,
+} from "../../../core/agent-event";
 import { parseWith, unhandled } from "../parse";
 
 const user = z.object({ login: z.string(), id: z.number(), type: z.string().optional() });
@@ -19,7 +27,14 @@ const issue = z.object({
   pull_request: z.unknown().optional(),
 });
 const pullRequest = issue.extend({
-  head: z.object({ ref: z.string(), sha: z.string() }).optional(),
+  head: z
+    .object({
+      ref: z.string(),
+      sha: z.string(),
+      // null when the fork the pull request came from was deleted.
+      repo: z.object({ full_name: z.string() }).nullish(),
+    })
+    .optional(),
 });
 const comment = z.object({
   id: z.number(),
@@ -43,7 +58,22 @@ const pullRequestPayload = z.object({
 });
 const reviewCommentPayload = z.object({
   action: z.string(),
-  comment: comment.extend({ path: z.string().optional(), commit_id: z.string().optional() }),
+  comment: comment.extend({
+    path: z.string().optional(),
+    commit_id: z.string().optional(),
+    line: z.number().nullish(),
+    original_line: z.number().nullish(),
+    side: z.string().nullish(),
+    diff_hunk: z.string().nullish(),
+  }),
+  pull_request: pullRequest,
+  repository,
+  sender: user,
+  installation,
+});
+const reviewPayload = z.object({
+  action: z.string(),
+  review: comment.extend({ state: z.string(), commit_id: z.string().nullish(), html_url: z.string() }),
   pull_request: pullRequest,
   repository,
   sender: user,
@@ -106,6 +136,31 @@ function pushedFiles(commits: z.infer<typeof pushPayload>["commits"]): ChangedFi
 }
 const installationId = (i?: { id: number }) => (i ? String(i.id) : undefined);
 
+type PullRequestPayload = z.infer<typeof pullRequest>;
+/** The pull request as the task needs it: number, page, and its head when the payload names it. */
+function pullRequestRef(pr: PullRequestPayload, extra: Partial<PullRequestRef> = {}): PullRequestRef {
+  return {
+    number: pr.number,
+    url: pr.html_url,
+    ...(pr.head ? { headRef: pr.head.ref } : {}),
+    ...(pr.head?.repo ? { headRepository: pr.head.repo.full_name } : {}),
+    ...extra,
+  };
+}
+
+/** A review comment's file, line and diff hunk (the hunk's tail, where the commented line is, when it is long). */
+function reviewCommentPlace(c: z.infer<typeof reviewCommentPayload>["comment"]): PullRequestRef["comment"] {
+  if (!c.path) return undefined;
+  const line = c.line ?? c.original_line ?? undefined;
+  const hunk = c.diff_hunk ?? undefined;
+  return {
+    path: c.path.slice(0, 300),
+    ...(line ? { line } : {}),
+    ...(c.side ? { side: c.side.slice(0, 10) } : {}),
+    ...(hunk ? { diffHunk: hunk.length > MAX_DIFF_HUNK ? hunk.slice(-MAX_DIFF_HUNK) : hunk } : {}),
+  };
+}
+
 const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
   issues: (payload) =>
     parseWith(issuesPayload, payload, (p) => ({
@@ -138,6 +193,8 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       labels: names(p.issue.labels),
       assigneeIds: ids(p.issue.assignees),
       assignees: assignees(p.issue.assignees),
+      // No head here: it is read from the pull request before the task runs.
+      ...(p.issue.pull_request ? { pullRequest: { number: p.issue.number, url: p.issue.html_url } } : {}),
       links: [p.comment.html_url],
     })),
   pull_request: (payload) =>
@@ -158,6 +215,7 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       labels: p.action === "labeled" && p.label ? [p.label.name] : names(p.pull_request.labels),
       assigneeIds: ids(p.pull_request.assignees),
       assignees: assignees(p.pull_request.assignees),
+      pullRequest: pullRequestRef(p.pull_request),
       links: [p.pull_request.html_url],
     })),
   pull_request_review_comment: (payload) =>
@@ -177,7 +235,27 @@ const parsers: Record<string, (payload: unknown) => ParsedEvent> = {
       labels: names(p.pull_request.labels),
       assigneeIds: [],
       changedFiles: p.comment.path ? boundFiles([{ path: p.comment.path }]) : undefined,
+      pullRequest: pullRequestRef(p.pull_request, { comment: reviewCommentPlace(p.comment) }),
       links: [p.comment.html_url],
+    })),
+  pull_request_review: (payload) =>
+    parseWith(reviewPayload, payload, (p) => ({
+      handled: true,
+      action: p.action,
+      actor: actor(p.review.user, p.review.author_association, p.review.performed_via_github_app),
+      author: actor(p.pull_request.user, p.pull_request.author_association),
+      subject: {
+        repository: p.repository.full_name,
+        pullRequestNumber: p.pull_request.number,
+        commitSha: p.review.commit_id ?? undefined,
+        installationId: installationId(p.installation),
+      },
+      title: p.pull_request.title,
+      text: truncateText(p.review.body),
+      labels: names(p.pull_request.labels),
+      assigneeIds: [],
+      pullRequest: pullRequestRef(p.pull_request, { reviewState: p.review.state.toLowerCase() }),
+      links: [p.review.html_url],
     })),
   push: (payload) =>
     parseWith(pushPayload, payload, (p) => ({

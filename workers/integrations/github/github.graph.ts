@@ -86,7 +86,8 @@ export function githubGraph(event: AgentEvent, b: Builder): void {
   const number = subject.pullRequestNumber ?? subject.issueNumber;
   if (number === undefined) return;
   const isPr = subject.pullRequestNumber !== undefined;
-  const isComment = event.type === "issue_comment" || event.type === "pull_request_review_comment";
+  // A review's body is a comment too: it says nothing about the pull request's own text or labels.
+  const isComment = ["issue_comment", "pull_request_review_comment", "pull_request_review"].includes(event.type);
   const url = isComment ? undefined : event.links[0];
   const target = b.entity({
     key: isPr ? keys.pullRequest(repo, number) : keys.issue(repo, number),

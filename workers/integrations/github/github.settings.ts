@@ -14,4 +14,6 @@ export const githubSettings = {
   /** Configurable for GitHub Enterprise and local fakes. */
   GITHUB_API_URL: z.string().url().catch("https://api.github.com"),
   GITHUB_TOKEN: secret,
+  /** A label that asks for a review of a pull request, like `@agent-bot review` (github.review.ts). */
+  REVIEW_LABEL: z.string().trim().min(1).catch("agent-bot:review"),
 };

@@ -3,7 +3,7 @@
 import type { AgentEvent } from "../../../core/agent-event";
 import type { UntrustedParts } from "../../../core/task-types";
 import type { Config } from "../../config";
-import { mentionsHandle } from "../mentions";
+import { escapeRegExp, mentionsHandle } from "../mentions";
 import type { TriggerDecision } from "../types";
 
 const MENTION_EVENTS: Record<string, string[]> = {
@@ -11,9 +11,10 @@ const MENTION_EVENTS: Record<string, string[]> = {
   pull_request_review_comment: ["created"],
   issues: ["opened"],
   pull_request: ["opened"],
+  pull_request_review: ["submitted"],
 };
 /** Events whose text is a comment: only the comment asks, never the issue's title someone else wrote. */
-const COMMENT_EVENTS = new Set(["issue_comment", "pull_request_review_comment"]);
+const COMMENT_EVENTS = new Set(["issue_comment", "pull_request_review_comment", "pull_request_review"]);
 const LABEL_EVENTS = new Set(["issues", "pull_request"]);
 
 type Actor = AgentEvent["actor"];
@@ -40,7 +41,27 @@ function requestText(event: AgentEvent): string[] {
   return COMMENT_EVENTS.has(event.type) ? [event.text ?? ""] : [event.title ?? "", event.text ?? ""];
 }
 
+/** `@agent-bot review` at the start of a line of the request: a review of the pull request, not a change to it. */
+export function isReviewCommand(text: string | undefined, handle: string): boolean {
+  if (!text) return false;
+  return new RegExp(`(?:^|\\n)[ \\t>*_]*${escapeRegExp(handle)}[\\s:,]+review(?![\\w-])`, "i").test(text.replace(/\p{Cf}/gu, ""));
+}
+
+/** A review asked for on a pull request: by command in the request's text, or by REVIEW_LABEL. */
+function reviewAsked(event: AgentEvent, config: Config, labelled: boolean): boolean {
+  if (event.subject.pullRequestNumber === undefined) return false;
+  if (labelled) return event.labels.includes(config.REVIEW_LABEL) && !event.labels.includes(config.TRIGGER_LABEL);
+  return requestText(event).some((text) => isReviewCommand(text, config.BOT_HANDLE));
+}
+
 export function decideGitHub(event: AgentEvent, config: Config): TriggerDecision {
+  const decision = decideWork(event, config);
+  if (decision.decision !== "triggered") return decision;
+  const labelled = decision.trigger === "github:label";
+  return reviewAsked(event, config, labelled) ? { ...decision, mode: "review" } : decision;
+}
+
+function decideWork(event: AgentEvent, config: Config): TriggerDecision {
   const actor = event.actor;
   if (actor?.isBot) return { decision: "not_triggered", reason: `actor ${actor.login} is a bot` };
   // A user token's account is no Bot to GitHub; its tracking comments name the handle.
@@ -48,12 +69,22 @@ export function decideGitHub(event: AgentEvent, config: Config): TriggerDecision
     return { decision: "not_triggered", reason: `actor ${actor.login} is agent-bot's own account (GITHUB_BOT_USER_IDS)` };
   }
 
-  const labelled = LABEL_EVENTS.has(event.type) && event.action === "labeled" && event.labels.includes(config.TRIGGER_LABEL);
+  const label = [config.TRIGGER_LABEL, ...(event.type === "pull_request" ? [config.REVIEW_LABEL] : [])].find((name) =>
+    event.labels.includes(name),
+  );
+  const labelled = LABEL_EVENTS.has(event.type) && event.action === "labeled" && label !== undefined;
   const mentioned =
     (MENTION_EVENTS[event.type] ?? []).includes(event.action ?? "") &&
     requestText(event).some((text) => mentionsHandle(text, config.BOT_HANDLE));
   if (!labelled && !mentioned) {
     return { decision: "not_triggered", reason: `no ${config.BOT_HANDLE} mention or "${config.TRIGGER_LABEL}" label` };
+  }
+  // A review's body asks for work only when the review requests changes.
+  if (!labelled && event.type === "pull_request_review" && event.pullRequest?.reviewState !== "changes_requested") {
+    return {
+      decision: "not_triggered",
+      reason: `a ${event.pullRequest?.reviewState ?? "submitted"} review; only one requesting changes asks for work`,
+    };
   }
 
   const subject = untrustedSubject(event, config);
@@ -61,7 +92,7 @@ export function decideGitHub(event: AgentEvent, config: Config): TriggerDecision
   // The request is then the issue's own text, as trusted as its author.
   if (labelled) {
     const untrusted: UntrustedParts | undefined = subject ? { subject, request: subject } : undefined;
-    return { decision: "triggered", reason: `labelled "${config.TRIGGER_LABEL}" by ${actor?.login}`, trigger: "github:label", untrusted };
+    return { decision: "triggered", reason: `labelled "${label}" by ${actor?.login}`, trigger: "github:label", untrusted };
   }
 
   const untrusted = subject ? { subject } : undefined;
