@@ -31,6 +31,7 @@ import { approvalRefusal, type ApprovalResult } from "./task/approval";
 import { dailyBudgetRefusal, recordAttemptSpend } from "./task/budget";
 import { type AttemptResult, endLastAttempt, mintAttemptToken, retryRefusal, taskRowOf } from "./task/attempts";
 import { EventLog } from "./task/event-log";
+import { taskGitHubConfig } from "./task/github-access";
 import { readRunnerEvents } from "./task/ndjson";
 import { openTaskPullRequest } from "./task/pull-request";
 import { buildRunRequest, type TaskMcpAccess } from "./task/run-request";
@@ -80,6 +81,11 @@ export class TaskAgent extends Agent<Env, TaskState> {
 
   private get config() {
     return getConfig(this.env);
+  }
+
+  /** The config GitHub calls use: in App mode it carries this task's installation token (throws without one unless lenient). */
+  private githubConfig(lenient = false) {
+    return taskGitHubConfig(this.env, this.state, lenient ? (message) => this.log("warn", message) : undefined);
   }
 
   // ---- RPC ----------------------------------------------------------------
@@ -268,7 +274,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
       const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
       const mcp = await this.issueMcpToken(attempt.n);
       const readOnly = isReadOnly(this.state);
-      const request = buildRunRequest(spec, attempt.n, this.config, {
+      const request = buildRunRequest(spec, attempt.n, await this.githubConfig(), {
         spentUsd: this.state.costUsd,
         context,
         mcp,
@@ -337,7 +343,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
       status === "succeeded" && result?.change && this.state.spec
         ? await openTaskPullRequest(
             this.state.spec,
-            this.config,
+            await this.githubConfig(true),
             { branch: result.change.branch, summary: result.summary },
             (level, message) => this.log(level, message),
           )
@@ -373,7 +379,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
   /** Mirrors the state to every thread of the task, one sync after another, so no message is posted twice. */
   private syncThread(): Promise<void> {
     const run = async () => {
-      const posted = await syncThreads(this.state, this.config, (level, message) => this.log(level, message));
+      const posted = await syncThreads(this.state, await this.githubConfig(true), (level, message) => this.log(level, message));
       if (!posted.origin && posted.joined.size === 0) return;
       this.setState({
         ...this.state,

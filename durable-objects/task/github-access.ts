@@ -1,0 +1,77 @@
+// How a task reaches GitHub. Personal-token mode: the config as it is. GitHub App mode: an
+// installation token for the task's one repository and the permissions it needs, minted before
+// it is needed and handed out as the task's GITHUB_TOKEN (so the run request's gitToken, its
+// redact list, its comments and its pull request all use it and never a personal token), with a
+// source that replaces it once when GitHub refuses it.
+import { errorMessage } from "../../core/error-message";
+import { isReadOnly, type TaskState } from "../../core/task-types";
+import { getConfig, type Config } from "../../workers/config";
+import type { GitHubTokenSource } from "../../workers/integrations/github/github.client";
+import { githubAppOf, withStoredGitHubApp, type GitHubApp } from "../../workers/integrations/github/app/github-app";
+import {
+  dropInstallationToken,
+  installationToken,
+  type Permissions,
+  type TokenRequest,
+} from "../../workers/integrations/github/app/installation-token";
+import { findInstallation } from "../../workers/integrations/github/app/installations";
+
+/** What a task's token may do: clone and push (read only until approved), comment, open its pull request. */
+export function taskPermissions(readOnly: boolean): Permissions {
+  return { contents: readOnly ? "read" : "write", issues: "write", pull_requests: "write", metadata: "read" };
+}
+
+async function tokenRequest(env: Env, app: GitHubApp, state: TaskState, config: Config, repository: string): Promise<TokenRequest> {
+  const spec = state.spec!;
+  // A GitHub event names its installation; any other task finds the one covering its repository.
+  let installationId = spec.vendor === "github" ? spec.subject.installationId : undefined;
+  if (!installationId) {
+    const installation = await findInstallation(env.DB, app, repository);
+    if (!installation) throw new Error(`${repository} is in no installation of the GitHub App`);
+    if (installation.suspended) throw new Error(`the GitHub App's installation on ${installation.account} is suspended`);
+    installationId = installation.installationId;
+  }
+  return {
+    installationId,
+    repository,
+    permissions: taskPermissions(isReadOnly(state)),
+    // The run pushes at its end: the token must outlive the attempt's timeout.
+    validForMs: (config.TASK_TIMEOUT_MINUTES + 5) * 60_000,
+  };
+}
+
+function tokenSource(app: GitHubApp, request: TokenRequest, first: string): GitHubTokenSource {
+  let current = first;
+  return {
+    token: async () => current,
+    refresh: async (refused) => {
+      dropInstallationToken(app, request, refused);
+      current = (await installationToken(app, request)).token;
+      return current;
+    },
+  };
+}
+
+/**
+ * The config the task talks to GitHub with. In App mode a failure to get a token throws a
+ * readable reason; with `onError` it is reported there instead and the config has no GitHub
+ * credentials at all (the personal token is never the App's stand-in).
+ */
+export async function taskGitHubConfig(env: Env, state: TaskState, onError?: (message: string) => void): Promise<Config> {
+  const config = await withStoredGitHubApp(env, getConfig(env));
+  const app = githubAppOf(config);
+  if (!app) return config;
+  const repository = state.spec?.subject.repository;
+  const withoutGitHub: Config = { ...config, GITHUB_TOKEN: undefined };
+  if (!state.spec || !repository?.includes("/")) return withoutGitHub;
+  try {
+    const request = await tokenRequest(env, app, state, config, repository);
+    const { token } = await installationToken(app, request);
+    return { ...config, GITHUB_TOKEN: token, githubToken: tokenSource(app, request, token) } as Config;
+  } catch (error) {
+    const message = `could not get a GitHub App installation token for ${repository}: ${errorMessage(error)}`;
+    if (!onError) throw new Error(message);
+    onError(message);
+    return withoutGitHub;
+  }
+}
