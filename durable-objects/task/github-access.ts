@@ -6,8 +6,14 @@
 import { errorMessage } from "../../core/error-message";
 import { isReadOnly, type TaskState } from "../../core/task-types";
 import { getConfig, type Config } from "../../workers/config";
-import type { GitHubTokenSource } from "../../workers/integrations/github/github.client";
-import { githubAppOf, withStoredGitHubApp, type GitHubApp } from "../../workers/integrations/github/app/github-app";
+import { createGitHubClient, githubCall, splitRepository, type GitHubTokenSource } from "../../workers/integrations/github/github.client";
+import {
+  appIdentity,
+  commitAuthorOf,
+  githubAppOf,
+  withStoredGitHubApp,
+  type GitHubApp,
+} from "../../workers/integrations/github/app/github-app";
 import {
   dropInstallationToken,
   installationToken,
@@ -52,6 +58,12 @@ function tokenSource(app: GitHubApp, request: TokenRequest, first: string): GitH
   };
 }
 
+async function probe(config: Config, source: GitHubTokenSource, repository: string): Promise<void> {
+  const { owner, repo } = splitRepository(repository);
+  const octokit = createGitHubClient({ GITHUB_API_URL: config.GITHUB_API_URL, GITHUB_TOKEN: undefined, githubToken: source });
+  await githubCall(config, `GET /repos/${repository}`, () => octokit.request("GET /repos/{owner}/{repo}", { owner, repo }));
+}
+
 /**
  * The config the task talks to GitHub with. In App mode a failure to get a token throws a
  * readable reason; with `onError` it is reported there instead and the config has no GitHub
@@ -67,7 +79,14 @@ export async function taskGitHubConfig(env: Env, state: TaskState, onError?: (me
   try {
     const request = await tokenRequest(env, app, state, config, repository);
     const { token } = await installationToken(app, request);
-    return { ...config, GITHUB_TOKEN: token, githubToken: tokenSource(app, request, token) } as Config;
+    const source = tokenSource(app, request, token);
+    // Before a run, the token must reach the repository: a refused one is replaced once, then the task fails.
+    if (!onError) await probe(config, source, repository);
+    const current = await source.token();
+    // Commits by the App's bot; without its identity, the runner's own author stands in.
+    const identity = await appIdentity(app).catch(() => undefined);
+    const commitAuthor = identity && commitAuthorOf(identity, config.GITHUB_WEB_URL);
+    return { ...config, GITHUB_TOKEN: current, githubToken: source, commitAuthor } as Config;
   } catch (error) {
     const message = `could not get a GitHub App installation token for ${repository}: ${errorMessage(error)}`;
     if (!onError) throw new Error(message);

@@ -37,7 +37,13 @@ export interface AttemptInputs {
   readOnly?: boolean;
 }
 
-export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config, inputs: AttemptInputs = {}): RunRequest {
+/** `commitAuthor`: in GitHub App mode, the App's bot (durable-objects/task/github-access.ts). */
+export function buildRunRequest(
+  spec: TaskSpec,
+  attempt: number,
+  config: Config & { commitAuthor?: RunRequest["commitAuthor"] },
+  inputs: AttemptInputs = {},
+): RunRequest {
   const { spentUsd = 0, context, mcp, joined, readOnly = false } = inputs;
   const cli = spec.cli ?? config.DEFAULT_CLI;
   const repository = spec.subject.repository;
@@ -58,6 +64,7 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
         }
       : undefined,
     gitToken: config.GITHUB_TOKEN,
+    ...(config.commitAuthor ? { commitAuthor: config.commitAuthor } : {}),
     skills: spec.skills ?? [],
     mcpServers: mcpServersFor(config, mcp),
     env,

@@ -35,7 +35,7 @@ export function createGitHubClient(config: GitHubSettings): Octokit {
   return octokit;
 }
 
-type Send = (options: { headers: Record<string, unknown> } & Record<string, unknown>) => Promise<unknown>;
+type Send = (options: { headers: Record<string, unknown> }) => Promise<unknown>;
 
 /** Sends with the installation token; a 401 gets one fresh token and one more try. */
 async function withInstallationToken<T>(
@@ -44,9 +44,11 @@ async function withInstallationToken<T>(
   options: object,
 ): Promise<T> {
   const send = request as unknown as Send;
+  // Hooks inside this one see the options they were registered with, so the header is set on those.
+  const sent = options as { headers: Record<string, unknown> };
   const withToken = async (token: string) => {
-    const sent = options as { headers: Record<string, unknown> };
-    return (await send({ ...sent, headers: { ...sent.headers, authorization: `token ${token}` } })) as T;
+    sent.headers.authorization = `token ${token}`;
+    return (await send(sent)) as T;
   };
   const token = await source.token();
   try {
