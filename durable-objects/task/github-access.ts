@@ -14,13 +14,8 @@ import {
   withStoredGitHubApp,
   type GitHubApp,
 } from "../../workers/integrations/github/app/github-app";
-import {
-  dropInstallationToken,
-  installationToken,
-  type Permissions,
-  type TokenRequest,
-} from "../../workers/integrations/github/app/installation-token";
-import { findInstallation } from "../../workers/integrations/github/app/installations";
+import { installationToken, type Permissions, type TokenRequest } from "../../workers/integrations/github/app/installation-token";
+import { installationIdFor, tokenSource } from "../../workers/integrations/github/app/repository-access";
 
 /** What a task's token may do: clone and push (read only until approved), comment, open its pull request. */
 export function taskPermissions(readOnly: boolean): Permissions {
@@ -30,31 +25,13 @@ export function taskPermissions(readOnly: boolean): Permissions {
 async function tokenRequest(env: Env, app: GitHubApp, state: TaskState, config: Config, repository: string): Promise<TokenRequest> {
   const spec = state.spec!;
   // A GitHub event names its installation; any other task finds the one covering its repository.
-  let installationId = spec.vendor === "github" ? spec.subject.installationId : undefined;
-  if (!installationId) {
-    const installation = await findInstallation(env.DB, app, repository);
-    if (!installation) throw new Error(`${repository} is in no installation of the GitHub App`);
-    if (installation.suspended) throw new Error(`the GitHub App's installation on ${installation.account} is suspended`);
-    installationId = installation.installationId;
-  }
+  const named = spec.vendor === "github" ? spec.subject.installationId : undefined;
   return {
-    installationId,
+    installationId: named ?? (await installationIdFor(env.DB, app, repository)),
     repository,
     permissions: taskPermissions(isReadOnly(state)),
     // The run pushes at its end: the token must outlive the attempt's timeout.
     validForMs: (config.TASK_TIMEOUT_MINUTES + 5) * 60_000,
-  };
-}
-
-function tokenSource(app: GitHubApp, request: TokenRequest, first: string): GitHubTokenSource {
-  let current = first;
-  return {
-    token: async () => current,
-    refresh: async (refused) => {
-      dropInstallationToken(app, request, refused);
-      current = (await installationToken(app, request)).token;
-      return current;
-    },
   };
 }
 

@@ -48,13 +48,25 @@ export async function unseal(secret: string, sealed: string): Promise<StoredApp>
   return storedAppSchema.parse(JSON.parse(new TextDecoder().decode(plain)));
 }
 
+/** Each GitHub request would read the row otherwise: an isolate reads it at most this often (a new App shows within it). */
+const CACHE_MS = 30_000;
+const cache = new Map<D1Database, { at: number; app: Promise<StoredApp | undefined> }>();
+
 export async function storeApp(db: D1Database, secret: string, app: StoredApp, now = Date.now()): Promise<void> {
   const row = { id: ROW, appId: app.appId, slug: app.slug, sealed: await seal(secret, app), createdAt: now };
   await drizzle(db).insert(githubApp).values(row).onConflictDoUpdate({ target: githubApp.id, set: row });
+  cache.delete(db);
 }
 
 /** The stored App, or undefined when none is stored; a wrong store key throws (AES-GCM's tag check). */
-export async function loadStoredApp(db: D1Database, secret: string): Promise<StoredApp | undefined> {
-  const [row] = await drizzle(db).select().from(githubApp).where(eq(githubApp.id, ROW)).limit(1);
-  return row ? unseal(secret, row.sealed) : undefined;
+export function loadStoredApp(db: D1Database, secret: string, now = Date.now()): Promise<StoredApp | undefined> {
+  const cached = cache.get(db);
+  if (cached && now - cached.at < CACHE_MS) return cached.app;
+  const app = (async () => {
+    const [row] = await drizzle(db).select().from(githubApp).where(eq(githubApp.id, ROW)).limit(1);
+    return row ? unseal(secret, row.sealed) : undefined;
+  })();
+  cache.set(db, { at: now, app });
+  app.catch(() => cache.delete(db));
+  return app;
 }
