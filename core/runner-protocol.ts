@@ -51,6 +51,22 @@ export const sessionBundleSchema = z.object({
 });
 export type SessionBundle = z.infer<typeof sessionBundleSchema>;
 
+/** Bytes a run's attachments may have together; the runner's body limit makes room for them in base64. */
+export const MAX_ATTACHMENTS_BYTES = 25 * 1024 * 1024;
+
+/**
+ * A file attached to the triggering message, fetched and type-checked by the platform. The runner
+ * writes it into the run's `attachments/` folder, outside the repository, and the prompt names it.
+ */
+export const attachmentSchema = z.object({
+  /** A plain file name: it becomes a path under the run's folder. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$/),
+  contentType: z.string().max(100),
+  /** base64 */
+  data: z.string(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
 export const runRequestSchema = z.object({
   taskId: z.string().min(1),
   attempt: z.number().int().min(1),
@@ -95,6 +111,14 @@ export const runRequestSchema = z.object({
   model: z.string().min(1).max(200).optional(),
   /** The session of the task's previous turn: the runner restores its files and resumes it. */
   resume: sessionBundleSchema.optional(),
+  /** Files attached to the request, inline: at most MAX_ATTACHMENTS_BYTES together. */
+  attachments: z
+    .array(attachmentSchema)
+    .max(20)
+    .refine((files) => files.reduce((n, f) => n + Math.floor((f.data.length * 3) / 4), 0) <= MAX_ATTACHMENTS_BYTES, {
+      message: `attachments over ${MAX_ATTACHMENTS_BYTES} bytes together`,
+    })
+    .optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 

@@ -37,6 +37,14 @@ export interface TaskSpec {
   payloadRef: string;
   /** CLI to run; the configured default when absent. */
   cli?: CliName;
+  /** Model the request chose (an allowed one); DEFAULT_MODEL of the CLI when absent. */
+  model?: string;
+  /** Why the request's choice of CLI or model is refused: the task ends with it and never runs. */
+  refusal?: string;
+  /** Files attached to the triggering message, fetched by the platform and kept in R2. */
+  attachments?: TaskAttachment[];
+  /** Attached files that were not fetched, each with why (too big, wrong type, foreign host). */
+  skippedAttachments?: string[];
   /** Skills asked for by name. */
   skills?: string[];
   /** What the knowledge graph knew around the subject when the task was created; rendered into the prompt. */
@@ -46,6 +54,18 @@ export interface TaskSpec {
   /** No permitted person asked for the task (REQUIRE_APPROVAL): it runs read-only until one approves it. */
   readOnly?: boolean;
   createdAt: number;
+}
+
+/** An attachment as the task keeps it: `attachments/<taskId>/<name>` in PAYLOADS. */
+export interface TaskAttachment {
+  /** File name in the run's attachments folder, with the extension of its real type. */
+  name: string;
+  key: string;
+  /** The type its bytes show (`image/png`, `application/pdf`, `text/plain`). */
+  contentType: string;
+  size: number;
+  /** Where it was fetched from (no query string: signed URLs stay out of the prompt). */
+  source: string;
 }
 
 /** Where a part of an event came from, when no permitted person wrote it: `GitHub issue by @mallory (NONE)`. */

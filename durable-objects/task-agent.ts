@@ -28,6 +28,7 @@ import { logLine, redact, redactDeep } from "../workers/observability/log";
 import { incrementCounters } from "../workers/observability/metrics";
 import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
 import { approvalRefusal, type ApprovalResult } from "./task/approval";
+import { loadAttachments } from "./task/attachments";
 import { dailyBudgetRefusal, recordAttemptSpend } from "./task/budget";
 import { type AttemptResult, endLastAttempt, mintAttemptToken, retryRefusal, taskRowOf } from "./task/attempts";
 import { EventLog } from "./task/event-log";
@@ -201,7 +202,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
   async dispatch(): Promise<void> {
     if (this.state.status !== "queued" || !this.state.spec) return;
     // Every task counts against its scope's daily cap: its repository, else its project or channel.
-    const refused = await dailyBudgetRefusal(this.env.DB, this.state.spec, this.config.REPO_DAILY_BUDGET_USD);
+    // A refused choice of CLI or model ends the task unrun, with what is allowed in its thread.
+    const refused = this.state.spec.refusal ?? (await dailyBudgetRefusal(this.env.DB, this.state.spec, this.config.REPO_DAILY_BUDGET_USD));
     if (refused) {
       await this.finish("failed", refused);
       return;
@@ -274,7 +276,10 @@ export class TaskAgent extends Agent<Env, TaskState> {
       const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
       const mcp = await this.issueMcpToken(attempt.n);
       const readOnly = isReadOnly(this.state);
+      const attachments = await loadAttachments(this.env.PAYLOADS, spec);
+      if (attachments.missing.length) this.log("warn", `attachments gone from storage: ${attachments.missing.join(", ")}`);
       const request = buildRunRequest(spec, attempt.n, await this.githubConfig(), {
+        attachments: attachments.files,
         spentUsd: this.state.costUsd,
         context,
         mcp,

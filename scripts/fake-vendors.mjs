@@ -23,11 +23,15 @@
 //   POST   /_faults  { method?, path, status, body?, headers?, times? }: the next
 //                    `times` requests whose path starts with `path` get that answer
 //
+// It also serves attachment bytes (GitHub uploads, Slack files, Jira attachment content) for the
+// platform to fetch: scripts/fake-vendors/attachments.mjs says which paths and ids.
+//
 // Tests import `startFakeVendors({ port: 0 })` instead of running the CLI.
 import { createServer } from "node:http";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { serveAttachment } from "./fake-vendors/attachments.mjs";
 import { createFakeGitHubApp } from "./fake-vendors/github-app.mjs";
 
 const PREFIXES = [
@@ -528,6 +532,8 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log, g
       if (fault) return fault;
       if (!vendor) return NO_VENDOR;
       const path = url.pathname.slice(prefix.length) || "/";
+      const attachment = serveAttachment(vendor, path, req.headers.authorization, url.origin);
+      if (attachment) return attachment;
       for (const route of routes[vendor]) {
         if (route.method !== method) continue;
         const params = route.match(path);
@@ -556,6 +562,12 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log, g
     handle(req).then(
       ({ answer, call }) => {
         if (call) log?.(`${call.method} ${call.path} → ${answer.status}`);
+        // Attachments are bytes, not JSON (scripts/fake-vendors/attachments.mjs).
+        if (answer.raw) {
+          res.writeHead(answer.status, { "content-length": answer.raw.length, ...answer.headers });
+          res.end(answer.raw);
+          return;
+        }
         const payload = answer.body === undefined ? "" : JSON.stringify(answer.body);
         res.writeHead(answer.status, { ...(payload ? { "content-type": "application/json; charset=utf-8" } : {}), ...answer.headers });
         res.end(payload);

@@ -1,7 +1,7 @@
 // The zod field types settings are declared with, shared by configSchema (config.ts) and the
 // settings each vendor declares beside its code (`workers/integrations/<vendor>/<vendor>.settings.ts`).
 import { z } from "zod";
-import { VENDORS } from "../core/names";
+import { CLI_NAMES, type CliName, VENDORS } from "../core/names";
 
 const VENDOR = VENDORS.join("|");
 /** `vendor:scope=owner/repo`, for any vendor in VENDORS. */
@@ -82,3 +82,30 @@ export const teamDomain = z
       return undefined;
     }
   });
+/** `claude=<model>,cursor=<model>`: a model per CLI (names in CLI_NAMES); a CLI left out uses its own default. */
+export const modelPerCli = z
+  .string()
+  .optional()
+  .transform((value) => {
+    const map: Partial<Record<CliName, string>> = {};
+    for (const pair of (value ?? "").split(",")) {
+      const [cli, model] = pair.split("=", 2).map((s) => s.trim());
+      if (model && (CLI_NAMES as readonly string[]).includes(cli ?? "")) map[cli as CliName] = model;
+    }
+    return map;
+  });
+/**
+ * Models a request may choose: `claude:opus,cursor:gpt-5` per CLI, or a bare `sonnet` for every
+ * CLI. Keyed by CLI name, `*` for the bare ones. A prefix that is no CLI name is part of the model
+ * (`us.anthropic.claude-v1:0`).
+ */
+export const allowedModels = list.transform((items) => {
+  const map: Record<string, string[]> = {};
+  for (const item of items) {
+    const colon = item.indexOf(":");
+    const prefix = colon > 0 ? item.slice(0, colon) : "";
+    const [key, model] = (CLI_NAMES as readonly string[]).includes(prefix) ? [prefix, item.slice(colon + 1).trim()] : ["*", item];
+    if (model) map[key] = [...(map[key] ?? []), model];
+  }
+  return map;
+});

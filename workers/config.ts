@@ -3,7 +3,17 @@
 // it is missing (503) instead of the whole Worker failing to start.
 import { z } from "zod";
 import { CLI_NAMES } from "../core/names";
-import { list, listOr, personIdentities, positiveInt, repositoryMap, secret, teamDomain } from "./config-fields";
+import {
+  allowedModels,
+  list,
+  listOr,
+  modelPerCli,
+  personIdentities,
+  positiveInt,
+  repositoryMap,
+  secret,
+  teamDomain,
+} from "./config-fields";
 import { githubSettings } from "./integrations/github/github.settings";
 import { jiraSettings } from "./integrations/jira/jira.settings";
 import { sentrySettings } from "./integrations/sentry/sentry.settings";
@@ -55,6 +65,18 @@ export const configSchema = z.object({
   /** Accounts on different vendors that are one person, joined by `same_as` in the knowledge graph (besides equal emails). */
   GRAPH_PERSON_IDENTITIES: personIdentities,
   DEFAULT_CLI: z.enum(CLI_NAMES).catch("claude"),
+  /** The model each CLI runs with unless a request chooses an allowed one (`claude=…,cursor=…`); the CLI's own default when unset. */
+  DEFAULT_MODEL: modelPerCli,
+  /** Models a request may choose with `[model=…]` or a label; empty: none, every task runs DEFAULT_MODEL. */
+  ALLOWED_MODELS: allowedModels,
+  /** Labels that choose the CLI or model start with it: `agent-bot:cursor`, `agent-bot:model:<name>`. */
+  LABEL_PREFIX: z.string().trim().min(1).catch("agent-bot:"),
+  /** Files fetched from the triggering message, at most; the rest are skipped with a note in the prompt. */
+  ATTACHMENT_MAX_FILES: positiveInt(10),
+  /** Bytes one attachment may have (10 MiB). */
+  ATTACHMENT_MAX_BYTES: positiveInt(10 * 1024 * 1024),
+  /** Bytes a task's attachments may have together (25 MiB, also the most the runner protocol carries). */
+  ATTACHMENT_MAX_TOTAL_BYTES: positiveInt(25 * 1024 * 1024),
   MAX_RUNNING_TASKS: positiveInt(10),
   MAX_RUNNING_TASKS_PER_REPO: positiveInt(2),
   TASK_TIMEOUT_MINUTES: positiveInt(30),

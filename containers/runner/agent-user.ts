@@ -9,6 +9,7 @@
 // and says so at start-up.
 import { lchown, lstat, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { UidClaims } from "./uid-claims";
 
 /** The uid and gid a run's agent processes get; undefined when they run as the runner. */
 export type AgentUser = { uid: number; gid: number } | undefined;
@@ -17,25 +18,30 @@ export class AgentUserPool {
   private readonly leased = new Set<number>();
 
   /** `range` is [first, last] uid; undefined when the runner cannot or must not switch users. */
-  constructor(private readonly range: readonly [number, number] | undefined) {}
+  constructor(
+    private readonly range: readonly [number, number] | undefined,
+    /** Other runners on this host lease from the same range; a uid is one runner's at a time. */
+    private readonly claims: UidClaims = new UidClaims(),
+  ) {}
 
   get isolating(): boolean {
     return this.range !== undefined;
   }
 
-  /** A uid no active run holds; undefined when not isolating. Throws when the pool is exhausted. */
+  /** A uid no active run of any runner on this host holds; undefined when not isolating. Throws when the pool is exhausted. */
   lease(): AgentUser {
     if (!this.range) return undefined;
     for (let uid = this.range[0]; uid <= this.range[1]; uid += 1) {
-      if (this.leased.has(uid)) continue;
+      if (this.leased.has(uid) || !this.claims.claim(uid)) continue;
       this.leased.add(uid);
       return { uid, gid: uid };
     }
-    throw new Error(`all ${this.range[1] - this.range[0] + 1} agent uids are in use (RUNNER_AGENT_UIDS)`);
+    throw new Error(`all ${this.range[1] - this.range[0] + 1} agent uids are in use (RUNNER_AGENT_UIDS) by this or other runners`);
   }
 
   release(user: AgentUser): void {
-    if (user) this.leased.delete(user.uid);
+    if (!user || !this.leased.delete(user.uid)) return;
+    this.claims.release(user.uid);
   }
 }
 

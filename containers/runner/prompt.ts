@@ -2,10 +2,11 @@
 // agent the facts it cannot see from the prompt alone: where the task comes
 // from, that the runner owns commit and push, and which skills were chosen.
 import type { RunRequest } from "../../core/runner-protocol";
+import type { WrittenAttachment } from "./attachments";
 
 export type SelectedSkill = { name: string; source: "builtin" | "repository" };
 
-export function buildPrompt(request: RunRequest, skills: SelectedSkill[]): string {
+export function buildPrompt(request: RunRequest, skills: SelectedSkill[], attachments: WrittenAttachment[] = []): string {
   const { vendor, eventType, title } = request.context;
   const lines = [
     `You are agent-bot, an unattended coding agent. Nobody can answer questions while you work.`,
@@ -22,6 +23,12 @@ export function buildPrompt(request: RunRequest, skills: SelectedSkill[]): strin
   if (skills.length) {
     lines.push(
       `Skills selected for this task: ${skills.map((s) => s.name).join(", ")}. Their instructions are installed where you read skills and rules; follow them.`,
+    );
+  }
+  if (attachments.length) {
+    lines.push(
+      `Files attached to the request, outside the repository (read them; do not copy them into the repository unless asked):`,
+      ...attachments.map((a) => `- ${a.path} (${a.contentType}, ${a.size} bytes)`),
     );
   }
   lines.push(`End with a short summary of what you did (or found) and anything left to do.`, "", "## Task", "", request.prompt);

@@ -57,6 +57,13 @@ function readOnlyNotice(botHandle: string): string[] {
   ];
 }
 
+/** The notes on attachments left out; file names are the message author's, so fenced when the request is. */
+function skippedAttachments(spec: TaskSpec): string | undefined {
+  if (!spec.skippedAttachments?.length) return undefined;
+  const list = spec.skippedAttachments.map((note) => `- ${oneLine(note)}`).join("\n");
+  return spec.untrusted?.request ? fence(spec.untrusted.request, list) : list;
+}
+
 /** A section: its heading and body, or nothing when there is no body. */
 const section = (heading: string, body: string | undefined) => (body ? [heading, body, ""] : []);
 
@@ -80,6 +87,7 @@ export function buildPrompt(spec: TaskSpec, inputs: PromptInputs = {}): string {
     ...section("Thread context:", context && (untrusted.subject ? fence(untrusted.subject, context) : context)),
     ...section("Related (from agent-bot's knowledge graph; nearest first):", related && fence("agent-bot's knowledge graph", related)),
     ...section("The same problem was also reported in:", reports && fence("other threads' reports", reports)),
+    ...section("Attached files agent-bot did not fetch:", skippedAttachments(spec)),
     ...(untrusted.request
       ? [
           `Request: none from a permitted person; the task was started by: ${spec.reason}.`,

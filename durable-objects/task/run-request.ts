@@ -1,5 +1,5 @@
 // What the runner is asked to do for one attempt of a task.
-import type { RunRequest } from "../../core/runner-protocol";
+import type { Attachment, RunRequest } from "../../core/runner-protocol";
 import type { JoinedThread, TaskSpec } from "../../core/task-types";
 import type { Config } from "../../workers/config";
 import { SECRET_SETTINGS } from "../../workers/observability/log";
@@ -35,6 +35,8 @@ export interface AttemptInputs {
   joined?: JoinedThread[];
   /** No permitted person has approved the task: the runner pushes nothing and the prompt says so. */
   readOnly?: boolean;
+  /** The task's attachments, read from R2 (./attachments.ts). */
+  attachments?: Attachment[];
 }
 
 /** `commitAuthor`: in GitHub App mode, the App's bot (durable-objects/task/github-access.ts). */
@@ -44,8 +46,9 @@ export function buildRunRequest(
   config: Config & { commitAuthor?: RunRequest["commitAuthor"] },
   inputs: AttemptInputs = {},
 ): RunRequest {
-  const { spentUsd = 0, context, mcp, joined, readOnly = false } = inputs;
+  const { spentUsd = 0, context, mcp, joined, readOnly = false, attachments = [] } = inputs;
   const cli = spec.cli ?? config.DEFAULT_CLI;
+  const model = spec.model ?? config.DEFAULT_MODEL[cli];
   const repository = spec.subject.repository;
   const env: Record<string, string> = {};
   if (config.ANTHROPIC_API_KEY) env.ANTHROPIC_API_KEY = config.ANTHROPIC_API_KEY;
@@ -73,5 +76,7 @@ export function buildRunRequest(
     // What is left of the task's budget after earlier attempts.
     maxBudgetUsd: Math.max(0.01, config.TASK_BUDGET_USD - spentUsd),
     readOnly,
+    ...(model ? { model } : {}),
+    ...(attachments.length ? { attachments } : {}),
   };
 }

@@ -2,6 +2,7 @@
 // steps, and the outcome once there is one.
 import { dashboardUrl } from "../../core/dashboard-url";
 import { isReadOnly, type TaskOrigin, type TaskState, type TaskStatus } from "../../core/task-types";
+import type { CliName } from "../../core/names";
 import type { Config } from "../../workers/config";
 import { integrations } from "../../workers/integrations/registry";
 import type { StepState, ThreadProgress } from "../../workers/threads/types";
@@ -40,6 +41,16 @@ function approvalNotice(state: TaskState, config: Config, threadOf: string | und
 }
 
 const STEPS = ["Queued", "Preparing the workspace", "Running the agent", "Reporting the result"] as const;
+
+const CLI_LABEL: Record<CliName, string> = { claude: "Claude Code", cursor: "Cursor CLI" };
+
+/** `Running the agent (Cursor CLI, model gpt-5)`: the CLI and model the task runs, chosen or configured. */
+function runningLabel(state: TaskState, config: Config): string {
+  const cli = state.spec?.cli ?? config.DEFAULT_CLI;
+  const model = state.spec?.model ?? config.DEFAULT_MODEL[cli];
+  return `Running the agent (${CLI_LABEL[cli]}${model ? `, model ${model}` : ""})`;
+}
+
 /** Index of the step each status is at. */
 const STEP_OF: Record<TaskStatus, number> = { queued: 0, preparing: 1, running: 2, succeeded: 4, failed: 3, cancelled: 3, timed_out: 3 };
 
@@ -48,7 +59,8 @@ export function threadProgress(state: TaskState, config: Config, threadOf = stat
   const status = state.status ?? "queued";
   const at = STEP_OF[status];
   const failed = status === "failed" || status === "cancelled" || status === "timed_out";
-  const steps = STEPS.map((label, i): { label: string; state: StepState } => {
+  const steps = STEPS.map((step, i): { label: string; state: StepState } => {
+    const label = i === 2 ? runningLabel(state, config) : step;
     if (i < at) return { label, state: "done" };
     if (i === at) return { label, state: failed ? "failed" : "active" };
     return { label, state: "pending" };

@@ -197,6 +197,7 @@ describe.runIf(isRoot)("a prompt-injected agent (the real CLI, scripted) against
       `printf '#!/bin/sh\\ncat >> ${stolen}\\n' > .git/hooks/pre-push && chmod +x .git/hooks/pre-push`,
       // A watcher in a session of its own, out of the CLI's process group, polling for token files.
       `setsid nohup sh -c 'while :; do cat /tmp/*/private/git-token ${dir}/runs/*/private/git-token >> ${stolen} 2>/dev/null; sleep 0.05; done' > /dev/null 2>&1 &`,
+      `id -u > ${join(dir, "agent-uid")}`,
       "echo 'Changed by the agent.' >> README.md",
       "echo armed",
     ].join("\n");
@@ -215,7 +216,10 @@ describe.runIf(isRoot)("a prompt-injected agent (the real CLI, scripted) against
     expect(decoy.requests).toEqual([]);
     const loot = await readFile(stolen, "utf8").catch(() => "");
     expect(leaked(loot)).toEqual([]);
-    for (let uid = 20000; uid < 20010; uid += 1) expect(await processesOf(uid)).toEqual([]);
+    // The run's own uid: other runners on this host (dev servers of e2e tests) lease uids beside it.
+    const agentUid = Number((await readFile(join(dir, "agent-uid"), "utf8")).trim());
+    expect(agentUid).toBeGreaterThanOrEqual(20000);
+    expect(await processesOf(agentUid)).toEqual([]);
     // The git server saw the token only from the runner (a clone and a push), never from anyone else.
     expect(git.authorizations.length).toBeGreaterThan(0);
   });

@@ -51,7 +51,7 @@ export async function processEvent(event: AgentEvent, env: Env): Promise<Process
   } else if (decision.decision === "triggered") {
     const started = await startOrJoinTask(event, decision, env);
     taskId = started.taskId;
-    decision = { ...decision, reason: started.reason };
+    decision = { ...decision, ...(started.refusal ? { decision: "refused" as const } : {}), reason: started.reason };
     increments.push(...started.increments);
   }
 

@@ -13,6 +13,7 @@ import { findOpenLinkedTask, recordTaskEntity, subjectKeyFor, type LinkedTask } 
 import { logLine } from "../observability/log";
 import type { TriggerDecision } from "../integrations/types";
 import type { Increment } from "../observability/metrics";
+import { addTaskInputs } from "./task-inputs";
 import { taskIdFor, taskSpecFor } from "./task-spec";
 
 /** Entities from the graph attached to a new task. */
@@ -22,6 +23,8 @@ export interface StartOutcome {
   taskId: string;
   /** Whether the event joined an existing task rather than starting one. */
   joined: boolean;
+  /** Why the request's choice of CLI or model is refused; the task ends with it, unrun. */
+  refusal?: string;
   reason: string;
   increments: Increment[];
 }
@@ -40,6 +43,7 @@ export async function startOrJoinTask(event: AgentEvent, decision: TriggerDecisi
   }
 
   const spec = taskSpecFor(event, decision, config);
+  await addTaskInputs(spec, event, env, config);
   const related = subjectKey
     ? await graphStep("context", event, () => relatedEntities(env.DB, subjectKey, { limit: RELATED_LIMIT }))
     : undefined;
@@ -59,6 +63,8 @@ export async function startOrJoinTask(event: AgentEvent, decision: TriggerDecisi
       event.receivedAt,
     ),
   );
+  if (created.refusal)
+    return { taskId: created.id, joined: false, reason: `${reason}; refused: ${created.refusal}`, refusal: created.refusal, increments };
   return { taskId: created.id, joined: false, reason, increments };
 }
 

@@ -97,6 +97,14 @@ export function TaskPage({ id }: { id: string }) {
             )}
             <dt>CLI</dt>
             <dd>{spec?.cli ?? data.task.cli ?? "default"}</dd>
+            <dt>Model</dt>
+            <dd data-testid="task-model">{spec?.model ?? "default"}</dd>
+            {spec?.attachments?.length ? (
+              <>
+                <dt>Attachments</dt>
+                <dd data-testid="task-attachments">{spec.attachments.map((a) => a.name).join(", ")}</dd>
+              </>
+            ) : null}
             <dt>Created</dt>
             <dd>{formatTime(spec?.createdAt ?? data.task.createdAt)}</dd>
             <dt>Total cost</dt>
