@@ -41,6 +41,8 @@ export default defineConfig({
                 // Vendor APIs for thread reports; tests that need them intercept these hosts.
                 GITHUB_API_URL: "http://github.test",
                 GITHUB_TOKEN: "test-github-token",
+                // Opens a GitHub App the setup flow stored; without a stored App, GitHub runs on GITHUB_TOKEN.
+                GITHUB_APP_STORE_KEY: "test-github-app-store-key",
                 SLACK_API_URL: "http://slack.test/api/",
                 SLACK_BOT_TOKEN: "xoxb-test-slack-token",
                 JIRA_BASE_URL: "http://jira.test",

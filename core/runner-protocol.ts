@@ -89,6 +89,8 @@ export const runRequestSchema = z.object({
     .optional(),
   /** Short-lived, task-scoped token handed to git through a credential helper. */
   gitToken: z.string().optional(),
+  /** Who the commits are by (a GitHub App's `<slug>[bot]` and its noreply email); the runner's own identity when absent. */
+  commitAuthor: z.object({ name: z.string().min(1).max(200), email: z.string().min(3).max(320) }).optional(),
   /** Skills the event asked for by name; the runner adds those its rules select. */
   skills: z.array(z.string()).default([]),
   mcpServers: z.array(mcpServerSchema).default([]),

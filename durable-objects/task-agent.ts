@@ -32,6 +32,7 @@ import { loadAttachments } from "./task/attachments";
 import { dailyBudgetRefusal, recordAttemptSpend } from "./task/budget";
 import { type AttemptResult, endLastAttempt, mintAttemptToken, retryRefusal, taskRowOf } from "./task/attempts";
 import { EventLog } from "./task/event-log";
+import { taskGitHubConfig } from "./task/github-access";
 import { readRunnerEvents } from "./task/ndjson";
 import { openTaskPullRequest } from "./task/pull-request";
 import { pullRequestRun } from "./task/pull-request-head";
@@ -85,6 +86,11 @@ export class TaskAgent extends Agent<Env, TaskState> {
 
   private get config() {
     return getConfig(this.env);
+  }
+
+  /** The config GitHub calls use: in App mode it carries this task's installation token (throws without one unless lenient). */
+  private githubConfig(lenient = false) {
+    return taskGitHubConfig(this.env, this.state, lenient ? (message) => this.log("warn", message) : undefined);
   }
 
   // ---- RPC ----------------------------------------------------------------
@@ -272,14 +278,14 @@ export class TaskAgent extends Agent<Env, TaskState> {
     await this.syncThread();
     try {
       const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
-      const pullRequest = await pullRequestRun(spec, this.config);
+      const pullRequest = await pullRequestRun(spec, await this.githubConfig());
       if (pullRequest) this.setState({ ...this.state, pullRequest: pullRequest.head });
       const readOnly = isReadOnly(this.state);
       const attachments = await loadAttachments(this.env.PAYLOADS, spec);
       if (attachments.missing.length) this.log("warn", `attachments gone from storage: ${attachments.missing.join(", ")}`);
       // A fork's code or a review is read, never acted on: its MCP token only reads too.
       const mcp = await this.issueMcpToken(attempt.n, readOnly || Boolean(pullRequest?.readOnly));
-      const request = buildRunRequest(spec, attempt.n, this.config, {
+      const request = buildRunRequest(spec, attempt.n, await this.githubConfig(), {
         attachments: attachments.files,
         pullRequest,
         spentUsd: this.state.costUsd,
@@ -352,7 +358,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
       status === "succeeded" && result?.change && this.state.spec
         ? await openTaskPullRequest(
             this.state.spec,
-            this.config,
+            await this.githubConfig(true),
             { branch: result.change.branch, summary: result.summary },
             (level, message) => this.log(level, message),
             this.state.pullRequest,
@@ -361,7 +367,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     // A review task's final message becomes one review of its pull request; the thread shows its summary.
     const summary =
       status === "succeeded" && result && this.state.spec.mode === "review"
-        ? await postTaskReview(this.state.spec, this.config, result.summary, (level, message) => this.log(level, message))
+        ? await postTaskReview(this.state.spec, await this.githubConfig(true), result.summary, (level, message) => this.log(level, message))
         : result?.summary;
     this.transition(status, reason, {
       attempts,
@@ -394,7 +400,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
   /** Mirrors the state to every thread of the task, one sync after another, so no message is posted twice. */
   private syncThread(): Promise<void> {
     const run = async () => {
-      const posted = await syncThreads(this.state, this.config, (level, message) => this.log(level, message));
+      const posted = await syncThreads(this.state, await this.githubConfig(true), (level, message) => this.log(level, message));
       if (!posted.origin && posted.joined.size === 0) return;
       this.setState({
         ...this.state,

@@ -18,6 +18,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
+import { DEV_APP, devGitHubApp, pemEnvLine } from "./dev-github-app.mjs";
 import { readDevVars } from "./dev-vars.mjs";
 import { startFakeVendors } from "./fake-vendors.mjs";
 import { seedSamplePullRequest } from "./fake-vendors/sample-pull.mjs";
@@ -110,15 +111,16 @@ if (process.env.RUNNER_URL && !process.env.RUNNER_SECRET && !devVars.RUNNER_SECR
 }
 const secretsDir = mkdtempSync(join(tmpdir(), "agent-bot-dev-env-"));
 const envFile = join(secretsDir, "worker.env");
-// wrangler reads either .dev.vars or --env-file files, so the file is .dev.vars plus the secret.
-writeFileSync(
-  envFile,
-  `${readFileSync(".dev.vars", "utf8")
+/** Secrets that reach wrangler through the env file; written just before it starts. */
+const secrets = [`RUNNER_SECRET=${runnerSecret}`];
+// wrangler reads either .dev.vars or --env-file files, so the file is .dev.vars plus the secrets.
+function writeEnvFile() {
+  const names = secrets.map((line) => line.slice(0, line.indexOf("=")));
+  const own = readFileSync(".dev.vars", "utf8")
     .split("\n")
-    .filter((line) => !/^\s*RUNNER_SECRET\s*=/.test(line))
-    .join("\n")}\nRUNNER_SECRET=${runnerSecret}\n`,
-  { mode: 0o600 },
-);
+    .filter((line) => !names.some((name) => new RegExp(`^\\s*${name}\\s*=`).test(line)));
+  writeFileSync(envFile, `${own.join("\n")}\n${secrets.join("\n")}\n`, { mode: 0o600 });
+}
 
 // The local runner. Claude tasks run the real Claude Code CLI (on PATH, else the pinned dev
 // dependency): with ANTHROPIC_API_KEY it talks to Anthropic; without one, to a local scripted
@@ -199,17 +201,27 @@ function closedAncestor(dir) {
 
 // Fake vendor APIs for every vendor without credentials.
 const needsFake = {
-  github: !devVars.GITHUB_TOKEN,
+  github: !devVars.GITHUB_TOKEN && !devVars.GITHUB_APP_ID,
   slack: !devVars.SLACK_BOT_TOKEN,
   jira: !(devVars.JIRA_BASE_URL && devVars.JIRA_API_TOKEN),
   sentry: !devVars.SENTRY_AUTH_TOKEN,
 };
 let fakes;
+let githubApp;
 if (Object.values(needsFake).some(Boolean)) {
-  fakes = await startFakeVendors({ port: Number(process.env.FAKE_VENDORS_PORT) || (await freePort()) });
+  // The fake GitHub runs in App mode (AGENT_BOT_GITHUB=pat: the personal-token mode instead).
+  githubApp = needsFake.github && process.env.AGENT_BOT_GITHUB !== "pat" ? devGitHubApp(resolve(persist ?? ".wrangler/state")) : undefined;
+  fakes = await startFakeVendors({ port: Number(process.env.FAKE_VENDORS_PORT) || (await freePort()), githubApp: githubApp?.fake });
   const faked = Object.keys(needsFake).filter((vendor) => needsFake[vendor]);
   console.log(`fake vendor APIs for ${faked.join(", ")} on ${fakes.url} (every call: ${fakes.url}/_calls)`);
-  if (needsFake.github) Object.assign(vars, { GITHUB_API_URL: `${fakes.url}/github`, GITHUB_TOKEN: "dev-fake-github-token" });
+  if (needsFake.github) Object.assign(vars, { GITHUB_API_URL: `${fakes.url}/github`, GITHUB_WEB_URL: `${fakes.url}/github-web` });
+  if (githubApp) {
+    vars.GITHUB_APP_ID = githubApp.appId;
+    secrets.push(pemEnvLine("GITHUB_APP_PRIVATE_KEY", githubApp.privateKeyPem));
+    console.log(
+      `GitHub: App mode (${DEV_APP.slug}, installed on Codertocat/*) against the fake GitHub; AGENT_BOT_GITHUB=pat for a personal token`,
+    );
+  } else if (needsFake.github) vars.GITHUB_TOKEN = "dev-fake-github-token";
   if (needsFake.slack) Object.assign(vars, { SLACK_API_URL: `${fakes.url}/slack/api/`, SLACK_BOT_TOKEN: "xoxb-dev-fake" });
   if (needsFake.jira)
     Object.assign(vars, { JIRA_BASE_URL: `${fakes.url}/jira`, JIRA_EMAIL: "agent-bot@example.com", JIRA_API_TOKEN: "dev-fake-jira-token" });
@@ -237,6 +249,7 @@ vars.DASHBOARD_URL = dashboardUrl ?? workerUrl;
 // Task runners reach the MCP servers at PUBLIC_URL (DASHBOARD_URL when unset), and the
 // dashboard's dev server proxies only the API: point them at the Worker itself.
 if (!devVars.PUBLIC_URL) vars.PUBLIC_URL = workerUrl;
+writeEnvFile();
 const devArgs = [
   "dev",
   "--ip",

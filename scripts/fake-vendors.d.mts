@@ -1,4 +1,6 @@
-export type FakeVendor = "github" | "slack" | "jira" | "sentry";
+import type { FakeGitHubApp, FakeGitHubAppOptions } from "./fake-vendors/github-app.mjs";
+
+export type FakeVendor = "github" | "github-web" | "slack" | "jira" | "sentry";
 
 export interface RecordedCall {
   /** ISO time the request arrived. */
@@ -29,6 +31,7 @@ export interface FakeVendorState {
   slack: { messages: { channel: string; ts: string; thread_ts?: string; text: string }[] };
   jira: { comments: { id: number; issueKey: string; version: string; body: unknown }[] };
   sentry: { comments: { id: number; issueId: string; text: string }[] };
+  githubApp: ReturnType<FakeGitHubApp["state"]>;
 }
 
 export interface FakeReview {
@@ -59,7 +62,9 @@ export interface FakeVendors {
   url: string;
   port: number;
   /** GITHUB_API_URL, SLACK_API_URL, JIRA_BASE_URL and SENTRY_API_URL pointing at this server. */
-  env: { GITHUB_API_URL: string; SLACK_API_URL: string; JIRA_BASE_URL: string; SENTRY_API_URL: string };
+  env: { GITHUB_API_URL: string; SLACK_API_URL: string; JIRA_BASE_URL: string; SENTRY_API_URL: string; GITHUB_WEB_URL: string };
+  /** The fake GitHub's App side. */
+  githubApp(): FakeGitHubApp;
   /** Every vendor request so far, oldest first (a copy). */
   calls(): RecordedCall[];
   /** What the fakes hold now (a copy). */
@@ -71,4 +76,9 @@ export interface FakeVendors {
   stop(): Promise<void>;
 }
 
-export function startFakeVendors(options?: { port?: number; host?: string; log?: (line: string) => void }): Promise<FakeVendors>;
+export function startFakeVendors(options?: {
+  port?: number;
+  host?: string;
+  log?: (line: string) => void;
+  githubApp?: FakeGitHubAppOptions;
+}): Promise<FakeVendors>;

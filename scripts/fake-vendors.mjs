@@ -7,6 +7,10 @@
 //   SLACK_API_URL=http://127.0.0.1:8790/slack/api/
 //   JIRA_BASE_URL=http://127.0.0.1:8790/jira
 //   SENTRY_API_URL=http://127.0.0.1:8790/sentry/api/0/
+//   GITHUB_WEB_URL=http://127.0.0.1:8790/github-web   (the GitHub App manifest form)
+//
+// GitHub's App side (manifest conversion, App JWTs, installation tokens) is in
+// fake-vendors/github-app.mjs: once an App exists, /repos/… calls need an installation token.
 //
 // It keeps what was written (comments, messages, pull requests) in memory, so
 // edits apply to what was posted, and records every call:
@@ -30,9 +34,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { serveAttachment } from "./fake-vendors/attachments.mjs";
 import { githubPullRoutes, seedPullRequest } from "./fake-vendors/github-pulls.mjs";
+import { createFakeGitHubApp } from "./fake-vendors/github-app.mjs";
 
 const PREFIXES = [
   ["github", "/github"],
+  ["github-web", "/github-web"],
   ["slack", "/slack/api"],
   ["jira", "/jira"],
   ["sentry", "/sentry/api/0"],
@@ -426,15 +432,20 @@ function compile(pattern) {
 // ── server ───────────────────────────────────────────────────────────────────
 
 /**
- * Starts the fake vendors on 127.0.0.1. `port: 0` picks a free port.
- * @param {{ port?: number, host?: string, log?: (line: string) => void }} [options]
+ * Starts the fake vendors on 127.0.0.1. `port: 0` picks a free port. `githubApp`: the App and
+ * installations the fake GitHub knows from the start (fake-vendors/github-app.mjs).
+ * @param {{ port?: number, host?: string, log?: (line: string) => void, githubApp?: Parameters<typeof createFakeGitHubApp>[0] }} [options]
  */
-export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } = {}) {
+export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log, githubApp: appOptions } = {}) {
   let state = initialState();
   let calls = [];
   let faults = [];
+  let githubApp = createFakeGitHubApp(appOptions);
+  const compiled = (list, extra = {}) => list.map(([method, pattern, handle]) => ({ method, match: compile(pattern), handle, ...extra }));
   const makeRoutes = () => ({
-    github: githubRoutes(state).map(([method, pattern, handle]) => ({ method, match: compile(pattern), handle })),
+    // The App's own endpoints check their JWT or code themselves; the rest are installation-scoped.
+    github: [...compiled(githubApp.routes, { open: true }), ...compiled(githubRoutes(state), { scoped: true })],
+    "github-web": compiled(githubApp.webRoutes, { open: true }),
     slack: slackRoutes(state).map(([method, pattern, handle]) => ({ method, match: compile(pattern), handle })),
     jira: jiraRoutes(state).map(([method, pattern, handle]) => ({ method, match: compile(pattern), handle })),
     sentry: sentryRoutes(state).map(([method, pattern, handle]) => ({ method, match: compile(pattern), handle })),
@@ -443,6 +454,7 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } 
 
   const reset = () => {
     state = initialState();
+    githubApp = createFakeGitHubApp(appOptions);
     routes = makeRoutes();
     calls = [];
     faults = [];
@@ -457,6 +469,7 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } 
     slack: { messages: [...state.slack.messages.values()] },
     jira: { comments: [...state.jira.comments.values()] },
     sentry: { comments: [...state.sentry.notes.values()] },
+    githubApp: githubApp.state(),
   });
 
   function control(method, path, body) {
@@ -471,6 +484,10 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } 
       return json(204, undefined);
     }
     if (path === "/_github/pulls" && method === "POST") return seedPullRequest(state, body, `${url}/github`);
+    if (path === "/_github/revoke" && method === "POST") {
+      githubApp.revokeTokens();
+      return json(204, undefined);
+    }
     if (path === "/_faults" && method === "POST") {
       if (!body || typeof body.path !== "string" || !Number.isInteger(body.status))
         return json(400, { error: "expected { path, status, method?, body?, headers?, times? }" });
@@ -518,7 +535,7 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } 
     };
     calls.push(call);
 
-    const answer = (() => {
+    const answer = await (async () => {
       const fault = takeFault(method, url.pathname);
       if (fault) return fault;
       if (!vendor) return NO_VENDOR;
@@ -529,13 +546,21 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } 
         if (route.method !== method) continue;
         const params = route.match(path);
         if (!params) continue;
-        if (!req.headers.authorization && UNAUTHENTICATED[vendor]) return UNAUTHENTICATED[vendor];
+        if (!route.open && !req.headers.authorization && UNAUTHENTICATED[vendor]) return UNAUTHENTICATED[vendor];
+        const refused = route.scoped && vendor === "github" ? githubApp.authorize(method, path, req.headers.authorization) : undefined;
+        if (refused) return refused;
         return route.handle(
-          { base: `${url.origin}${prefix}`, query: call.query, body, authorized: Boolean(req.headers.authorization) },
+          {
+            base: `${url.origin}${prefix}`,
+            query: call.query,
+            body,
+            authorized: Boolean(req.headers.authorization),
+            authorization: req.headers.authorization,
+          },
           params,
         );
       }
-      return NOT_FOUND[vendor];
+      return NOT_FOUND[vendor] ?? NO_VENDOR;
     })();
     call.status = answer.status;
     return { answer, call };
@@ -581,7 +606,10 @@ export async function startFakeVendors({ port = 8790, host = "127.0.0.1", log } 
       SLACK_API_URL: `${url}/slack/api/`,
       JIRA_BASE_URL: `${url}/jira`,
       SENTRY_API_URL: `${url}/sentry/api/0/`,
+      GITHUB_WEB_URL: `${url}/github-web`,
     },
+    /** The fake GitHub's App side (its installations can be changed in place). */
+    githubApp: () => githubApp,
     calls: () => structuredClone(calls),
     /** Seeds a person's pull request (see scripts/fake-vendors/github-pulls.mjs). */
     seedPullRequest: (input) => seedPullRequest(state, input, `${url}/github`).body,

@@ -21,6 +21,7 @@ import { graphRoutes } from "./routes/graph";
 import { healthRoutes } from "./routes/health";
 import { mcpTokenRoutes } from "./routes/mcp-tokens";
 import { sessionRoutes } from "./routes/session";
+import { setupGitHubRoutes } from "./routes/setup-github";
 import { taskActionRoutes } from "./routes/task-actions";
 import { webhookRoutes } from "./routes/webhooks";
 
@@ -33,6 +34,8 @@ export function createApp() {
 
   app.route("/health", healthRoutes());
   app.route("/webhooks", webhookRoutes());
+  // GitHub App setup: the page takes the API token, GitHub's redirect back its one-time state.
+  app.route("/setup", setupGitHubRoutes());
 
   app.use("/api/*", dashboardCors);
   app.use("/api/*", requireApiToken);

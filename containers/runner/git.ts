@@ -36,7 +36,11 @@ export type GitContext = {
   signal: AbortSignal;
   killGraceMs: number;
   credentials?: GitCredentials;
+  /** Who commits: the request's commitAuthor (a GitHub App's bot), else COMMIT_AUTHOR. */
+  author?: CommitAuthor;
 };
+
+export type CommitAuthor = { name: string; email: string };
 
 export type ChangeStats = { filesChanged: number; insertions: number; deletions: number; files: string[] };
 
@@ -122,17 +126,17 @@ export async function commitAll(ctx: GitContext, message: string): Promise<boole
   const staged = await git(ctx, ["diff", "--cached", "--name-only", "-z"]);
   if (staged.length === 0) return false;
   // The identity goes in the environment, which outranks any user.name the repo's config sets.
-  await git(ctx, ["commit", "--quiet", "--no-verify", "-m", message], { env: identityEnv() });
+  await git(ctx, ["commit", "--quiet", "--no-verify", "-m", message], { env: identityEnv(ctx.author) });
   return true;
 }
 
 /** agent-bot as author and committer; the agent gets it too, so its own commits work under a uid with no name. */
-export function identityEnv(): Record<string, string> {
+export function identityEnv(author: CommitAuthor = COMMIT_AUTHOR): Record<string, string> {
   return {
-    GIT_AUTHOR_NAME: COMMIT_AUTHOR.name,
-    GIT_AUTHOR_EMAIL: COMMIT_AUTHOR.email,
-    GIT_COMMITTER_NAME: COMMIT_AUTHOR.name,
-    GIT_COMMITTER_EMAIL: COMMIT_AUTHOR.email,
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: author.name,
+    GIT_COMMITTER_EMAIL: author.email,
   };
 }
 

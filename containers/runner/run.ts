@@ -158,7 +158,14 @@ export class Run {
     onDirs(dirs);
     const credentials =
       request.repo && request.gitToken ? new GitCredentials(dirs.privateDir, request.gitToken, request.repo.cloneUrl) : undefined;
-    const runnerGit: git.GitContext = { cwd: dirs.repo, env, signal, killGraceMs: config.killGraceMs, credentials };
+    const runnerGit: git.GitContext = {
+      cwd: dirs.repo,
+      env,
+      signal,
+      killGraceMs: config.killGraceMs,
+      credentials,
+      author: request.commitAuthor,
+    };
     // The runner's repository with the agent's copy as its work tree: how the runner reads the agent's result.
     const agentTree: git.GitContext = { ...runnerGit, workTree: dirs.workspace };
 
@@ -201,7 +208,12 @@ export class Run {
         extraNames: config.agentEnv,
         requestEnv: request.env,
         withheld: adapter.modelEgress?.withheld ?? [],
-        own: { HOME: dirs.home, ...git.identityEnv(), ...invocation.env, ...(adapter.modelEgress?.agentEnv(egress.urlFor("model")) ?? {}) },
+        own: {
+          HOME: dirs.home,
+          ...git.identityEnv(request.commitAuthor),
+          ...invocation.env,
+          ...(adapter.modelEgress?.agentEnv(egress.urlFor("model")) ?? {}),
+        },
       });
 
       this.emit({ type: "phase", phase: "running", detail: adapter.displayName });

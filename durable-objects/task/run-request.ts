@@ -39,7 +39,13 @@ export interface AttemptInputs {
   pullRequest?: PullRequestRun;
 }
 
-export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config, inputs: AttemptInputs = {}): RunRequest {
+/** `commitAuthor`: in GitHub App mode, the App's bot (durable-objects/task/github-access.ts). */
+export function buildRunRequest(
+  spec: TaskSpec,
+  attempt: number,
+  config: Config & { commitAuthor?: RunRequest["commitAuthor"] },
+  inputs: AttemptInputs = {},
+): RunRequest {
   const { spentUsd = 0, context, mcp, joined, readOnly = false, attachments = [], pullRequest } = inputs;
   const cli = spec.cli ?? config.DEFAULT_CLI;
   const model = spec.model ?? config.DEFAULT_MODEL[cli];
@@ -61,6 +67,7 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
         }
       : undefined,
     gitToken: config.GITHUB_TOKEN,
+    ...(config.commitAuthor ? { commitAuthor: config.commitAuthor } : {}),
     skills: spec.skills ?? [],
     mcpServers: mcpServersFor(config, mcp),
     env,

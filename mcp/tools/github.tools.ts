@@ -4,6 +4,8 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { McpResourceScope } from "../../core/mcp-scopes";
+import { githubAppOf, withStoredGitHubApp } from "../../workers/integrations/github/app/github-app";
+import { repositorySettings } from "../../workers/integrations/github/app/repository-access";
 import { createGitHubClient, githubCall } from "../../workers/integrations/github/github.client";
 import { registerTools, tool, ToolError, type ToolContext } from "./define";
 import { pathSegment, relativePath } from "./path-args";
@@ -47,7 +49,20 @@ const inRepo = (a: { owner: string; repo: string }, scope: McpResourceScope) => 
 const onIssue = (a: { owner: string; repo: string; issue_number: number }, scope: McpResourceScope) =>
   githubIssue(scope, a.owner, a.repo, a.issue_number);
 
-function client(ctx: ToolContext) {
+/** A client for calls about one repository: in GitHub App mode, with an installation token for it alone. */
+async function client(ctx: ToolContext, a: { owner: string; repo: string }) {
+  return createGitHubClient(await repositorySettings(ctx.env, ctx.config, `${a.owner}/${a.repo}`));
+}
+
+/** A search's client: in GitHub App mode the query must name a repository (`repo:owner/name`) to get a token for. */
+async function searchClient(ctx: ToolContext, query: string) {
+  const match = /(?:^|\s)repo:([\w.-]+)\/([\w.-]+)/.exec(query);
+  if (match) return client(ctx, { owner: match[1]!, repo: match[2]! });
+  if (githubAppOf(await withStoredGitHubApp(ctx.env, ctx.config))) {
+    throw new ToolError("in GitHub App mode a search needs repo:owner/name in its query (installation tokens reach named repositories)", {
+      retryable: false,
+    });
+  }
   return createGitHubClient(ctx.config);
 }
 
@@ -60,7 +75,9 @@ export const githubTools = [
     reaches: inRepo,
     run: async (a, ctx) => {
       const op = `GET /repos/${a.owner}/${a.repo}/issues/${a.issue_number}`;
-      const { data } = await githubCall(ctx.config, op, () => client(ctx).request("GET /repos/{owner}/{repo}/issues/{issue_number}", a));
+      const { data } = await githubCall(ctx.config, op, async () =>
+        (await client(ctx, a)).request("GET /repos/{owner}/{repo}/issues/{issue_number}", a),
+      );
       return { ...issueSummary(data), body: data.body ?? "" };
     },
   }),
@@ -77,8 +94,8 @@ export const githubTools = [
       // A scoped token searches its own repositories only; `reaches` has refused any other.
       const limited = ctx.principal.scope ? githubSearch(ctx.principal.scope, a.query) : { query: a.query };
       if ("refusal" in limited) throw new ToolError(limited.refusal, { outOfScope: true, retryable: false });
-      const { data } = await githubCall(ctx.config, "GET /search/issues", () =>
-        client(ctx).request("GET /search/issues", { q: limited.query, per_page: a.per_page, page: a.page }),
+      const { data } = await githubCall(ctx.config, "GET /search/issues", async () =>
+        (await searchClient(ctx, limited.query)).request("GET /search/issues", { q: limited.query, per_page: a.per_page, page: a.page }),
       );
       return { totalCount: data.total_count, items: data.items.map(issueSummary) };
     },
@@ -91,7 +108,9 @@ export const githubTools = [
     reaches: inRepo,
     run: async (a, ctx) => {
       const op = `GET /repos/${a.owner}/${a.repo}/pulls/${a.pull_number}`;
-      const { data } = await githubCall(ctx.config, op, () => client(ctx).request("GET /repos/{owner}/{repo}/pulls/{pull_number}", a));
+      const { data } = await githubCall(ctx.config, op, async () =>
+        (await client(ctx, a)).request("GET /repos/{owner}/{repo}/pulls/{pull_number}", a),
+      );
       return {
         number: data.number,
         title: data.title,
@@ -119,8 +138,8 @@ export const githubTools = [
     reaches: inRepo,
     run: async (a, ctx) => {
       const op = `GET /repos/${a.owner}/${a.repo}/pulls/${a.pull_number} (diff)`;
-      const { data } = await githubCall(ctx.config, op, () =>
-        client(ctx).request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...a, mediaType: { format: "diff" } }),
+      const { data } = await githubCall(ctx.config, op, async () =>
+        (await client(ctx, a)).request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...a, mediaType: { format: "diff" } }),
       );
       return String(data);
     },
@@ -138,7 +157,9 @@ export const githubTools = [
     reaches: inRepo,
     run: async (a, ctx) => {
       const url = `/repos/${a.owner}/${a.repo}/contents/${encodePath(a.path)}`;
-      const { data } = await githubCall(ctx.config, `GET ${url}`, () => client(ctx).request(`GET ${url}`, a.ref ? { ref: a.ref } : {}));
+      const { data } = await githubCall(ctx.config, `GET ${url}`, async () =>
+        (await client(ctx, a)).request(`GET ${url}`, a.ref ? { ref: a.ref } : {}),
+      );
       if (Array.isArray(data))
         return { type: "dir", path: a.path, entries: data.map((e: Json) => ({ name: e.name, path: e.path, type: e.type, size: e.size })) };
       if (data.type !== "file") return { type: data.type, path: data.path, target: data.target ?? null };
@@ -164,7 +185,7 @@ export const githubTools = [
     reaches: inRepo,
     run: async (a, ctx) => {
       const op = `GET /repos/${a.owner}/${a.repo}/commits`;
-      const { data } = await githubCall(ctx.config, op, () => client(ctx).request("GET /repos/{owner}/{repo}/commits", a));
+      const { data } = await githubCall(ctx.config, op, async () => (await client(ctx, a)).request("GET /repos/{owner}/{repo}/commits", a));
       return data.map((c: Json) => ({
         sha: c.sha,
         message: c.commit?.message,
@@ -183,8 +204,8 @@ export const githubTools = [
     reaches: onIssue,
     run: async (a, ctx) => {
       const op = `POST /repos/${a.owner}/${a.repo}/issues/${a.issue_number}/comments`;
-      const { data } = await githubCall(ctx.config, op, () =>
-        client(ctx).request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", a),
+      const { data } = await githubCall(ctx.config, op, async () =>
+        (await client(ctx, a)).request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", a),
       );
       return { id: data.id, url: data.html_url };
     },
@@ -206,7 +227,7 @@ export const githubTools = [
     reaches: inRepo,
     run: async (a, ctx) => {
       const op = `POST /repos/${a.owner}/${a.repo}/pulls`;
-      const { data } = await githubCall(ctx.config, op, () => client(ctx).request("POST /repos/{owner}/{repo}/pulls", a));
+      const { data } = await githubCall(ctx.config, op, async () => (await client(ctx, a)).request("POST /repos/{owner}/{repo}/pulls", a));
       return { number: data.number, url: data.html_url };
     },
   }),
@@ -219,8 +240,8 @@ export const githubTools = [
     reaches: onIssue,
     run: async (a, ctx) => {
       const op = `POST /repos/${a.owner}/${a.repo}/issues/${a.issue_number}/labels`;
-      const { data } = await githubCall(ctx.config, op, () =>
-        client(ctx).request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", a),
+      const { data } = await githubCall(ctx.config, op, async () =>
+        (await client(ctx, a)).request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", a),
       );
       return { labels: data.map((l: Json) => l.name) };
     },

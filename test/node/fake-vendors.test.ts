@@ -46,6 +46,7 @@ describe("fake vendors", () => {
       SLACK_API_URL: `${fake.url}/slack/api/`,
       JIRA_BASE_URL: `${fake.url}/jira`,
       SENTRY_API_URL: `${fake.url}/sentry/api/0/`,
+      GITHUB_WEB_URL: `${fake.url}/github-web`,
     });
   });
 
@@ -271,6 +272,7 @@ describe("fake vendors", () => {
         slack: { messages: [] },
         jira: { comments: [] },
         sentry: { comments: [] },
+        githubApp: { apps: [], installations: [], tokens: [] },
       });
       expect(fake.calls()).toEqual([]);
     });

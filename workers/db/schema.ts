@@ -242,3 +242,36 @@ export const spend = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.taskId, t.attempt] }), index("spend_scope_at").on(t.scope, t.at)],
 );
+
+/**
+ * The GitHub App the setup flow created (workers/routes/setup-github.ts): one row, its private key,
+ * webhook secret and client secret sealed with AES-GCM under GITHUB_APP_STORE_KEY.
+ */
+export const githubApp = sqliteTable("github_app", {
+  id: integer("id").primaryKey(),
+  appId: text("app_id").notNull(),
+  slug: text("slug").notNull(),
+  /** base64 of IV ‖ AES-GCM ciphertext of the credentials' JSON. */
+  sealed: text("sealed").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Where the GitHub App is installed, kept by `installation` events; a suspended one starts no tasks. */
+export const githubInstallations = sqliteTable("github_installations", {
+  installationId: text("installation_id").primaryKey(),
+  account: text("account").notNull(),
+  /** `all`: every repository of the account; `selected`: those in github_installation_repositories. */
+  repositorySelection: text("repository_selection", { enum: ["all", "selected"] }).notNull(),
+  suspended: integer("suspended", { mode: "boolean" }).notNull().default(false),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** The repositories a `selected` installation covers, kept by `installation_repositories` events. */
+export const githubInstallationRepositories = sqliteTable(
+  "github_installation_repositories",
+  {
+    installationId: text("installation_id").notNull(),
+    repository: text("repository").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.installationId, t.repository] }), index("github_installation_repositories_repository").on(t.repository)],
+);

@@ -10,6 +10,7 @@ import { integrations } from "../integrations/registry";
 import type { TriggerDecision } from "../integrations/types";
 import type { Increment } from "../observability/metrics";
 import { approvalAsked, approveFromEvent } from "./approval";
+import { githubAppGate } from "./github-app-gate";
 import { startOrJoinTask } from "./start-task";
 
 export interface ProcessOutcome extends TriggerDecision {
@@ -33,6 +34,8 @@ export async function processEvent(event: AgentEvent, env: Env): Promise<Process
   let decision: TriggerDecision = event.handled
     ? integrations[event.vendor].decide(event, config)
     : { decision: "ignored", reason: event.note ?? `${event.vendor} event ${event.type} is not handled` };
+  // GitHub App mode: installation events keep the registry; repositories outside it start nothing.
+  decision = await githubAppGate(event, decision, env, config);
 
   // The graph first: a new task's context and the search for an open task to join both read it.
   await recordEventGraph(env.DB, event, graphContext(config));

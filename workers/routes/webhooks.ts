@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { errorMessage } from "../../core/error-message";
 import type { AppEnv } from "../app-env";
 import { recordRejection } from "../db/deliveries";
+import { withStoredGitHubApp } from "../integrations/github/app/github-app";
 import { AppError } from "../errors";
 import { findIntegration } from "../integrations/registry";
 import { logLine } from "../observability/log";
@@ -22,6 +23,8 @@ export function webhookRoutes() {
     if (c.req.method !== "POST") {
       throw new AppError("method_not_allowed", `use POST to deliver ${vendor} webhooks`, { Allow: "POST" });
     }
+    // A GitHub App the setup flow stored brings its own webhook secret.
+    if (vendor === "github") c.set("config", await withStoredGitHubApp(c.env, c.get("config")));
     const missing = integration.missingSettings(c.get("config"));
     if (missing.length > 0) {
       throw new AppError("not_configured", `${vendor} webhooks are not configured: set ${missing.join(", ")}`);

@@ -5,7 +5,11 @@ import { getAgentByName } from "agents";
 import { z } from "zod";
 import { CLI_NAMES } from "../../core/names";
 import type { TaskSpec } from "../../core/task-types";
+import { getConfig } from "../config";
 import { insertTaskRow } from "../db/tasks";
+import { AppError } from "../errors";
+import { githubAppOf, withStoredGitHubApp } from "../integrations/github/app/github-app";
+import { installationRefusal } from "../integrations/github/app/installations";
 import { sha256Hex } from "../security/hmac";
 
 /** What a manual task needs; CreateTaskInput (core/api-types.ts) describes it. */
@@ -38,6 +42,10 @@ export interface ManualTaskOrigin {
 
 /** Creates the task (or finds the one this delivery id already made) and its D1 row. */
 export async function createManualTask(env: Env, input: ManualTaskInput, origin: ManualTaskOrigin) {
+  // GitHub App mode: only repositories the App is installed on (and not suspended).
+  const app = githubAppOf(await withStoredGitHubApp(env, getConfig(env)));
+  const refused = app && (await installationRefusal(env.DB, app, input.repository));
+  if (refused) throw new AppError("forbidden", refused);
   const id = `task_${(await sha256Hex(origin.deliveryId)).slice(0, 32)}`;
   const spec: TaskSpec = {
     id,

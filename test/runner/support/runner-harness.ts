@@ -88,6 +88,7 @@ export type RunInput = {
   context?: { vendor: string; eventType: string; title?: string };
   repo?: { cloneUrl: string; ref?: string; branch: string };
   gitToken?: string;
+  commitAuthor?: { name: string; email: string };
   skills?: string[];
   mcpServers?: { name: string; url: string; headers?: Record<string, string> }[];
   env?: Record<string, string>;

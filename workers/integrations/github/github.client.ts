@@ -6,22 +6,67 @@ import type { Config } from "../../config";
 import { describeBody, httpError, networkError, parseRetryAfter, unusableRequest } from "../../threads/errors";
 import { VendorApiError } from "../../threads/types";
 
-export type GitHubSettings = Pick<Config, "GITHUB_API_URL" | "GITHUB_TOKEN">;
+/**
+ * Where a GitHub App mode request gets its installation token (durable-objects/task/github-access.ts).
+ * A refused token (401: expired, revoked) is replaced once through `refresh`; a second refusal fails.
+ */
+export interface GitHubTokenSource {
+  token(): Promise<string>;
+  refresh(refused: string): Promise<string>;
+}
+
+export type GitHubSettings = Pick<Config, "GITHUB_API_URL" | "GITHUB_TOKEN"> & { githubToken?: GitHubTokenSource };
 
 /** The REST API version every request pins, so GitHub's answers do not drift under us. */
 export const GITHUB_API_VERSION = "2022-11-28";
 
 export function createGitHubClient(config: GitHubSettings): Octokit {
-  if (!config.GITHUB_TOKEN) throw unusableRequest("github", "GITHUB_TOKEN is not set");
+  const source = config.githubToken;
+  if (!source && !config.GITHUB_TOKEN) throw unusableRequest("github", "GITHUB_TOKEN is not set");
   const octokit = new Octokit({
-    auth: config.GITHUB_TOKEN,
+    auth: source ? undefined : config.GITHUB_TOKEN,
     baseUrl: config.GITHUB_API_URL.replace(/\/+$/, ""),
     userAgent: "agent-bot",
   });
   octokit.hook.before("request", (options) => {
     options.headers["x-github-api-version"] = GITHUB_API_VERSION;
   });
+  if (source) octokit.hook.wrap("request", (request, options) => withInstallationToken(source, request, options));
   return octokit;
+}
+
+type Send = (options: { headers: Record<string, unknown> }) => Promise<unknown>;
+
+/** Sends with the installation token; a 401 gets one fresh token and one more try. */
+async function withInstallationToken<T>(
+  source: GitHubTokenSource,
+  request: (options: never) => T | Promise<T>,
+  options: object,
+): Promise<T> {
+  const send = request as unknown as Send;
+  // Hooks inside this one see the options they were registered with, so the header is set on those.
+  const sent = options as { headers: Record<string, unknown> };
+  const withToken = async (token: string) => {
+    sent.headers.authorization = `token ${token}`;
+    return (await send(sent)) as T;
+  };
+  const token = await source.token();
+  try {
+    return await withToken(token);
+  } catch (error) {
+    if (!isOctokitFailure(error) || error.status !== 401) throw error;
+  }
+  try {
+    return await withToken(await source.refresh(token));
+  } catch (error) {
+    if (!isOctokitFailure(error) || error.status !== 401) throw error;
+    throw new VendorApiError(
+      "github",
+      401,
+      "github refused the GitHub App's installation token twice, a fresh one included: the installation was removed or lost access to the repository",
+      false,
+    );
+  }
 }
 
 /** `owner/name` → its parts; anything else cannot name a repository. */
