@@ -9,6 +9,7 @@
 import { Agent, type Connection, type ConnectionContext } from "agents";
 import { errorMessage } from "../core/error-message";
 import type { RunnerEvent } from "../core/runner-protocol";
+import type { TurnRequest } from "../core/task-turns";
 import {
   isFinal,
   isReadOnly,
@@ -34,6 +35,8 @@ import { EventLog } from "./task/event-log";
 import { readRunnerEvents } from "./task/ndjson";
 import { openTaskPullRequest } from "./task/pull-request";
 import { buildRunRequest, type TaskMcpAccess } from "./task/run-request";
+import { keepSession, prepareTurn } from "./task/conversation";
+import { acceptTurn, budgetRefusal, conversationOf, endTurn, firstTurn, pendingTurns, type TurnDecision } from "./task/turns";
 import { threadContext } from "./task/thread-context";
 import { syncThreads } from "./task/thread-sync";
 
@@ -94,6 +97,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
       spec: { ...spec, id: this.name },
       status: "queued",
       transitions: [{ status: "queued", at, reason: spec.reason }],
+      conversation: { turns: [firstTurn({ ...spec, id: this.name })] },
     });
     this.log("info", `task created from ${spec.vendor} ${spec.eventType} delivery ${spec.deliveryId}: ${spec.reason}`);
     await this.schedule(0, "dispatch");
@@ -122,6 +126,48 @@ export class TaskAgent extends Agent<Env, TaskState> {
     return { joined: true, state: this.state };
   }
 
+  /**
+   * A permitted person's follow-up in one of the task's threads: the next turn. It starts now when
+   * the task has ended, waits for the running turn otherwise (never a parallel run), and is
+   * refused once the task's budget is spent. A redelivered follow-up adds nothing.
+   */
+  async addTurn(request: TurnRequest): Promise<{ decision: TurnDecision["kind"]; turn?: number; message: string }> {
+    const decision = acceptTurn(this.state, request, this.config.TASK_BUDGET_USD);
+    if (decision.kind === "no_task") return { decision: decision.kind, message: "no such task" };
+    const { turn } = decision;
+    if (decision.kind === "duplicate") return { decision: decision.kind, turn: turn.n, message: `already turn ${turn.n}` };
+    this.setState({ ...this.state, conversation: decision.conversation });
+    const from = `follow-up from ${turn.by ?? "someone"} in ${turn.via}`;
+    const message =
+      decision.kind === "start"
+        ? `turn ${turn.n} starts: ${from}`
+        : decision.kind === "queued"
+          ? `turn ${turn.n} queued behind ${decision.ahead} turn${decision.ahead === 1 ? "" : "s"}: ${from}`
+          : `turn ${turn.n} refused: ${turn.reason}`;
+    this.log(decision.kind === "refused" ? "warn" : "info", message);
+    if (decision.kind === "start") await this.requeue(`turn ${turn.n}: ${from}`);
+    else await this.syncThread();
+    return { decision: decision.kind, turn: turn.n, message };
+  }
+
+  /** After a turn ends: the oldest waiting follow-up starts, or is refused when the budget is spent. */
+  private async nextTurn(): Promise<void> {
+    const conversation = this.state.conversation;
+    const next = conversation && pendingTurns(conversation)[0];
+    if (!next || !isFinal(this.state.status)) return;
+    const refusal = budgetRefusal(this.state, this.config.TASK_BUDGET_USD);
+    if (refusal) {
+      // Every waiting turn is refused in one go: none of them can run.
+      let refused = conversation;
+      for (const _ of pendingTurns(conversation)) refused = endTurn(refused, { attempt: undefined, outcome: "refused", reason: refusal });
+      this.setState({ ...this.state, conversation: refused });
+      this.log("warn", `waiting turns refused: ${refusal}`);
+      await this.syncThread();
+      return;
+    }
+    await this.requeue(`turn ${next.n}: follow-up from ${next.by ?? "someone"} in ${next.via}`);
+  }
+
   getTask(): TaskState {
     return this.state;
   }
@@ -146,6 +192,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
         .cancel(this.name)
         .catch((error) => this.log("warn", `could not tell the runner to stop: ${errorMessage(error)}`));
     }
+    // Cancel ends the current turn, not the conversation: a follow-up that waited runs next.
+    await this.nextTurn();
     return this.state;
   }
 
@@ -253,6 +301,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     await this.runner()
       .cancel(this.name)
       .catch((error) => this.log("warn", `could not tell the runner to stop: ${errorMessage(error)}`));
+    await this.nextTurn();
   }
 
   // ---- internals -------------------------------------------------------------
@@ -268,12 +317,17 @@ export class TaskAgent extends Agent<Env, TaskState> {
       const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
       const mcp = await this.issueMcpToken(attempt.n);
       const readOnly = isReadOnly(this.state);
+      const turn = await prepareTurn(this.state, attempt.n, this.env.PAYLOADS, (level, message) => this.log(level, message));
+      this.setState({ ...this.state, conversation: turn.conversation });
       const request = buildRunRequest(spec, attempt.n, this.config, {
         spentUsd: this.state.costUsd,
         context,
         mcp,
         joined: this.state.joined,
         readOnly,
+        resume: turn.resume,
+        pushedBranch: turn.pushedBranch,
+        turnPrompt: turn.turnPrompt,
       });
       // Until it reports, the attempt counts against today's cap with all it may spend.
       await recordAttemptSpend(this.env.DB, spec, attempt.n, "reserved", request.maxBudgetUsd ?? 0);
@@ -309,7 +363,11 @@ export class TaskAgent extends Agent<Env, TaskState> {
       case "skills":
         this.setState({ ...this.state, skills: event.skills.map((s) => s.name) });
         break;
-      case "result":
+      case "result": {
+        const session = await keepSession(this.state, this.name, attempt, this.runner(), this.env.PAYLOADS, (level, message) =>
+          this.log(level, message),
+        );
+        if (session) this.setState({ ...this.state, conversation: { ...conversationOf(this.state), session } });
         await this.finish(event.outcome, event.reason, {
           summary: event.summary,
           costUsd: event.costUsd,
@@ -317,8 +375,11 @@ export class TaskAgent extends Agent<Env, TaskState> {
           outputTokens: event.outputTokens,
           durationMs: event.durationMs,
           change: event.change,
+          sessionId: session?.sessionId ?? event.sessionId,
         });
+        await this.nextTurn();
         break;
+      }
     }
   }
 
@@ -328,25 +389,40 @@ export class TaskAgent extends Agent<Env, TaskState> {
     const attempts = endLastAttempt(this.state.attempts, status, reason, result);
     // The attempt that ends here (a budget refusal before any attempt ends none).
     const ended = this.currentAttempt();
+    const running = this.isActive();
     if (ended && ended.endedAt === undefined) {
       await recordAttemptSpend(this.env.DB, this.state.spec, ended.n, "spent", result?.costUsd ?? 0).catch((error) =>
         this.log("warn", `could not record the attempt's spend: ${errorMessage(error)}`),
       );
     }
+    const conversation = conversationOf(this.state);
+    // A task's pull request is opened once; later turns push onto its branch.
     const pullRequestUrl =
-      status === "succeeded" && result?.change && this.state.spec
+      conversation.pullRequestUrl ??
+      (status === "succeeded" && result?.change && this.state.spec
         ? await openTaskPullRequest(
             this.state.spec,
             this.config,
             { branch: result.change.branch, summary: result.summary },
             (level, message) => this.log(level, message),
           )
-        : undefined;
+        : undefined);
     this.transition(status, reason, {
       attempts,
       waiting: null,
       costUsd: this.state.costUsd + (result?.costUsd ?? 0),
       result: { summary: result?.summary ?? reason ?? status, reason, change: result?.change, pullRequestUrl },
+      conversation: {
+        ...endTurn(conversation, {
+          attempt: running ? ended?.n : undefined,
+          outcome: status,
+          reason,
+          summary: result?.summary,
+          sessionId: result?.sessionId,
+        }),
+        ...(result?.change ? { branch: result.change.branch } : {}),
+        ...(pullRequestUrl ? { pullRequestUrl } : {}),
+      },
     });
     this.log(status === "succeeded" ? "info" : "warn", `task ${status}${reason ? `: ${reason}` : ""}`);
     const scheduler = this.env.TASK_SCHEDULER.getByName(SCHEDULER_NAME);

@@ -1,5 +1,5 @@
 // What the runner is asked to do for one attempt of a task.
-import type { RunRequest } from "../../core/runner-protocol";
+import type { RunRequest, SessionBundle } from "../../core/runner-protocol";
 import type { JoinedThread, TaskSpec } from "../../core/task-types";
 import type { Config } from "../../workers/config";
 import { SECRET_SETTINGS } from "../../workers/observability/log";
@@ -35,10 +35,16 @@ export interface AttemptInputs {
   joined?: JoinedThread[];
   /** No permitted person has approved the task: the runner pushes nothing and the prompt says so. */
   readOnly?: boolean;
+  /** A follow-up turn's prompt, made from the task's own (./turn-prompt.ts). */
+  turnPrompt?: (taskPrompt: string) => string;
+  /** The previous turn's CLI session, to resume. */
+  resume?: SessionBundle;
+  /** The task's branch once pushed: the turn checks it out and pushes onto it. */
+  pushedBranch?: string;
 }
 
 export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config, inputs: AttemptInputs = {}): RunRequest {
-  const { spentUsd = 0, context, mcp, joined, readOnly = false } = inputs;
+  const { spentUsd = 0, context, mcp, joined, readOnly = false, resume, pushedBranch, turnPrompt = (p) => p } = inputs;
   const cli = spec.cli ?? config.DEFAULT_CLI;
   const repository = spec.subject.repository;
   const env: Record<string, string> = {};
@@ -48,12 +54,12 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
     taskId: spec.id,
     attempt,
     cli,
-    prompt: buildPrompt(spec, { context, joined, readOnly, botHandle: config.BOT_HANDLE }),
+    prompt: turnPrompt(buildPrompt(spec, { context, joined, readOnly, botHandle: config.BOT_HANDLE })),
     context: { vendor: spec.vendor, eventType: spec.eventType, title: spec.title },
     repo: repository?.includes("/")
       ? {
           cloneUrl: `${config.GIT_CLONE_BASE_URL.replace(/\/+$/, "")}/${repository}.git`,
-          ref: spec.subject.ref,
+          ref: pushedBranch ?? spec.subject.ref,
           branch: branchFor(spec.id),
         }
       : undefined,
@@ -66,5 +72,6 @@ export function buildRunRequest(spec: TaskSpec, attempt: number, config: Config,
     // What is left of the task's budget after earlier attempts.
     maxBudgetUsd: Math.max(0.01, config.TASK_BUDGET_USD - spentUsd),
     readOnly,
+    ...(resume ? { resume } : {}),
   };
 }
