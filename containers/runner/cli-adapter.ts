@@ -24,7 +24,18 @@ export type CliAdapter = {
    * or undefined when there are no servers and nothing was written.
    */
   writeMcpConfig(servers: McpServer[], dirs: { workspace: string; home: string }): Promise<string | undefined>;
-  invocation(options: { prompt: string; workspace: string; home: string; mcpConfigPath?: string; maxBudgetUsd?: number }): CliInvocation;
+  /** `model`: the request's model (`--model`); `resume`: a restored session to continue (`--resume`). */
+  invocation(options: {
+    prompt: string;
+    workspace: string;
+    home: string;
+    mcpConfigPath?: string;
+    maxBudgetUsd?: number;
+    model?: string;
+    resume?: string;
+  }): CliInvocation;
+  /** Where the CLI keeps a session's files, so a later turn resumes it; absent when it cannot. */
+  session?: SessionLayout;
   /**
    * How the CLI reaches its model through the egress proxy: the variables it
    * must not see (credentials, the real endpoint), the route the proxy adds
@@ -38,6 +49,19 @@ export type CliAdapter = {
   };
   /** Why the CLI would refuse to run in this environment, known before any clone work. */
   refusal?(env: Record<string, string | undefined>, uid: number | undefined): string | undefined;
+};
+
+/**
+ * A CLI's session files under its state folder. Bundle paths are relative to `stateDir`; the
+ * folder a session sits in may name the run's workspace, which differs from run to run.
+ */
+export type SessionLayout = {
+  /** The CLI's state folder for a run whose HOME is `home`. */
+  stateDir(home: string): string;
+  /** The session's own files and folders (relative to `stateDir`), none when it left nothing there. */
+  find(stateDir: string, sessionId: string): Promise<string[]>;
+  /** Where a saved file goes for a run in `workspace`; undefined when the path is not one of the session's. */
+  restorePath(path: string, sessionId: string, workspace: string): string | undefined;
 };
 
 /** MCP servers as the CLIs' `mcpServers` map: remote (streamable HTTP) entries with their headers. */

@@ -6,11 +6,18 @@
 // the docs show it. Cursor reads MCP servers from `.cursor/mcp.json` in the
 // workspace; the runner writes only the task's servers there (replacing a
 // repository's own list, which would otherwise be auto-approved too) and
-// keeps the file out of the agent's commit.
+// keeps the file out of the agent's commit. `--model <name>` picks the model
+// and `--resume <chatId>` continues a chat (the prompt is its next message).
+// cursor-agent keeps a chat in `~/.cursor/chats/<md5 of the workspace
+// path>/<chatId>/` (store.db; as users of the CLI found it, not documented),
+// so a restored chat moves to the new workspace's folder. No Cursor CLI runs
+// in this repository's tests: that layout is untested against the real one.
 import { mkdir, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { mcpServersMap, type CliAdapter } from "./cli-adapter";
 import { parseCursorLine } from "./cli-cursor.stream";
+import { sessionRoots } from "./session";
 
 /** Linux caps one argv string at 128 KiB (MAX_ARG_STRLEN); stay clear of it. */
 const MAX_PROMPT_BYTES = 120 * 1024;
@@ -32,7 +39,7 @@ export const cursorCli: CliAdapter = {
     return path;
   },
 
-  invocation({ prompt, workspace, mcpConfigPath }) {
+  invocation({ prompt, workspace, mcpConfigPath, model, resume }) {
     if (Buffer.byteLength(prompt) > MAX_PROMPT_BYTES) {
       throw new Error(
         `the prompt is ${Buffer.byteLength(prompt)} bytes; cursor-agent takes it as one argument of at most ${MAX_PROMPT_BYTES}`,
@@ -40,7 +47,19 @@ export const cursorCli: CliAdapter = {
     }
     const args = ["-p", "--output-format", "stream-json", "--force", "--trust", "--workspace", workspace];
     if (mcpConfigPath) args.push("--approve-mcps");
+    if (resume) args.push("--resume", resume);
+    if (model) args.push("--model", model);
     args.push(prompt);
     return { args };
+  },
+
+  session: {
+    stateDir: (home) => join(home, ".cursor"),
+    find: (stateDir, id) => sessionRoots(stateDir, "chats", [id]),
+    restorePath(path, id, workspace) {
+      const [top, , own, ...rest] = path.split("/");
+      if (top !== "chats" || own !== id || rest.length === 0) return undefined;
+      return ["chats", createHash("md5").update(workspace).digest("hex"), own, ...rest].join("/");
+    },
   },
 };

@@ -6,9 +6,10 @@ import type { RunnerEventInput } from "../../core/runner-protocol";
 import type { AgentUser } from "./agent-user";
 import type { CliAdapter, CliInvocation } from "./cli-adapter";
 import { spawnGroup, type Environment, type ProcessExit } from "./process-group";
-import { createStreamParser, type CliFinal } from "./stream-json";
+import { type CliFinal, createStreamParser, type Parsed } from "./stream-json";
 
-export type CliRun = { exit: ProcessExit; final?: CliFinal; lastStderr?: string };
+/** `sessionId`: the session the CLI named (its result line's, else its init line's). */
+export type CliRun = { exit: ProcessExit; final?: CliFinal; lastStderr?: string; sessionId?: string };
 
 export async function runCli(options: {
   adapter: CliAdapter;
@@ -26,10 +27,12 @@ export async function runCli(options: {
   const stderr = new LineSplitter(64 * 1024);
   let final: CliFinal | undefined;
   let lastStderr: string | undefined;
+  let named: string | undefined;
 
-  const take = (parsed: { events: RunnerEventInput[]; final?: CliFinal }) => {
+  const take = (parsed: Parsed) => {
     for (const event of parsed.events) emit(event);
     if (parsed.final) final = parsed.final;
+    if (parsed.sessionId) named = parsed.sessionId;
   };
   const warn = (lines: string[]) => {
     for (const line of lines) {
@@ -52,5 +55,5 @@ export async function runCli(options: {
   const exit = await proc.exited;
   take(parser.end());
   warn(stderr.end());
-  return { exit, final, lastStderr };
+  return { exit, final, lastStderr, sessionId: final?.sessionId ?? named };
 }

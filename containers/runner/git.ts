@@ -175,6 +175,24 @@ export async function push(ctx: GitContext, branch: string, expectedRemoteSha: s
   );
 }
 
+/**
+ * Pushes like `push`; when the lease refuses because someone moved the branch since checkout,
+ * returns the conflict instead of throwing (nothing is forced). Undefined when it pushed.
+ */
+export async function pushUnlessMoved(ctx: GitContext, branch: string, expectedRemoteSha: string): Promise<string | undefined> {
+  try {
+    await push(ctx, branch, expectedRemoteSha);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    const now = await remoteBranchSha(ctx, branch);
+    if (now === expectedRemoteSha) throw error;
+    const was = expectedRemoteSha ? `at ${expectedRemoteSha.slice(0, 12)}` : "absent";
+    const is = now ? `now ${now.slice(0, 12)}` : "now deleted";
+    return `conflict: ${branch} moved since checkout (${was} then, ${is}); nothing was forced`;
+  }
+}
+
 function escapeExclude(path: string): string {
   return path.replace(/([\\*?[\]!#])/g, "\\$1");
 }

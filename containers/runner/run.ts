@@ -15,7 +15,7 @@
 import { realpath } from "node:fs/promises";
 import { errorMessage } from "../../core/error-message";
 import { createRedactor, type Redactor } from "../../core/redact";
-import type { RunnerEventInput, RunRequest } from "../../core/runner-protocol";
+import type { RunnerEventInput, RunRequest, SessionBundle } from "../../core/runner-protocol";
 import { agentEnvironment } from "./agent-env";
 import { type AgentUser, type AgentUserPool, chownTree, killAllOf } from "./agent-user";
 import type { CliAdapter } from "./cli-adapter";
@@ -29,6 +29,7 @@ import * as git from "./git";
 import { GitCredentials } from "./git-credentials";
 import type { Logger } from "./log";
 import { buildPrompt, commitMessage } from "./prompt";
+import { restoreForResume, saveSession } from "./session-step";
 import { prepareSkills } from "./skills-step";
 import { assertTraversable, createRunDirs, removeRunDirs, type RunDirs } from "./workspace";
 
@@ -46,6 +47,9 @@ export class Run {
   private stopReason: StopReason | undefined;
   private deciding = false;
   private finishedPromise: Promise<void> | undefined;
+  /** The session the CLI named, and its files once saved (before the `result`): GET /runs/:taskId/session. */
+  private sessionId: string | undefined;
+  session: SessionBundle | undefined;
 
   constructor(
     readonly request: RunRequest,
@@ -110,12 +114,14 @@ export class Run {
       () => this.services.users.release(user),
       (error) => this.emit({ type: "log", level: "error", message: `agent processes: ${errorMessage(error)}` }),
     );
+    if (dirs && this.sessionId) this.session = await saveSession(cliAdapter(cli), dirs, this.sessionId, this.emit);
     if (dirs && !this.config.keepWorkspaces) {
       await removeRunDirs(dirs).catch((error) =>
         this.emit({ type: "log", level: "warn", message: `workspace cleanup: ${errorMessage(error)}` }),
       );
     }
-    this.emit({ type: "result", ...ending, durationMs: ending.durationMs ?? Date.now() - started });
+    const sessionId = this.sessionId ? { sessionId: this.sessionId } : {};
+    this.emit({ type: "result", ...ending, ...sessionId, durationMs: ending.durationMs ?? Date.now() - started });
     const result = this.log.last();
     const outcome = result?.type === "result" ? result.outcome : "failed";
     const reason = result?.type === "result" ? result.reason : undefined;
@@ -157,12 +163,14 @@ export class Run {
       this.emit({ type: "phase", phase: "cloning", detail: `${cloneUrl} at ${ref ?? "the default branch"}` });
       await withCredentials(credentials, async () => {
         base = await git.checkout(runnerGit, cloneUrl, ref, branch);
-        lease = await git.remoteBranchSha(runnerGit, branch);
+        // A turn on the branch itself pushes a fast-forward of exactly what it checked out.
+        lease = ref === branch || ref === `refs/heads/${branch}` ? base : await git.remoteBranchSha(runnerGit, branch);
       });
       await git.copyCheckout(dirs.repo, dirs.workspace);
     }
 
     this.emit({ type: "phase", phase: "preparing" });
+    const resume = await restoreForResume(request, adapter, dirs, this.emit);
     const before = request.repo ? await git.workingTreeState(agentTree) : undefined;
     const skills = await prepareSkills({ request, workspace: dirs.workspace, skillsDir: config.skillsDir, emit: this.emit });
     const egress = await this.openEgress(adapter, { ...env, ...request.env });
@@ -178,6 +186,8 @@ export class Run {
         home: dirs.home,
         mcpConfigPath,
         maxBudgetUsd: request.maxBudgetUsd,
+        model: request.model,
+        resume,
       });
       const agentEnv = agentEnvironment({
         runnerEnv: env,
@@ -199,6 +209,7 @@ export class Run {
         user,
         emit: this.emit,
       });
+      this.sessionId = run.sessionId;
       if (this.stopReason) return { ...this.stopped(), ...usage(run) };
       const cliFailure = failureOf(adapter, run);
       if (cliFailure) return { ...failed(cliFailure, run.final?.summary), ...usage(run) };
@@ -207,6 +218,7 @@ export class Run {
       // Commands the agent left running (in sessions of their own, detached) go before any credential is used.
       await killAllOf(user);
       const change = request.repo ? await this.publish(agentTree, credentials, base, lease, request.repo.branch) : undefined;
+      if (change && "conflict" in change) return { ...failed(change.conflict), conflict: true, ...usage(run) };
       return {
         outcome: "succeeded",
         summary: run.final?.summary || `${adapter.displayName} finished.`,
@@ -229,7 +241,13 @@ export class Run {
   }
 
   /** Commits what the agent left in the working tree and pushes the branch; undefined when nothing changed. */
-  private async publish(ctx: git.GitContext, credentials: GitCredentials | undefined, base: string, lease: string, branch: string) {
+  private async publish(
+    ctx: git.GitContext,
+    credentials: GitCredentials | undefined,
+    base: string,
+    lease: string,
+    branch: string,
+  ): Promise<Ending["change"] | { conflict: string }> {
     const state = await git.workingTreeState(ctx);
     const dirty = state.untracked.length > 0 || state.modified.length > 0;
     if (!dirty) return undefined;
@@ -245,7 +263,8 @@ export class Run {
     await git.commitAll(ctx, this.redactor.text(commitMessage(this.request)));
     const stats = await git.diffStats(ctx, base);
     if (stats.filesChanged === 0) return undefined;
-    await withCredentials(credentials, () => git.push(ctx, branch, lease));
+    const conflict = await withCredentials(credentials, () => git.pushUnlessMoved(ctx, branch, lease));
+    if (conflict) return { conflict };
     return { branch, commitSha: await git.headSha(ctx), ...stats };
   }
 

@@ -2,6 +2,7 @@
 //
 //   POST /runs                          start a run (idempotent per taskId + attempt) → 202 { taskId, attempt }
 //   GET  /runs/:taskId/events?after=N   NDJSON of the events with seq > N, then live ones; ends after `result`
+//   GET  /runs/:taskId/session?attempt=N  the attempt's saved CLI session (after its result) → 200 SessionBundle, else 404
 //   POST /runs/:taskId/cancel           stop the run → 200 { cancelled }
 //   GET  /health                        → 200 { status: "ok", runs }
 //
@@ -15,15 +16,19 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorMessage } from "../../core/error-message";
-import { runRequestSchema, type RunnerEvent } from "../../core/runner-protocol";
+import { runRequestSchema, type RunnerEvent, type SessionBundle } from "../../core/runner-protocol";
 import type { RunnerConfig } from "./config";
 import { HttpError, readJson, sendError, sendJson } from "./http-io";
 import { jsonLogger, type Logger } from "./log";
 import type { Run } from "./run";
 import { RunRegistry } from "./run-registry";
+import { MAX_SESSION_BYTES } from "./session";
 
-/** A run request holds a prompt of at most a few tens of KB; this leaves room and caps abuse. */
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/**
+ * A run request holds a prompt of at most a few tens of KB, and maybe a saved session (base64,
+ * 4/3 of its bytes); this leaves room for both and caps abuse.
+ */
+const MAX_BODY_BYTES = 5 * 1024 * 1024 + Math.ceil((MAX_SESSION_BYTES * 4) / 3) + 64 * 1024;
 
 export type RunnerServer = {
   server: Server;
@@ -66,6 +71,10 @@ export function createRunnerServer(config: RunnerConfig, logger: Logger = jsonLo
     if (parts.length === 3 && parts[0] === "runs" && parts[2] === "events") {
       allow(method, ["GET"]);
       return streamEvents(res, findRun(parts[1] ?? ""), afterParam(url));
+    }
+    if (parts.length === 3 && parts[0] === "runs" && parts[2] === "session") {
+      allow(method, ["GET"]);
+      return sendJson(res, 200, sessionOf(findRun(parts[1] ?? ""), url));
     }
     if (parts.length === 3 && parts[0] === "runs" && parts[2] === "cancel") {
       allow(method, ["POST"]);
@@ -147,6 +156,18 @@ function allow(method: string, methods: string[]): void {
   if (!methods.includes(method)) {
     throw new HttpError("method_not_allowed", `use ${methods.join(" or ")}`, { allow: methods.join(", ") });
   }
+}
+
+/** The session an ended attempt saved; 404 for another attempt, one still running, or one with none. */
+function sessionOf(run: Run, url: URL): SessionBundle {
+  const raw = url.searchParams.get("attempt");
+  if (raw !== null && !/^[1-9]\d*$/.test(raw)) throw new HttpError("bad_request", "`attempt` must be a positive integer");
+  const attempt = raw === null ? run.request.attempt : Number(raw);
+  const task = run.request.taskId;
+  if (attempt !== run.request.attempt) throw new HttpError("not_found", `no attempt ${attempt} of task ${task} here`);
+  if (!run.log.done) throw new HttpError("not_found", `attempt ${attempt} of task ${task} is still running`);
+  if (!run.session) throw new HttpError("not_found", `attempt ${attempt} of task ${task} saved no session`);
+  return run.session;
 }
 
 function afterParam(url: URL): number {

@@ -9,7 +9,7 @@
 // `cli-cursor.stream.ts`; the adapter carries it as `parseLine`.
 import { z } from "zod";
 import { LineSplitter } from "../../core/line-splitter";
-import type { RunnerEventInput } from "../../core/runner-protocol";
+import { type RunnerEventInput, sessionIdSchema } from "../../core/runner-protocol";
 
 /** What the CLI's terminal `result` line says about the run. */
 export type CliFinal = {
@@ -24,9 +24,12 @@ export type CliFinal = {
   inputTokens?: number;
   outputTokens?: number;
   durationMs?: number;
+  /** The session the run used or created (`session_id`), for the next turn's resume. */
+  sessionId?: string;
 };
 
-export type Parsed = { events: RunnerEventInput[]; final?: CliFinal };
+/** `sessionId`: the CLI named its session (its `init` line); the `result` line names it again in `final`. */
+export type Parsed = { events: RunnerEventInput[]; final?: CliFinal; sessionId?: string };
 
 /** One CLI's dialect: one stdout line (without its newline) → events, and the final result if it is the `result` line. */
 export type LineParser = (line: string) => Parsed;
@@ -69,6 +72,7 @@ const resultLine = z.looseObject({
   total_cost_usd: z.number().optional(),
   terminal_reason: z.string().optional(),
   api_error_status: z.number().nullable().optional(),
+  session_id: z.string().optional(),
   usage,
 });
 
@@ -81,6 +85,7 @@ export function createStreamParser(parseLine: LineParser) {
       const parsed = parseLine(line);
       out.events.push(...parsed.events);
       if (parsed.final) out.final = parsed.final;
+      if (parsed.sessionId) out.sessionId = parsed.sessionId;
     }
     return out;
   };
@@ -102,7 +107,7 @@ export function lineParser(cli: string, other: (type: string, value: unknown) =>
     const value = decoded.value;
     const type = typeOf(value);
     if (type === undefined) return { events: [{ type: "log", level: "info", message: line.trim() }] };
-    if (type === "system") return { events: systemEvents(cli, value) };
+    if (type === "system") return { events: systemEvents(cli, value), ...sessionOf(value) };
     if (type === "result") return resultOf(value);
     return { events: other(type, value) ?? [] };
   };
@@ -161,8 +166,19 @@ export function resultOf(value: unknown): Parsed {
       inputTokens: inputTokens(r.usage),
       outputTokens: r.usage?.output_tokens ?? r.usage?.outputTokens,
       durationMs: r.duration_ms === undefined ? undefined : Math.round(r.duration_ms),
+      ...sessionOf(r),
     },
   };
+}
+
+/**
+ * The session id a line names, if it is one the runner can use as a file name; anything else
+ * (the CLI's output is the agent's to shape) is no session at all.
+ */
+function sessionOf(value: unknown): { sessionId?: string } {
+  const id = value && typeof value === "object" && "session_id" in value ? value.session_id : undefined;
+  const parsed = sessionIdSchema.safeParse(id);
+  return parsed.success ? { sessionId: parsed.data } : {};
 }
 
 /** Every input token the model read: fresh, written to the prompt cache, and read from it. */

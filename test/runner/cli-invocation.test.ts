@@ -41,6 +41,14 @@ describe("CLI invocations", () => {
     expect(claudeCli.invocation({ prompt: "x", workspace: "/w", home: "/p" }).args).not.toContain("--max-budget-usd");
   });
 
+  it("passes the request's model and the session to resume to both CLIs", () => {
+    const claude = claudeCli.invocation({ prompt: "x", workspace: "/w", home: "/p", model: "claude-opus-4-1", resume: "s-1" });
+    expect(claude.args.join(" ")).toContain("--resume s-1 --model claude-opus-4-1");
+    const cursor = cursorCli.invocation({ prompt: "fix it", workspace: "/w", home: "/p", model: "gpt-5", resume: "c-1" });
+    expect(cursor.args.slice(-5)).toEqual(["--resume", "c-1", "--model", "gpt-5", "fix it"]);
+    expect(claudeCli.invocation({ prompt: "x", workspace: "/w", home: "/p" }).args.join(" ")).not.toMatch(/--model|--resume/);
+  });
+
   it("runs cursor-agent in print mode with stream-json and the prompt as the last argument", () => {
     const { args } = cursorCli.invocation({ prompt: "fix it", workspace: "/w", home: "/p" });
     expect(args.slice(0, 3)).toEqual(["-p", "--output-format", "stream-json"]);

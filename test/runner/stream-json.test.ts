@@ -81,7 +81,18 @@ describe("Claude Code stream-json", () => {
       inputTokens: 13730,
       outputTokens: 310,
       durationMs: 8123,
+      // The session the next turn resumes.
+      sessionId: "s-1",
     });
+  });
+
+  it("names the session from the init line, and drops a session id that could not be a file name", () => {
+    const init = (id: string) => JSON.stringify({ type: "system", subtype: "init", session_id: id, model: "m" });
+    const parser = createStreamParser(parseClaudeLine);
+    expect(parser.push(`${init("0b4c2f4e-1d2a-4c7b-9e3f-5a6b7c8d9e0f")}\n`).sessionId).toBe("0b4c2f4e-1d2a-4c7b-9e3f-5a6b7c8d9e0f");
+    expect(parseClaudeLine(init("../../etc/passwd")).sessionId).toBeUndefined();
+    const result = JSON.stringify({ type: "result", subtype: "success", result: "ok", session_id: "a/b" });
+    expect(parseClaudeLine(result).final?.sessionId).toBeUndefined();
   });
 
   it("gives the same events whatever the chunking (partial lines are buffered)", () => {
@@ -185,6 +196,7 @@ describe("Cursor stream-json", () => {
       inputTokens: undefined,
       outputTokens: undefined,
       durationMs: 5230,
+      sessionId: "s-1",
     });
   });
 

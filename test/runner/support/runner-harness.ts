@@ -8,7 +8,7 @@ import { delimiter, join, resolve } from "node:path";
 import { loadConfig } from "../../../containers/runner/config";
 import { silentLogger } from "../../../containers/runner/log";
 import { createRunnerServer, type RunnerServer } from "../../../containers/runner/server";
-import { runnerEventSchema, type RunnerEvent } from "../../../core/runner-protocol";
+import { runnerEventSchema, type RunnerEvent, type SessionBundle } from "../../../core/runner-protocol";
 
 export const FAKE_CLI_DIR = resolve("test/fixtures/fake-cli");
 /** The real Claude Code CLI, a pinned dev dependency (its native binary comes as an optional one). */
@@ -95,6 +95,8 @@ export type RunInput = {
   timeoutMs?: number;
   maxBudgetUsd?: number;
   readOnly?: boolean;
+  model?: string;
+  resume?: SessionBundle;
 };
 
 export function runRequest(input: RunInput): Record<string, unknown> {
@@ -123,6 +125,12 @@ export function parseNdjson(text: string): RunnerEvent[] {
     .split("\n")
     .filter((line) => line.trim())
     .map((line) => runnerEventSchema.parse(JSON.parse(line)));
+}
+
+/** GET /runs/:taskId/session?attempt=N: the status, and the bundle when it is 200. */
+export async function fetchSession(url: string, taskId: string, attempt = 1): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${url}/runs/${encodeURIComponent(taskId)}/session?attempt=${attempt}`, { headers: AUTH });
+  return { status: response.status, body: await response.json() };
 }
 
 /** Starts a run and reads all its events. */
