@@ -36,7 +36,18 @@ import { readRunnerEvents } from "./task/ndjson";
 import { openTaskPullRequest } from "./task/pull-request";
 import { buildRunRequest, type TaskMcpAccess } from "./task/run-request";
 import { keepSession, prepareTurn } from "./task/conversation";
-import { acceptTurn, budgetRefusal, conversationOf, endTurn, firstTurn, pendingTurns, type TurnDecision } from "./task/turns";
+import {
+  acceptTurn,
+  budgetRefusal,
+  conversationOf,
+  endTurn,
+  firstTurn,
+  followUpFrom,
+  pendingTurns,
+  refuseWaiting,
+  turnMessage,
+  type TurnDecision,
+} from "./task/turns";
 import { threadContext } from "./task/thread-context";
 import { syncThreads } from "./task/thread-sync";
 
@@ -137,15 +148,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
     const { turn } = decision;
     if (decision.kind === "duplicate") return { decision: decision.kind, turn: turn.n, message: `already turn ${turn.n}` };
     this.setState({ ...this.state, conversation: decision.conversation });
-    const from = `follow-up from ${turn.by ?? "someone"} in ${turn.via}`;
-    const message =
-      decision.kind === "start"
-        ? `turn ${turn.n} starts: ${from}`
-        : decision.kind === "queued"
-          ? `turn ${turn.n} queued behind ${decision.ahead} turn${decision.ahead === 1 ? "" : "s"}: ${from}`
-          : `turn ${turn.n} refused: ${turn.reason}`;
+    const message = turnMessage(decision);
     this.log(decision.kind === "refused" ? "warn" : "info", message);
-    if (decision.kind === "start") await this.requeue(`turn ${turn.n}: ${from}`);
+    if (decision.kind === "start") await this.requeue(`turn ${turn.n}: ${followUpFrom(turn)}`);
     else await this.syncThread();
     return { decision: decision.kind, turn: turn.n, message };
   }
@@ -157,15 +162,12 @@ export class TaskAgent extends Agent<Env, TaskState> {
     if (!next || !isFinal(this.state.status)) return;
     const refusal = budgetRefusal(this.state, this.config.TASK_BUDGET_USD);
     if (refusal) {
-      // Every waiting turn is refused in one go: none of them can run.
-      let refused = conversation;
-      for (const _ of pendingTurns(conversation)) refused = endTurn(refused, { attempt: undefined, outcome: "refused", reason: refusal });
-      this.setState({ ...this.state, conversation: refused });
+      this.setState({ ...this.state, conversation: refuseWaiting(conversation, refusal) });
       this.log("warn", `waiting turns refused: ${refusal}`);
       await this.syncThread();
       return;
     }
-    await this.requeue(`turn ${next.n}: follow-up from ${next.by ?? "someone"} in ${next.via}`);
+    await this.requeue(`turn ${next.n}: ${followUpFrom(next)}`);
   }
 
   getTask(): TaskState {

@@ -82,6 +82,23 @@ export function budgetRefusal(state: TaskState, budgetUsd: number): string | und
   return state.costUsd >= budgetUsd ? `the task has spent $${state.costUsd.toFixed(2)} of its $${budgetUsd.toFixed(2)} budget` : undefined;
 }
 
+export const followUpFrom = (turn: TaskTurn) => `follow-up from ${turn.by ?? "someone"} in ${turn.via}`;
+
+/** What the task's log and the delivery's ledger reason say about a follow-up. */
+export function turnMessage(decision: Extract<TurnDecision, { kind: "start" | "queued" | "refused" }>): string {
+  const { turn } = decision;
+  if (decision.kind === "start") return `turn ${turn.n} starts: ${followUpFrom(turn)}`;
+  if (decision.kind === "refused") return `turn ${turn.n} refused: ${turn.reason}`;
+  return `turn ${turn.n} queued behind ${decision.ahead} turn${decision.ahead === 1 ? "" : "s"}: ${followUpFrom(turn)}`;
+}
+
+/** Every waiting turn refused at once: none of them can run. */
+export function refuseWaiting(conversation: TaskConversation, reason: string): TaskConversation {
+  let refused = conversation;
+  for (const _ of pendingTurns(conversation)) refused = endTurn(refused, { attempt: undefined, outcome: "refused", reason });
+  return refused;
+}
+
 /** Turns that wait for a run, oldest first. */
 export function pendingTurns(conversation: TaskConversation): TaskTurn[] {
   return conversation.turns.filter((t) => t.attempt === undefined && t.outcome === undefined);
