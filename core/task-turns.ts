@@ -3,7 +3,10 @@
 // the previous one left (docs/conversations.md).
 import type { Subject } from "./agent-event";
 import type { Vendor } from "./names";
-import type { TaskOrigin, TaskStatus } from "./task-types";
+
+/** How a turn ended: a final task status, or `refused` when the task's budget was spent before it could start. */
+export const TURN_OUTCOMES = ["succeeded", "failed", "cancelled", "timed_out", "refused"] as const;
+export type TurnOutcome = (typeof TURN_OUTCOMES)[number];
 
 /** How a turn's run knew what came before: the CLI session resumed, or a fresh one told the earlier turns' summaries. */
 export type TurnSession = "resumed" | "fresh";
@@ -14,7 +17,8 @@ export interface TaskTurn {
   message: string;
   /** Who wrote it, as the vendor names them. */
   by?: string;
-  vendor: TaskOrigin;
+  /** Where it came from: a vendor thread, or the API for a task created by hand. */
+  vendor: Vendor | "api";
   /** The thread it came in, as the tracking message names it: `GitHub acme/shop#7`, `Slack thread`. */
   via: string;
   /** The delivery the thread belongs to: the task's own, or that of the event that joined it. */
@@ -27,8 +31,7 @@ export interface TaskTurn {
   /** The attempt that runs (or ran) the turn; absent while it waits for the turn before it. */
   attempt?: number;
   session?: TurnSession;
-  /** `refused` when the task's budget was spent before the turn could start. */
-  outcome?: TaskStatus | "refused";
+  outcome?: TurnOutcome;
   reason?: string;
   summary?: string;
   /** The CLI session the turn's run used; the next turn resumes it. */

@@ -2,7 +2,7 @@
 // follow-up starts now, waits for the running turn or is refused, which turn an attempt runs,
 // and how a turn ends. Pure functions of the state.
 import { isFinal, type TaskSpec, type TaskState, type TaskStatus } from "../../core/task-types";
-import type { TaskConversation, TaskTurn, TurnRequest, TurnSession } from "../../core/task-turns";
+import { TURN_OUTCOMES, type TaskConversation, type TaskTurn, type TurnRequest, type TurnSession } from "../../core/task-turns";
 import { threadLabel } from "./thread-progress";
 
 /** The task's first request as turn 1. */
@@ -134,14 +134,16 @@ export interface TurnEnd {
 export function endTurn(conversation: TaskConversation, end: TurnEnd): TaskConversation {
   const target =
     end.attempt === undefined ? pendingTurns(conversation)[0] : [...conversation.turns].reverse().find((t) => t.attempt === end.attempt);
-  if (!target) return conversation;
+  // Only a final status ends a turn.
+  const outcome = TURN_OUTCOMES.find((o) => o === end.outcome);
+  if (!target || !outcome) return conversation;
   return {
     ...conversation,
     turns: conversation.turns.map((t) =>
       t.n === target.n
         ? {
             ...t,
-            outcome: end.outcome,
+            outcome,
             ...(end.reason ? { reason: end.reason } : {}),
             ...(end.summary ? { summary: end.summary } : {}),
             ...(end.sessionId ? { sessionId: end.sessionId } : {}),
