@@ -247,3 +247,48 @@ describe("a thread that joined the task", () => {
     });
   });
 });
+
+describe("follow-ups from Jira and Sentry", () => {
+  it("makes a Jira comment on the task's ticket, and a Sentry user's comment naming the bot, turns of their tasks", async () => {
+    const runner = installFakeRunner({
+      "jira.test": (request) =>
+        request.method === "POST" ? Response.json({ id: "10001" }, { status: 201 }) : new Response(null, { status: 204 }),
+      "sentry.test": (request) => Response.json({ id: "77", type: "note" }, { status: request.method === "POST" ? 201 : 200 }),
+    });
+    runner.script = () => succeeded("looked");
+
+    const ticket = samples.jira.commentCreated();
+    ticket.issue.key = "PAY-777";
+    ticket.issue.id = "10777";
+    const jira = await deliver("jira", ticket);
+    await until(jira.task_id!, (s) => s.status === "succeeded");
+    const again = samples.jira.commentCreated();
+    again.issue.key = "PAY-777";
+    again.issue.id = "10777";
+    again.comment.id = "99001";
+    again.comment.body = "@agent-bot and check the refunds too";
+    const jiraTurn = await deliver("jira", again);
+    expect(jiraTurn.task_id).toBe(jira.task_id);
+    expect(jiraTurn.reason).toMatch(/turn 2 starts/);
+
+    const issue = samples.sentry.issueCreated();
+    issue.data.issue.id = "4509077777";
+    issue.data.issue.shortId = "BACKEND-7Q";
+    const sentry = await deliver("sentry", issue, { eventType: "issue" });
+    await until(sentry.task_id!, (s) => s.status === "succeeded");
+    const note = samples.sentry.comment();
+    note.data.issue_id = 4509077777;
+    note.data.comment = "@agent-bot did the last deploy cause this?";
+    const sentryTurn = await deliver("sentry", note, { eventType: "comment" });
+    expect(sentryTurn).toMatchObject({ decision: "triggered", task_id: sentry.task_id });
+    const state = await until(sentry.task_id!, (s) => s.status === "succeeded" && s.attempts.length === 2);
+    expect(state.conversation?.turns[1]).toMatchObject({ n: 2, vendor: "sentry", by: "Dana Reyes", outcome: "succeeded" });
+
+    // A Sentry comment that does not name the bot stays a comment.
+    const chatter = samples.sentry.comment();
+    chatter.data.issue_id = 4509077777;
+    chatter.data.comment_id = 8813;
+    chatter.data.comment = "Seen again today.";
+    expect((await deliver("sentry", chatter, { eventType: "comment" })).decision).toBe("not_triggered");
+  });
+});
