@@ -150,13 +150,23 @@ export function messagesText(body) {
 }
 
 /**
- * Where the current prompt is among the messages: the last user message that carries no tool
- * result. A first turn has one; a resumed session's request has the earlier turns' before it.
+ * Where the current prompt is among the messages: the last user message of its own (no tool
+ * results) that names a `[fake:…]` switch, else the first user message. A first turn has one
+ * prompt; a resumed session's request carries the earlier turns' messages before the new one.
  */
 function promptIndex(body) {
   const messages = body?.messages ?? [];
-  const isPrompt = (m) => m.role === "user" && !(Array.isArray(m.content) && m.content.some((b) => b?.type === "tool_result"));
-  return Math.max(0, messages.findLastIndex(isPrompt));
+  const ownText = (m) =>
+    m.role === "user" &&
+    !(Array.isArray(m.content) && m.content.some((b) => b?.type === "tool_result")) &&
+    /\[fake:/.test(messagesText({ messages: [m] }));
+  const named = messages.findLastIndex(ownText);
+  return named >= 0
+    ? named
+    : Math.max(
+        0,
+        messages.findIndex((m) => m.role === "user"),
+      );
 }
 
 /** The text of the current prompt: the task's prompt (after the CLI's own reminders), or a resumed session's new one. */
