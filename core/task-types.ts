@@ -2,6 +2,7 @@
 import type { PullRequestRef, Subject } from "./agent-event";
 import type { RelatedEntity } from "./graph-types";
 import type { CliName, Vendor } from "./names";
+import type { TaskConversation } from "./task-turns";
 
 export const TASK_STATUSES = ["queued", "preparing", "running", "succeeded", "failed", "cancelled", "timed_out"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -174,6 +175,8 @@ export interface TaskState {
   approval?: (TaskApproval & { at: number }) | null;
   /** The pull request's head the last attempt worked on, for a task on a pull request. */
   pullRequest?: PullRequestHead | null;
+  /** The task's turns (core/task-turns.ts), its saved CLI session, branch and pull request. */
+  conversation?: TaskConversation;
 }
 
 /** Whether the task's next attempt runs read-only: it asked for approval and has none yet. */

@@ -9,6 +9,7 @@
 import { Agent, type Connection, type ConnectionContext } from "agents";
 import { errorMessage } from "../core/error-message";
 import type { RunnerEvent } from "../core/runner-protocol";
+import type { TurnRequest } from "../core/task-turns";
 import {
   isFinal,
   isReadOnly,
@@ -40,6 +41,19 @@ import { settleConflict } from "./task/push-conflict";
 import { postTaskReview } from "./task/review";
 import { branchFor } from "./task/branch";
 import { buildRunRequest, type TaskMcpAccess } from "./task/run-request";
+import { keepSession, prepareTurn } from "./task/conversation";
+import {
+  acceptTurn,
+  budgetRefusal,
+  conversationOf,
+  endTurn,
+  firstTurn,
+  followUpFrom,
+  pendingTurns,
+  refuseWaiting,
+  turnMessage,
+  type TurnDecision,
+} from "./task/turns";
 import { threadContext } from "./task/thread-context";
 import { syncThreads } from "./task/thread-sync";
 
@@ -105,6 +119,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
       spec: { ...spec, id: this.name },
       status: "queued",
       transitions: [{ status: "queued", at, reason: spec.reason }],
+      conversation: { turns: [firstTurn({ ...spec, id: this.name })] },
     });
     this.log("info", `task created from ${spec.vendor} ${spec.eventType} delivery ${spec.deliveryId}: ${spec.reason}`);
     await this.schedule(0, "dispatch");
@@ -133,6 +148,39 @@ export class TaskAgent extends Agent<Env, TaskState> {
     return { joined: true, state: this.state };
   }
 
+  /**
+   * A permitted person's follow-up in one of the task's threads: the next turn. It starts now when
+   * the task has ended, waits for the running turn otherwise (never a parallel run), and is
+   * refused once the task's budget is spent. A redelivered follow-up adds nothing.
+   */
+  async addTurn(request: TurnRequest): Promise<{ decision: TurnDecision["kind"]; turn?: number; message: string }> {
+    const decision = acceptTurn(this.state, request, this.config.TASK_BUDGET_USD);
+    if (decision.kind === "no_task") return { decision: decision.kind, message: "no such task" };
+    const { turn } = decision;
+    if (decision.kind === "duplicate") return { decision: decision.kind, turn: turn.n, message: `already turn ${turn.n}` };
+    this.setState({ ...this.state, conversation: decision.conversation });
+    const message = turnMessage(decision);
+    this.log(decision.kind === "refused" ? "warn" : "info", message);
+    if (decision.kind === "start") await this.requeue(`turn ${turn.n}: ${followUpFrom(turn)}`);
+    else await this.syncThread();
+    return { decision: decision.kind, turn: turn.n, message };
+  }
+
+  /** After a turn ends: the oldest waiting follow-up starts, or is refused when the budget is spent. */
+  private async nextTurn(): Promise<void> {
+    const conversation = this.state.conversation;
+    const next = conversation && pendingTurns(conversation)[0];
+    if (!next || !isFinal(this.state.status)) return;
+    const refusal = budgetRefusal(this.state, this.config.TASK_BUDGET_USD);
+    if (refusal) {
+      this.setState({ ...this.state, conversation: refuseWaiting(conversation, refusal) });
+      this.log("warn", `waiting turns refused: ${refusal}`);
+      await this.syncThread();
+      return;
+    }
+    await this.requeue(`turn ${next.n}: ${followUpFrom(next)}`);
+  }
+
   getTask(): TaskState {
     return this.state;
   }
@@ -157,6 +205,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
         .cancel(this.name)
         .catch((error) => this.log("warn", `could not tell the runner to stop: ${errorMessage(error)}`));
     }
+    // Cancel ends the current turn, not the conversation: a follow-up that waited runs next.
+    await this.nextTurn();
     return this.state;
   }
 
@@ -265,6 +315,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
     await this.runner()
       .cancel(this.name)
       .catch((error) => this.log("warn", `could not tell the runner to stop: ${errorMessage(error)}`));
+    await this.nextTurn();
   }
 
   // ---- internals -------------------------------------------------------------
@@ -285,6 +336,8 @@ export class TaskAgent extends Agent<Env, TaskState> {
       if (attachments.missing.length) this.log("warn", `attachments gone from storage: ${attachments.missing.join(", ")}`);
       // A fork's code or a review is read, never acted on: its MCP token only reads too.
       const mcp = await this.issueMcpToken(attempt.n, readOnly || Boolean(pullRequest?.readOnly));
+      const turn = await prepareTurn(this.state, attempt.n, this.env.PAYLOADS, (level, message) => this.log(level, message));
+      this.setState({ ...this.state, conversation: turn.conversation });
       const request = buildRunRequest(spec, attempt.n, await this.githubConfig(), {
         attachments: attachments.files,
         pullRequest,
@@ -293,6 +346,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
         mcp,
         joined: this.state.joined,
         readOnly,
+        resume: turn.resume,
+        pushedBranch: turn.pushedBranch,
+        turnPrompt: turn.turnPrompt,
       });
       // Until it reports, the attempt counts against today's cap with all it may spend.
       await recordAttemptSpend(this.env.DB, spec, attempt.n, "reserved", request.maxBudgetUsd ?? 0);
@@ -329,6 +385,10 @@ export class TaskAgent extends Agent<Env, TaskState> {
         this.setState({ ...this.state, skills: event.skills.map((s) => s.name) });
         break;
       case "result": {
+        const session = await keepSession(this.state, this.name, attempt, this.runner(), this.env.PAYLOADS, (level, message) =>
+          this.log(level, message),
+        );
+        if (session) this.setState({ ...this.state, conversation: { ...conversationOf(this.state), session } });
         const { outcome, reason } = settleConflict(event, this.state.pullRequest?.headRef ?? branchFor(this.name));
         await this.finish(outcome, reason, {
           summary: event.summary,
@@ -337,7 +397,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
           outputTokens: event.outputTokens,
           durationMs: event.durationMs,
           change: event.change,
+          sessionId: session?.sessionId ?? event.sessionId,
         });
+        await this.nextTurn();
         break;
       }
     }
@@ -349,13 +411,17 @@ export class TaskAgent extends Agent<Env, TaskState> {
     const attempts = endLastAttempt(this.state.attempts, status, reason, result);
     // The attempt that ends here (a budget refusal before any attempt ends none).
     const ended = this.currentAttempt();
+    const running = this.isActive();
     if (ended && ended.endedAt === undefined) {
       await recordAttemptSpend(this.env.DB, this.state.spec, ended.n, "spent", result?.costUsd ?? 0).catch((error) =>
         this.log("warn", `could not record the attempt's spend: ${errorMessage(error)}`),
       );
     }
+    const conversation = conversationOf(this.state);
+    // A task's pull request is opened once; later turns push onto its branch.
     const pullRequestUrl =
-      status === "succeeded" && result?.change && this.state.spec
+      conversation.pullRequestUrl ??
+      (status === "succeeded" && result?.change && this.state.spec
         ? await openTaskPullRequest(
             this.state.spec,
             await this.githubConfig(true),
@@ -363,7 +429,7 @@ export class TaskAgent extends Agent<Env, TaskState> {
             (level, message) => this.log(level, message),
             this.state.pullRequest,
           )
-        : undefined;
+        : undefined);
     // A review task's final message becomes one review of its pull request; the thread shows its summary.
     const summary =
       status === "succeeded" && result && this.state.spec.mode === "review"
@@ -374,6 +440,17 @@ export class TaskAgent extends Agent<Env, TaskState> {
       waiting: null,
       costUsd: this.state.costUsd + (result?.costUsd ?? 0),
       result: { summary: summary ?? reason ?? status, reason, change: result?.change, pullRequestUrl },
+      conversation: {
+        ...endTurn(conversation, {
+          attempt: running ? ended?.n : undefined,
+          outcome: status,
+          reason,
+          summary: result?.summary,
+          sessionId: result?.sessionId,
+        }),
+        ...(result?.change ? { branch: result.change.branch } : {}),
+        ...(pullRequestUrl ? { pullRequestUrl } : {}),
+      },
     });
     this.log(status === "succeeded" ? "info" : "warn", `task ${status}${reason ? `: ${reason}` : ""}`);
     const scheduler = this.env.TASK_SCHEDULER.getByName(SCHEDULER_NAME);

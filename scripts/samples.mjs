@@ -60,6 +60,29 @@ export function listSamples() {
   };
 }
 
+/**
+ * Makes the sample a new message in an existing thread — a GitHub comment on issue `issue`, a
+ * Slack reply in the thread started at `thread`, a Jira comment on `ticket` — so it is a follow-up
+ * of the task there. Each call is a new message (fresh comment id, ts and event id), never a redelivery.
+ */
+export function intoThread(vendor, payload, { issue, thread, ticket } = {}) {
+  const fresh = Date.now();
+  if (vendor === "github" && issue !== undefined && payload.issue && payload.comment) {
+    payload.issue.number = Number(issue);
+    payload.comment.id = fresh;
+  }
+  if (vendor === "slack" && thread !== undefined && payload.event) {
+    payload.event.thread_ts = thread;
+    payload.event.ts = `${Math.floor(fresh / 1000)}.${String(fresh % 1000).padStart(6, "0")}`;
+    payload.event_id = `Ev${fresh}`;
+  }
+  if (vendor === "jira" && ticket !== undefined && payload.issue && payload.comment) {
+    payload.issue.key = ticket;
+    payload.comment.id = String(fresh);
+  }
+  return payload;
+}
+
 /** Puts the bot's handle in the text a user would type, so the sample triggers work. */
 export function makeTriggering(vendor, event, payload, options = {}) {
   const { handle = "@agent-bot", text = "please take a look" } = options;

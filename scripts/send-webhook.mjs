@@ -4,7 +4,7 @@
 // `stripe trigger` of agent-bot.
 import { parseArgs } from "node:util";
 import { readDevVars } from "./dev-vars.mjs";
-import { loadSample, listSamples, makeTriggering } from "./samples.mjs";
+import { intoThread, loadSample, listSamples, makeTriggering } from "./samples.mjs";
 import { SECRET_SETTING, signDelivery } from "./webhook-signer.mjs";
 
 const usage = `usage: npm run send -- <github|jira|slack|sentry> <event> [options]
@@ -14,6 +14,9 @@ options:
   --action <action>   GitHub sample action (default: opened/created)
   --text <text>       what to ask the bot (default "please take a look"; for a Sentry issue, appended to its error message)
   --raw               send the sample unchanged (no bot mention added)
+  --issue <n>         GitHub: a new comment on issue #n (a follow-up: the next turn of its task)
+  --thread <ts>       Slack: a new mention in the thread started at <ts> (a follow-up)
+  --ticket <key>      Jira: a new comment on ticket <key> (a follow-up)
   --delivery <id>     reuse a delivery id, to see deduplication
   --secret <secret>   signing secret (default: from .dev.vars)
   --dev-vars <path>   secrets file (default .dev.vars, then .dev.vars.example)
@@ -30,6 +33,9 @@ const { values, positionals } = parseArgs({
     action: { type: "string" },
     text: { type: "string" },
     raw: { type: "boolean", default: false },
+    issue: { type: "string" },
+    thread: { type: "string" },
+    ticket: { type: "string" },
     delivery: { type: "string" },
     secret: { type: "string" },
     "dev-vars": { type: "string" },
@@ -51,6 +57,7 @@ if (!secret) {
 }
 
 const { payload, eventType } = loadSample(vendor, event, values.action);
+intoThread(vendor, payload, { issue: values.issue, thread: values.thread, ticket: values.ticket });
 const body = JSON.stringify(values.raw ? payload : makeTriggering(vendor, event, payload, { handle: vars.BOT_HANDLE, text: values.text }));
 const { headers } = await signDelivery(vendor, { body, secret, eventType, deliveryId: values.delivery });
 

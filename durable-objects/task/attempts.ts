@@ -17,6 +17,8 @@ export type AttemptResult = {
   outputTokens?: number;
   durationMs?: number;
   change?: TaskChange;
+  /** The CLI session the attempt used, which the next turn resumes. */
+  sessionId?: string;
 };
 
 /** The attempts with the last one ended now, with its outcome and usage. */

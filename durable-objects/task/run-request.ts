@@ -1,5 +1,5 @@
 // What the runner is asked to do for one attempt of a task.
-import type { Attachment, RunRequest } from "../../core/runner-protocol";
+import type { Attachment, RunRequest, SessionBundle } from "../../core/runner-protocol";
 import type { JoinedThread, TaskSpec } from "../../core/task-types";
 import type { Config } from "../../workers/config";
 import { SECRET_SETTINGS } from "../../workers/observability/log";
@@ -37,6 +37,12 @@ export interface AttemptInputs {
   attachments?: Attachment[];
   /** The pull request the task iterates: its head is checked out (and pushed to, unless read-only). */
   pullRequest?: PullRequestRun;
+  /** A follow-up turn's prompt, made from the task's own (./turn-prompt.ts). */
+  turnPrompt?: (taskPrompt: string) => string;
+  /** The previous turn's CLI session, to resume. */
+  resume?: SessionBundle;
+  /** The task's branch once pushed: the turn checks it out and pushes onto it. */
+  pushedBranch?: string;
 }
 
 /** `commitAuthor`: in GitHub App mode, the App's bot (durable-objects/task/github-access.ts). */
@@ -46,7 +52,8 @@ export function buildRunRequest(
   config: Config & { commitAuthor?: RunRequest["commitAuthor"] },
   inputs: AttemptInputs = {},
 ): RunRequest {
-  const { spentUsd = 0, context, mcp, joined, readOnly = false, attachments = [], pullRequest } = inputs;
+  const { spentUsd = 0, context, mcp, joined, readOnly = false, attachments = [], pullRequest, resume, pushedBranch } = inputs;
+  const turnPrompt = inputs.turnPrompt ?? ((prompt: string) => prompt);
   const cli = spec.cli ?? config.DEFAULT_CLI;
   const model = spec.model ?? config.DEFAULT_MODEL[cli];
   const repository = spec.subject.repository;
@@ -57,12 +64,13 @@ export function buildRunRequest(
     taskId: spec.id,
     attempt,
     cli,
-    prompt: buildPrompt(spec, { context, joined, readOnly, botHandle: config.BOT_HANDLE, pullRequest: pullRequest?.prompt }),
+    prompt: turnPrompt(buildPrompt(spec, { context, joined, readOnly, botHandle: config.BOT_HANDLE, pullRequest: pullRequest?.prompt })),
     context: { vendor: spec.vendor, eventType: spec.eventType, title: spec.title },
     repo: repository?.includes("/")
       ? {
           cloneUrl: `${config.GIT_CLONE_BASE_URL.replace(/\/+$/, "")}/${repository}.git`,
-          ref: pullRequest?.ref ?? spec.subject.ref,
+          // A pull request's head is the task's branch; otherwise a later turn continues agent-bot/<task> once pushed.
+          ref: pullRequest?.ref ?? pushedBranch ?? spec.subject.ref,
           branch: pullRequest?.branch ?? branchFor(spec.id),
         }
       : undefined,
@@ -78,5 +86,6 @@ export function buildRunRequest(
     readOnly: readOnly || Boolean(pullRequest?.readOnly),
     ...(model ? { model } : {}),
     ...(attachments.length ? { attachments } : {}),
+    ...(resume ? { resume } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { isReadOnly, type TaskOrigin, type TaskState, type TaskStatus } from "..
 import type { CliName } from "../../core/names";
 import type { Config } from "../../workers/config";
 import { integrations } from "../../workers/integrations/registry";
-import type { StepState, ThreadProgress } from "../../workers/threads/types";
+import type { StepState, ThreadProgress, TurnLine } from "../../workers/threads/types";
 import { pullRequestNotice } from "./pull-request-notice";
 
 function originName(origin: TaskOrigin): string {
@@ -39,6 +39,20 @@ function approvalNotice(state: TaskState, config: Config, threadOf: string | und
   const label = origin && (spec.vendor === "github" || spec.vendor === "jira") ? ` or add the label "${config.APPROVAL_LABEL}"` : "";
   const where = origin ? "" : ` in the ${threadLabel(spec.vendor, spec.subjectText)} thread`;
   return `Read-only: no permitted person asked for this task, so it investigates and answers only. Reply \`${config.BOT_HANDLE} approve\`${where}${label} to let it push.`;
+}
+
+/** The conversation's turns as tracking messages list them. */
+function turnLines(state: TaskState): TurnLine[] {
+  return (state.conversation?.turns ?? []).map((t) => ({
+    n: t.n,
+    ...(t.by ? { by: t.by } : {}),
+    via: t.via,
+    // A message no permitted person wrote is named by its source, never quoted into the thread.
+    message: t.untrusted ? `(a message from ${t.untrusted})` : t.message,
+    state: t.outcome ?? (t.attempt === undefined ? "queued" : (state.status ?? "queued")),
+    ...(t.session ? { session: t.session } : {}),
+    ...(t.reason && t.outcome === "refused" ? { reason: t.reason } : {}),
+  }));
 }
 
 const STEPS = ["Queued", "Preparing the workspace", "Running the agent", "Reporting the result"] as const;
@@ -76,6 +90,7 @@ export function threadProgress(state: TaskState, config: Config, threadOf = stat
     steps,
     ...(notice ? { notice } : {}),
     ...(state.joined?.length ? { alsoIn: otherThreads(state, threadOf) } : {}),
+    ...((state.conversation?.turns.length ?? 0) > 1 ? { turns: turnLines(state) } : {}),
     outcome: state.result
       ? {
           summary: state.result.summary,

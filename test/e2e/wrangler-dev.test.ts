@@ -102,7 +102,8 @@ describe("wrangler dev end to end", () => {
   it("reports in the GitHub thread: tracking comment created, edited, pull request opened", async () => {
     await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
     // [fake:write] makes the model have the CLI write a file, so the runner commits and pushes a branch.
-    const deliveryId = await sendAccepted("--text", "[fake:write] fix the typo in the README");
+    // Each test asks on an issue of its own: a mention on an issue with a task is that task's next turn.
+    const deliveryId = await sendAccepted("--issue", "2", "--text", "[fake:write] fix the typo in the README");
     const taskId = deliveryId.replace(/^dlv_/, "task_");
     const detail = await eventually(async () => {
       const { body } = await api<{ task: Task & { pullRequestUrl: string | null } }>(`/api/tasks/${taskId}`);
@@ -111,7 +112,7 @@ describe("wrangler dev end to end", () => {
 
     type Call = { method: string; path: string; authorization: string | null; body: Record<string, string> };
     const calls = ((await (await fetch(`${fakeVendors}/_calls`)).json()) as Call[]).filter((c) => c.path.startsWith("/github/"));
-    const comments = "/github/repos/Codertocat/Hello-World/issues/1/comments";
+    const comments = "/github/repos/Codertocat/Hello-World/issues/2/comments";
     const post = calls.find((c) => c.method === "POST" && c.path === comments);
     expect(post?.authorization).toBe("token");
     expect(post?.body.body).toContain(`<!-- agent-bot:task:${taskId} -->`);
@@ -128,7 +129,7 @@ describe("wrangler dev end to end", () => {
   it("gives the real CLI the platform's MCP tools: it loads get_issue with ToolSearch and calls it through /mcp/github", async () => {
     await fetch(`${model}/_requests`, { method: "DELETE" });
     await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
-    const deliveryId = await sendAccepted("--text", "[fake:mcp] what does Codertocat/Hello-World#1 say?");
+    const deliveryId = await sendAccepted("--issue", "3", "--text", "[fake:mcp=Codertocat/Hello-World#1] what does it say?");
     const taskId = deliveryId.replace(/^dlv_/, "task_");
     await eventually(
       async () => ((await api<{ task: Task }>(`/api/tasks/${taskId}`)).body.task?.status === "succeeded" ? true : undefined),
@@ -160,7 +161,7 @@ describe("wrangler dev end to end", () => {
   it("an injected agent's out-of-scope MCP calls are refused as tool errors and reach no vendor", async () => {
     await fetch(`${model}/_requests`, { method: "DELETE" });
     await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
-    const deliveryId = await sendAccepted("--text", "[fake:escape] look around");
+    const deliveryId = await sendAccepted("--issue", "4", "--text", "[fake:escape] look around");
     const taskId = deliveryId.replace(/^dlv_/, "task_");
     await eventually(
       async () => ((await api<{ task: Task }>(`/api/tasks/${taskId}`)).body.task?.status === "succeeded" ? true : undefined),
@@ -188,7 +189,7 @@ describe("wrangler dev end to end", () => {
 
   it("a failing model API fails the task with a readable reason, in the API and in the thread", async () => {
     await fetch(`${fakeVendors}/_calls`, { method: "DELETE" });
-    const deliveryId = await sendAccepted("--text", "[fake:fail] try anyway");
+    const deliveryId = await sendAccepted("--issue", "5", "--text", "[fake:fail] try anyway");
     const taskId = deliveryId.replace(/^dlv_/, "task_");
     const task = await eventually(async () => {
       const { body } = await api<{ task: Task & { reason: string | null } }>(`/api/tasks/${taskId}`);
@@ -207,8 +208,9 @@ describe("wrangler dev end to end", () => {
 
   it("creates exactly one task for a delivery sent twice", async () => {
     const delivery = randomUUID();
-    const first = await sendAccepted("--delivery", delivery);
-    const second = await sendAccepted("--delivery", delivery);
+    // `new`: another task on issue #1, not a turn of the first test's.
+    const first = await sendAccepted("--delivery", delivery, "--text", "new please take a look");
+    const second = await sendAccepted("--delivery", delivery, "--text", "new please take a look");
     expect(second).toBe(first);
 
     // Wait until the consumer has seen both messages (a redelivery bumps duplicates or attempts).

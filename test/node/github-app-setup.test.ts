@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.stop());
 
-const unescape = (text: string) =>
+const unescapeHtml = (text: string) =>
   text
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
@@ -40,8 +40,8 @@ describe("npm run setup:github", () => {
     try {
       // The browser: the listener's page, whose form posts the manifest to GitHub.
       const html = await (await fetch(`${listener.url}/`)).text();
-      const action = unescape(/action="([^"]+)"/.exec(html)![1]!);
-      const manifest = unescape(/name="manifest" value="([^"]+)"/.exec(html)![1]!);
+      const action = unescapeHtml(/action="([^"]+)"/.exec(html)![1]!);
+      const manifest = unescapeHtml(/name="manifest" value="([^"]+)"/.exec(html)![1]!);
       expect(action).toMatch(new RegExp(`^${fake.env.GITHUB_WEB_URL}/settings/apps/new\\?state=[\\w-]+$`));
       expect(JSON.parse(manifest)).toMatchObject({
         hook_attributes: { url: "https://agent-bot.example.com/webhooks/github" },

@@ -14,8 +14,8 @@
 //
 // A script decides the answers. `script(request)` returns a list of turns, or undefined for
 // requests it does not own (the CLI's side requests: titles, summaries); the answer to the
-// main conversation is turn[k], where k is the number of assistant messages already in the
-// request — so a retried request gets the same turn, and concurrent runs (each with its own
+// main conversation is turn[k], where k is the number of assistant messages since its latest
+// prompt (a resumed session's request carries the earlier turns first) — so a retried request gets the same turn, and concurrent runs (each with its own
 // script, picked by a prompt marker or the `Primary working directory: …` the CLI states)
 // never mix. A turn:
 //   { text: "…" }                                     answer, stop_reason end_turn
@@ -73,7 +73,7 @@ export async function startScriptedModel({ port = 0, script = () => undefined, s
     }
 
     const turns = isMainConversation(body) ? currentScript(request) : undefined;
-    const index = (body?.messages ?? []).filter((m) => m.role === "assistant").length;
+    const index = (body?.messages ?? []).slice(promptIndex(body)).filter((m) => m.role === "assistant").length;
     request.turn = turns ? index : undefined;
     let turn = turns ? pickTurn(turns, index) : { text: sideAnswer };
     if (typeof turn === "function") turn = turn(request);
@@ -149,10 +149,30 @@ export function messagesText(body) {
   return parts.join("\n");
 }
 
-/** The text of the first user message: the task's prompt (after the CLI's own reminders). */
+/**
+ * Where the current prompt is among the messages: the last user message of its own (no tool
+ * results) that names a `[fake:…]` switch, else the first user message. A first turn has one
+ * prompt; a resumed session's request carries the earlier turns' messages before the new one.
+ */
+function promptIndex(body) {
+  const messages = body?.messages ?? [];
+  const ownText = (m) =>
+    m.role === "user" &&
+    !(Array.isArray(m.content) && m.content.some((b) => b?.type === "tool_result")) &&
+    /\[fake:/.test(messagesText({ messages: [m] }));
+  const named = messages.findLastIndex(ownText);
+  return named >= 0
+    ? named
+    : Math.max(
+        0,
+        messages.findIndex((m) => m.role === "user"),
+      );
+}
+
+/** The text of the current prompt: the task's prompt (after the CLI's own reminders), or a resumed session's new one. */
 export function promptText(body) {
-  const first = (body?.messages ?? []).find((m) => m.role === "user");
-  return first ? messagesText({ messages: [first] }) : "";
+  const prompt = (body?.messages ?? [])[promptIndex(body)];
+  return prompt?.role === "user" ? messagesText({ messages: [prompt] }) : "";
 }
 
 /** The working directory the CLI states in its system prompt. */

@@ -2,7 +2,7 @@
 // installed by intercepting fetch to RUNNER_URL. The TaskAgent runs in the test's
 // isolate, so it talks to this fake through its real runner client.
 import { vi } from "vitest";
-import { runRequestSchema, type RunRequest, type RunnerEvent, type RunnerEventInput } from "../../core/runner-protocol";
+import { runRequestSchema, type RunRequest, type RunnerEvent, type RunnerEventInput, type SessionBundle } from "../../core/runner-protocol";
 
 export const RUNNER_URL = "http://runner.test";
 /** The Worker's RUNNER_SECRET in vitest.config.ts; like the real runner, the fake refuses calls without it. */
@@ -23,6 +23,11 @@ export class FakeRunner {
   down = false;
   /** Set to make event streams end after this many events without a result (a dropped connection). */
   dropAfter: number | undefined;
+  /** Every run request, in order (`runs` keeps only each task's latest). */
+  readonly started: RunRequest[] = [];
+  /** The CLI session a run leaves, served at GET /runs/:taskId/session?attempt=N; none by default. */
+  session: (request: RunRequest) => SessionBundle | undefined = () => undefined;
+  private readonly sessions = new Map<string, SessionBundle>();
 
   emit(taskId: string, ...events: RunnerEventInput[]): void {
     const run = this.runs.get(taskId);
@@ -41,13 +46,20 @@ export class FakeRunner {
       const existing = this.runs.get(body.taskId);
       if (!existing || existing.request.attempt !== body.attempt) {
         this.runs.set(body.taskId, { request: body, events: [], cancelled: false });
+        this.started.push(body);
+        const session = this.session(body);
+        if (session) this.sessions.set(`${body.taskId}#${body.attempt}`, session);
         this.emit(body.taskId, ...this.script(body));
       }
       return Response.json({ taskId: body.taskId, attempt: body.attempt }, { status: 202 });
     }
-    const match = url.pathname.match(/^\/runs\/([^/]+)\/(events|cancel)$/);
+    const match = url.pathname.match(/^\/runs\/([^/]+)\/(events|cancel|session)$/);
     const run = match && this.runs.get(decodeURIComponent(match[1]!));
     if (!match || !run) return Response.json({ error: { code: "not_found", message: "no such run" } }, { status: 404 });
+    if (match[2] === "session") {
+      const session = this.sessions.get(`${run.request.taskId}#${url.searchParams.get("attempt")}`);
+      return session ? Response.json(session) : Response.json({ error: { code: "not_found", message: "no session" } }, { status: 404 });
+    }
     if (match[2] === "cancel") {
       run.cancelled = true;
       if (!run.events.some((e) => e.type === "result"))

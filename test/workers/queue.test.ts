@@ -100,7 +100,8 @@ describe("events queue consumer", () => {
   });
 
   it("creates one task when copies of a delivery arrive in the same batch", async () => {
-    const body = await eventMessage("same-batch");
+    // An issue of its own: a later mention on an issue with a task is that task's next turn.
+    const body = await eventMessage("same-batch", { subject: { repository: "Codertocat/Hello-World", issueNumber: 101 } });
     const result = await runBatch("agent-bot-events", [
       { id: "m1", body, attempts: 1 },
       { id: "m2", body, attempts: 1 },
@@ -126,7 +127,7 @@ describe("events queue consumer", () => {
   });
 
   it("finishes a delivery whose earlier attempt failed half-way, without doubling the task", async () => {
-    const body = await eventMessage("recovers");
+    const body = await eventMessage("recovers", { subject: { repository: "Codertocat/Hello-World", issueNumber: 102 } });
     await runBatch("agent-bot-events", [{ id: "r1", body, attempts: 1 }], envWithBrokenTaskAgent());
     const result = await runBatch("agent-bot-events", [{ id: "r1", body, attempts: 2 }]);
     expect(result.explicitAcks).toEqual(["r1"]);

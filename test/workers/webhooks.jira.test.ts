@@ -53,6 +53,8 @@ describe("Jira webhooks", () => {
 
   it("treats a retried delivery (same X-Atlassian-Webhook-Identifier) as a duplicate", async () => {
     const payload = samples.jira.commentCreated();
+    // A ticket of its own: a later mention on a ticket with a task is that task's next turn.
+    payload.issue.key = "PAY-901";
     const first = await deliver("jira", payload, { deliveryId: "jira-retry-1" });
     const res = await send("jira", payload, { deliveryId: "jira-retry-1", headers: { "x-atlassian-webhook-retry": "1" } });
     expect(res.status).toBe(202);

@@ -49,6 +49,8 @@ describe("Slack webhooks", () => {
   it("treats Slack's retries (same event_id, X-Slack-Retry-Num) as one event", async () => {
     const payload = samples.slack.appMention();
     payload.event_id = "Ev-retried";
+    // A thread of its own: a later mention in a thread with a task is that task's next turn.
+    payload.event.ts = "1515449522.000901";
     const first = await deliver("slack", payload);
     for (const attempt of ["1", "2"]) {
       const res = await send("slack", payload, { headers: { "x-slack-retry-num": attempt, "x-slack-retry-reason": "http_timeout" } });

@@ -11,6 +11,7 @@ export const METRICS = {
   agentbot_events_deduplicated_total: "Deliveries recognised as redeliveries of a recorded event.",
   agentbot_tasks_created_total: "Tasks created from triggering deliveries, by vendor.",
   agentbot_tasks_joined_total: "Triggering deliveries that joined an open task about the same problem, by vendor.",
+  agentbot_task_turns_total: "Follow-ups that became a turn of a task (started, queued or refused), by vendor and decision.",
   agentbot_queue_retries_total: "Event messages handed back to the queue for a retry.",
   agentbot_dead_letters_total: "Messages that exhausted their retries and were recorded as dead letters.",
   agentbot_mcp_rate_limited_total: "MCP requests refused with 429, by server and kind (calls, or session traffic).",

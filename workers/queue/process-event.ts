@@ -11,6 +11,7 @@ import type { TriggerDecision } from "../integrations/types";
 import type { Increment } from "../observability/metrics";
 import { approvalAsked, approveFromEvent } from "./approval";
 import { githubAppGate } from "./github-app-gate";
+import { continueTask } from "./follow-up";
 import { startOrJoinTask } from "./start-task";
 
 export interface ProcessOutcome extends TriggerDecision {
@@ -44,10 +45,15 @@ export async function processEvent(event: AgentEvent, env: Env): Promise<Process
   let taskId: string | undefined;
   // An approval continues a read-only task; it never starts one of its own.
   const approval = event.handled ? approvalAsked(event, config) : undefined;
+  // A message in a thread a task tracks is that task's next turn (docs/conversations.md); a review is a task of its own.
+  const followUp = event.handled && !approval && decision.mode !== "review" ? await continueTask(event, decision, env, config) : undefined;
   if (approval) {
     const approved = await approveFromEvent(event, approval, decision, env, config);
     ({ taskId } = approved);
     decision = { decision: approved.decision, reason: approved.reason };
+  } else if (followUp) {
+    ({ taskId, decision } = followUp);
+    increments.push(...followUp.increments);
   } else if (decision.decision === "triggered") {
     const started = await startOrJoinTask(event, decision, env);
     taskId = started.taskId;

@@ -84,6 +84,10 @@ async function joinTask(event: AgentEvent, reason: string, linked: LinkedTask, e
   });
   // The task ended between the lookup and the join: the event starts its own task.
   if (!joined) return undefined;
+  // The joining thread is the task's too: a later message in it is a turn of the task.
+  await graphStep("join", event, () =>
+    recordTaskEntity(env.DB, { taskId: linked.taskId, subject: event.subject, deliveryId: event.id }, event.receivedAt),
+  );
   return {
     taskId: linked.taskId,
     joined: true,

@@ -4,7 +4,7 @@
 // This file holds what all vendors share; each vendor's own format is in
 // `workers/integrations/<vendor>/<vendor>.progress.ts`, used by its reporter.
 import type { TaskStatus } from "../../core/task-types";
-import type { StepState, ThreadProgress } from "./types";
+import type { StepState, ThreadProgress, TurnLine } from "./types";
 
 export const STATUS_EMOJI: Record<TaskStatus, string> = {
   queued: "⏳",
@@ -25,6 +25,24 @@ export const STATUS_LABEL: Record<TaskStatus, string> = {
   cancelled: "Cancelled",
   timed_out: "Timed out",
 };
+
+/** How long a turn's message is in a tracking message; the dashboard has all of it. */
+const TURN_MESSAGE_CHARS = 140;
+
+const turnEmoji = (state: TurnLine["state"]) => (state === "queued" ? "⏳" : state === "refused" ? "⛔" : STATUS_EMOJI[state]);
+
+/** `✅ Turn 2 · octocat in GitHub acme/shop#7: "also update the docs" — fresh session`, as plain text. */
+export function turnText(turn: TurnLine, icon: (state: TurnLine["state"]) => string = turnEmoji): string {
+  const emoji = icon(turn.state);
+  const message = oneLine(turn.message);
+  const clipped = message.length > TURN_MESSAGE_CHARS ? `${message.slice(0, TURN_MESSAGE_CHARS - 1)}…` : message;
+  const notes = [
+    turn.state === "queued" && "queued: runs when the turn before it ends",
+    turn.state === "refused" && `refused${turn.reason ? `: ${turn.reason}` : ""}`,
+    turn.session === "fresh" && "fresh session: the earlier one could not be resumed, so it got the earlier turns' summaries",
+  ].filter(Boolean);
+  return `${emoji} Turn ${turn.n} · ${turn.by ?? "someone"} in ${turn.via}: "${clipped}"${notes.length ? ` — ${notes.join("; ")}` : ""}`;
+}
 
 const TRUNCATED = "… (truncated, the live log has the rest)";
 
@@ -106,6 +124,7 @@ export function markdown(
       `**Also tracked in:** ${progress.alsoIn.map((t) => (t.url ? `[${clean(t.label)}](${t.url})` : clean(t.label))).join(", ")}`,
     );
   if (progress.steps.length > 0) lines.push("", ...progress.steps.map((step) => steps[step.state](clean(step.label))));
+  if (progress.turns?.length) lines.push("", "**Conversation:**", ...progress.turns.map((turn) => `- ${clean(turnText(turn))}`));
   const o = progress.outcome;
   if (o?.pullRequestUrl) lines.push("", `**Pull request:** ${o.pullRequestUrl}`);
   if (o?.summary.trim()) lines.push("", neutralizeMentions(truncate(o.summary.trim(), summaryLimit)));

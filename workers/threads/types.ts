@@ -16,6 +16,8 @@ export interface ThreadProgress {
   notice?: string;
   /** The task's other threads: the events from other vendors that joined it, or the one it started from. */
   alsoIn?: { label: string; url?: string }[];
+  /** The conversation's turns, once there is more than one (core/task-turns.ts). */
+  turns?: TurnLine[];
   outcome?: {
     summary: string;
     pullRequestUrl?: string;
@@ -25,6 +27,19 @@ export interface ThreadProgress {
     inputTokens?: number;
     outputTokens?: number;
   };
+}
+
+/** One turn as a tracking message shows it. */
+export interface TurnLine {
+  n: number;
+  by?: string;
+  via: string;
+  message: string;
+  /** `queued`: waits for the turn before it. */
+  state: TaskStatus | "refused" | "queued";
+  /** `fresh`: its session could not be resumed, so it started anew with the earlier turns' summaries. */
+  session?: "resumed" | "fresh";
+  reason?: string;
 }
 
 export interface ThreadReporter {

@@ -13,6 +13,7 @@ import { formatCount, formatDuration, formatTime, formatUsd, humanize } from "..
 import { useAsync } from "../lib/use-async";
 import { LiveLog } from "./live-log";
 import { TaskActions } from "./task-actions";
+import { TaskTurns } from "./task-turns";
 
 function ExternalLink({ href, children }: { href: string; children: React.ReactNode }) {
   return (
@@ -172,6 +173,8 @@ export function TaskPage({ id }: { id: string }) {
           )}
         </section>
       )}
+
+      <TaskTurns conversation={state.conversation} status={status} />
 
       <section className="card" aria-labelledby="task-attempts">
         <h2 id="task-attempts">Attempts</h2>

@@ -4,7 +4,7 @@
 // Data Center alike, in one request. Jira's own emoticons, not Unicode emoji,
 // because Data Center on MySQL utf8 rejects 4-byte characters.
 import type { TaskStatus } from "../../../core/task-types";
-import { metrics, neutralizeMentions, oneLine, STATUS_LABEL, truncate } from "../../threads/progress";
+import { metrics, neutralizeMentions, oneLine, STATUS_LABEL, truncate, turnText } from "../../threads/progress";
 import type { StepState, ThreadProgress } from "../../threads/types";
 
 /** Longest summary a Jira comment gets; the live log always has the rest. */
@@ -26,6 +26,9 @@ const JIRA_STEP: Record<StepState, (label: string) => string> = {
   pending: (label) => `* (off) ${label}`,
   failed: (label) => `* (x) ${label} — failed`,
 };
+
+const jiraTurnIcon = (state: TaskStatus | "refused" | "queued") =>
+  state === "queued" ? "(i)" : state === "refused" ? "(-)" : JIRA_STATUS_ICON[state];
 
 /** Backslash-escapes wiki markup in user text, leaving URLs intact so Jira still links them. */
 export function escapeJira(text: string): string {
@@ -51,6 +54,8 @@ export function renderJiraComment(progress: ThreadProgress): string {
   if (progress.alsoIn?.length)
     lines.push(`*Also tracked in:* ${progress.alsoIn.map((t) => (t.url ? jiraLink(t.url, clean(t.label)) : clean(t.label))).join(", ")}`);
   if (progress.steps.length > 0) lines.push("", ...progress.steps.map((step) => JIRA_STEP[step.state](clean(step.label))));
+  if (progress.turns?.length)
+    lines.push("", "*Conversation:*", ...progress.turns.map((turn) => `* ${clean(turnText(turn, jiraTurnIcon))}`));
   const o = progress.outcome;
   if (o?.pullRequestUrl) lines.push("", `*Pull request:* ${jiraLink(o.pullRequestUrl)}`);
   if (o?.summary.trim()) lines.push("", escapeJira(neutralizeMentions(truncate(o.summary.trim(), JIRA_SUMMARY_LIMIT))));

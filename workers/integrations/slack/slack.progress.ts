@@ -1,6 +1,6 @@
 // The Slack tracking message, in mrkdwn. Pure, like the shared parts in
 // workers/threads/progress.ts.
-import { metrics, neutralizeMentions, oneLine, STATUS_EMOJI, STATUS_LABEL, truncate } from "../../threads/progress";
+import { metrics, neutralizeMentions, oneLine, STATUS_EMOJI, STATUS_LABEL, truncate, turnText } from "../../threads/progress";
 import type { StepState, ThreadProgress } from "../../threads/types";
 
 /** Longest summary a Slack message gets; the live log always has the rest. */
@@ -33,6 +33,7 @@ export function renderSlackText(progress: ThreadProgress): string {
   if (progress.alsoIn?.length)
     lines.push(`*Also tracked in:* ${progress.alsoIn.map((t) => (t.url ? slackLink(t.url, clean(t.label)) : clean(t.label))).join(", ")}`);
   lines.push(...progress.steps.map((step) => SLACK_STEP[step.state](clean(step.label))));
+  if (progress.turns?.length) lines.push("*Conversation:*", ...progress.turns.map((turn) => `• ${clean(turnText(turn))}`));
   const o = progress.outcome;
   if (o?.pullRequestUrl) lines.push(`*Pull request:* <${o.pullRequestUrl.replace(/\|/g, "%7C").replace(/>/g, "%3E")}>`);
   if (o?.summary.trim()) lines.push(escapeSlack(neutralizeMentions(truncate(o.summary.trim(), SLACK_SUMMARY_LIMIT))));
