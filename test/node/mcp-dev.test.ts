@@ -1,6 +1,7 @@
 // The README's promise, checked for real: `npm run dev` (wrangler dev), a token
 // issued through the API, and the official MCP SDK client in this Node process
-// connecting to /mcp/github over HTTP, writing to the fake GitHub `npm run dev` starts;
+// connecting to /mcp/github over HTTP, writing to the fake GitHub `npm run dev` starts (in App
+// mode, on a repository its fake App is installed on);
 // the same client through OAuth (its own auth(), the consent form posted as a browser
 // would), and over the legacy HTTP+SSE transport.
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
@@ -51,7 +52,7 @@ describe("MCP against wrangler dev", { timeout: 60_000 }, () => {
 
     const result = await client.callTool({
       name: "create_issue_comment",
-      arguments: { owner: "acme", repo: "shop", issue_number: 7, body: "Hello from MCP" },
+      arguments: { owner: "Codertocat", repo: "Hello-World", issue_number: 7, body: "Hello from MCP" },
     });
     expect(result.isError).toBeFalsy();
     const calls = (await (await fetch(`${fakeVendors}/_calls`)).json()) as {
@@ -64,7 +65,7 @@ describe("MCP against wrangler dev", { timeout: 60_000 }, () => {
       expect.objectContaining({
         vendor: "github",
         method: "POST",
-        path: "/github/repos/acme/shop/issues/7/comments",
+        path: "/github/repos/Codertocat/Hello-World/issues/7/comments",
         body: { body: "Hello from MCP" },
       }),
     );
@@ -131,7 +132,7 @@ describe("MCP OAuth and SSE against wrangler dev", { timeout: 60_000 }, () => {
     await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
     const result = await client.callTool({
       name: "create_issue_comment",
-      arguments: { owner: "acme", repo: "shop", issue_number: 8, body: "Hello through OAuth" },
+      arguments: { owner: "Codertocat", repo: "Hello-World", issue_number: 8, body: "Hello through OAuth" },
     });
     expect(result.isError).toBeFalsy();
     await client.close();
