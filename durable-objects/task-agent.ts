@@ -37,6 +37,7 @@ import { taskGitHubConfig } from "./task/github-access";
 import { readRunnerEvents } from "./task/ndjson";
 import { openTaskPullRequest } from "./task/pull-request";
 import { pullRequestRun } from "./task/pull-request-head";
+import { linkOpenedPullRequest } from "./task/pull-request-link";
 import { settleConflict } from "./task/push-conflict";
 import { postTaskReview } from "./task/review";
 import { branchFor } from "./task/branch";
@@ -453,6 +454,9 @@ export class TaskAgent extends Agent<Env, TaskState> {
       },
     });
     this.log(status === "succeeded" ? "info" : "warn", `task ${status}${reason ? `: ${reason}` : ""}`);
+    if (pullRequestUrl && !conversation.pullRequestUrl) {
+      await linkOpenedPullRequest(this.env.DB, this.state.spec, pullRequestUrl, (level, message) => this.log(level, message));
+    }
     const scheduler = this.env.TASK_SCHEDULER.getByName(SCHEDULER_NAME);
     this.ctx.waitUntil(scheduler.release(this.name).catch((error) => this.log("error", `could not free the slot: ${errorMessage(error)}`)));
     const tokenId = this.state.mcpTokenId;

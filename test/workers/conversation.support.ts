@@ -48,12 +48,18 @@ export function fakeVendors() {
 
 let comments = 0;
 
-/** A signed issue_comment on Codertocat/Hello-World#1 by its owner; every call is a new comment (and delivery). */
-export function comment(body: string, issue = 1) {
+/**
+ * A signed issue_comment on Codertocat/Hello-World#1 by its owner; every call is a new comment (and
+ * delivery). `pullRequest`: the number is a pull request's, as GitHub marks it (`issue.pull_request`).
+ */
+export function comment(body: string, issue = 1, options: { pullRequest?: boolean } = {}) {
   const payload = samples.github("issue_comment", "created");
   payload.comment.body = body;
   payload.comment.id = 7_000_000 + ++comments + Math.floor(Math.random() * 1_000_000);
   payload.issue.number = issue;
+  if (options.pullRequest) {
+    payload.issue.pull_request = { url: `https://api.github.com/repos/Codertocat/Hello-World/pulls/${issue}` };
+  }
   return deliver("github", payload, { eventType: "issue_comment" });
 }
 

@@ -73,6 +73,28 @@ describe("follow-ups are turns of the task", () => {
     expect(vendors.calls.filter((c) => c.method === "POST" && c.path.endsWith("/comments"))).toHaveLength(1);
   });
 
+  it("takes a comment on the pull request the task opened as its next turn, on the same branch", async () => {
+    const vendors = fakeVendors();
+    const runner = installFakeRunner(vendors.hosts);
+    runner.script = (request) =>
+      succeeded(`done ${request.attempt}`).map((e) =>
+        e.type === "result" && e.change ? { ...e, change: { ...e.change, branch: request.repo!.branch } } : e,
+      );
+    const first = await comment("@agent-bot fix issue 17", 17);
+    const taskId = first.task_id!;
+    await until(taskId, (s) => s.status === "succeeded" && Boolean(s.result?.pullRequestUrl));
+
+    // The fake GitHub opened pull request #42 for the task's branch; the owner comments there.
+    const onPull = await comment("@agent-bot rename the file too", 42, { pullRequest: true });
+    expect(onPull.task_id).toBe(taskId);
+    expect(onPull.reason).toMatch(/turn 2/);
+    await until(taskId, (s) => s.status === "succeeded" && s.attempts.length === 2);
+    const [, turn2] = runner.started.filter((r) => r.taskId === taskId);
+    expect(turn2?.repo).toMatchObject({ ref: `agent-bot/${taskId}`, branch: `agent-bot/${taskId}` });
+    expect(turn2?.prompt).toContain("rename the file too");
+    expect(vendors.pulls()).toHaveLength(1);
+  });
+
   it("adds no turn for a redelivered follow-up, and `@agent-bot new` starts another task", async () => {
     const vendors = fakeVendors();
     const runner = installFakeRunner(vendors.hosts);
