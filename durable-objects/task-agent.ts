@@ -12,7 +12,6 @@ import type { RunnerEvent } from "../core/runner-protocol";
 import type { TurnRequest } from "../core/task-turns";
 import {
   isFinal,
-  isReadOnly,
   type JoinedThread,
   type TaskApproval,
   type TaskAttempt,
@@ -29,20 +28,17 @@ import { logLine, redact, redactDeep } from "../workers/observability/log";
 import { incrementCounters } from "../workers/observability/metrics";
 import { runnerFor, RunnerUnavailableError, type Runner } from "./runner/runner-client";
 import { approvalRefusal, type ApprovalResult } from "./task/approval";
-import { loadAttachments } from "./task/attachments";
 import { dailyBudgetRefusal, recordAttemptSpend } from "./task/budget";
 import { type AttemptResult, endLastAttempt, mintAttemptToken, retryRefusal, taskRowOf } from "./task/attempts";
 import { EventLog } from "./task/event-log";
 import { taskGitHubConfig } from "./task/github-access";
 import { readRunnerEvents } from "./task/ndjson";
-import { openTaskPullRequest } from "./task/pull-request";
-import { pullRequestRun } from "./task/pull-request-head";
-import { linkOpenedPullRequest } from "./task/pull-request-link";
+import { attemptRequest } from "./task/attempt-request";
+import { publishResult } from "./task/publish-result";
 import { settleConflict } from "./task/push-conflict";
-import { postTaskReview } from "./task/review";
 import { branchFor } from "./task/branch";
-import { buildRunRequest, type TaskMcpAccess } from "./task/run-request";
-import { keepSession, prepareTurn } from "./task/conversation";
+import type { TaskMcpAccess } from "./task/run-request";
+import { keepSession } from "./task/conversation";
 import {
   acceptTurn,
   budgetRefusal,
@@ -55,7 +51,6 @@ import {
   turnMessage,
   type TurnDecision,
 } from "./task/turns";
-import { threadContext } from "./task/thread-context";
 import { syncThreads } from "./task/thread-sync";
 
 export interface CreateResult {
@@ -329,28 +324,16 @@ export class TaskAgent extends Agent<Env, TaskState> {
     await this.syncRow();
     await this.syncThread();
     try {
-      const context = await threadContext(this.env.PAYLOADS, spec.payloadRef, spec.vendor, spec.eventType).catch(() => undefined);
-      const pullRequest = await pullRequestRun(spec, await this.githubConfig());
-      if (pullRequest) this.setState({ ...this.state, pullRequest: pullRequest.head });
-      const readOnly = isReadOnly(this.state);
-      const attachments = await loadAttachments(this.env.PAYLOADS, spec);
-      if (attachments.missing.length) this.log("warn", `attachments gone from storage: ${attachments.missing.join(", ")}`);
-      // A fork's code or a review is read, never acted on: its MCP token only reads too.
-      const mcp = await this.issueMcpToken(attempt.n, readOnly || Boolean(pullRequest?.readOnly));
-      const turn = await prepareTurn(this.state, attempt.n, this.env.PAYLOADS, (level, message) => this.log(level, message));
-      this.setState({ ...this.state, conversation: turn.conversation });
-      const request = buildRunRequest(spec, attempt.n, await this.githubConfig(), {
-        attachments: attachments.files,
-        pullRequest,
-        spentUsd: this.state.costUsd,
-        context,
-        mcp,
-        joined: this.state.joined,
-        readOnly,
-        resume: turn.resume,
-        pushedBranch: turn.pushedBranch,
-        turnPrompt: turn.turnPrompt,
+      const prepared = await attemptRequest({
+        state: this.state,
+        attempt: attempt.n,
+        bucket: this.env.PAYLOADS,
+        github: () => this.githubConfig(),
+        mcpToken: (readOnly) => this.issueMcpToken(attempt.n, readOnly),
+        log: (level, message) => this.log(level, message),
       });
+      this.setState({ ...this.state, ...prepared.state });
+      const { request } = prepared;
       // Until it reports, the attempt counts against today's cap with all it may spend.
       await recordAttemptSpend(this.env.DB, spec, attempt.n, "reserved", request.maxBudgetUsd ?? 0);
       await this.runner().start(request);
@@ -419,23 +402,14 @@ export class TaskAgent extends Agent<Env, TaskState> {
       );
     }
     const conversation = conversationOf(this.state);
-    // A task's pull request is opened once; later turns push onto its branch.
-    const pullRequestUrl =
-      conversation.pullRequestUrl ??
-      (status === "succeeded" && result?.change && this.state.spec
-        ? await openTaskPullRequest(
-            this.state.spec,
-            await this.githubConfig(true),
-            { branch: result.change.branch, summary: result.summary },
-            (level, message) => this.log(level, message),
-            this.state.pullRequest,
-          )
-        : undefined);
-    // A review task's final message becomes one review of its pull request; the thread shows its summary.
-    const summary =
-      status === "succeeded" && result && this.state.spec.mode === "review"
-        ? await postTaskReview(this.state.spec, await this.githubConfig(true), result.summary, (level, message) => this.log(level, message))
-        : result?.summary;
+    const { pullRequestUrl, summary } = await publishResult({
+      state: this.state,
+      status,
+      result,
+      github: () => this.githubConfig(true),
+      db: this.env.DB,
+      log: (level, message) => this.log(level, message),
+    });
     this.transition(status, reason, {
       attempts,
       waiting: null,
@@ -454,9 +428,6 @@ export class TaskAgent extends Agent<Env, TaskState> {
       },
     });
     this.log(status === "succeeded" ? "info" : "warn", `task ${status}${reason ? `: ${reason}` : ""}`);
-    if (pullRequestUrl && !conversation.pullRequestUrl) {
-      await linkOpenedPullRequest(this.env.DB, this.state.spec, pullRequestUrl, (level, message) => this.log(level, message));
-    }
     const scheduler = this.env.TASK_SCHEDULER.getByName(SCHEDULER_NAME);
     this.ctx.waitUntil(scheduler.release(this.name).catch((error) => this.log("error", `could not free the slot: ${errorMessage(error)}`)));
     const tokenId = this.state.mcpTokenId;
