@@ -38,12 +38,16 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** `npm run send -- github issue_comment --text …` against the server; the task id it started. */
+let issues = 60;
+
+/**
+ * `npm run send -- github issue_comment --issue N --text …` against the server; the task id it
+ * started. Each on an issue of its own: a second mention on one issue is a turn of its task.
+ */
 function send(text: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, "--text", text], {
-      cwd: root,
-    });
+    const args = ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, "--issue", String(++issues), "--text", text];
+    const child = spawn(process.execPath, args, { cwd: root });
     let stdout = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stdout += chunk));
