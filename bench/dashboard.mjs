@@ -290,8 +290,12 @@ async function logToScreen() {
 }
 
 /** Sends one signed GitHub mention whose prompt carries `text`; the task id derives from the 202's delivery id. */
+let issuesSent = 0;
+
 async function sendStreamTask(url, secret, text) {
   const { payload } = loadSample("github", "issue_comment");
+  // An issue of its own: a second mention on one issue is a turn of its task (docs/conversations.md).
+  payload.issue.number = 1_000 + ++issuesSent;
   const body = JSON.stringify(makeTriggering("github", "issue_comment", payload, { handle: devVars().BOT_HANDLE, text }));
   const { headers } = await signDelivery("github", { body, secret, eventType: "issue_comment" });
   const sentAt = Date.now();

@@ -673,8 +673,12 @@ function summary({ dispatch, throughput, baseline, realCli, realBaseline }) {
 // ---- helpers ------------------------------------------------------------------------
 
 /** Posts one signed issue_comment that mentions the bot; the 202 body's delivery id names the task. */
+let issuesSent = 0;
+
 async function sendTriggering() {
   const { payload } = loadSample("github", "issue_comment");
+  // An issue of its own: a second mention on one issue is a turn of its task (docs/conversations.md).
+  payload.issue.number = 1_000 + ++issuesSent;
   const body = JSON.stringify(makeTriggering("github", "issue_comment", payload, { handle: vars.BOT_HANDLE }));
   // signDelivery picks a fresh X-GitHub-Delivery each time, so every webhook is a new task.
   const { headers } = await signDelivery("github", { body, secret, eventType: "issue_comment" });

@@ -53,10 +53,16 @@ export async function signIn(page: Page, server: DevServer, token: string): Prom
   await page.getByRole("heading", { name: "Tasks", level: 1 }).waitFor();
 }
 
-/** `npm run send -- github issue_comment --url <worker> …`; resolves to the 202's delivery id. */
+let issuesSent = 0;
+
+/**
+ * `npm run send -- github issue_comment --url <worker> …`; resolves to the 202's delivery id. Each
+ * on an issue of its own unless `--issue` says which: a second mention on one issue is a turn of its task.
+ */
 export async function sendWebhook(server: DevServer, ...args: string[]): Promise<{ deliveryId: string; taskId: string }> {
+  const issue = args.includes("--issue") ? [] : ["--issue", String(100 + ++issuesSent)];
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, ...args], {
+    const child = spawn(process.execPath, ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, ...issue, ...args], {
       cwd: root,
     });
     let out = "";
