@@ -165,6 +165,36 @@ describe("installation tokens per task", () => {
 });
 
 describe("installations registry", () => {
+  it("fetches a comment's image with a read-only installation token for the event's repository", async () => {
+    // A repository of its own: the installations registry lives in D1 across this file's tests.
+    const github = await installGitHubApp([{ id: 81, account: "acme", repositories: ["acme/app-pics"] }]);
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    const fetched: (string | null)[] = [];
+    const runner = installFakeRunner({
+      "github.test": (request) => {
+        if (!new URL(request.url).pathname.startsWith("/user-attachments/")) return github.handler(request);
+        fetched.push(request.headers.get("authorization"));
+        return new Response(png);
+      },
+    });
+    runner.script = () => [{ type: "result", outcome: "succeeded", summary: "Looked at it" }];
+    const payload = samples.github("issue_comment", "created");
+    payload.repository = {
+      ...payload.repository,
+      name: "app-pics",
+      full_name: "acme/app-pics",
+      owner: { ...payload.repository.owner, login: "acme" },
+    };
+    payload.comment.body = "@agent-bot see ![shot](http://github.test/user-attachments/assets/shot-9)";
+    const row = await deliver("github", payload, { eventType: "issue_comment" });
+    const state = await until(row.task_id!, (s) => s.status === "succeeded");
+
+    expect(state.spec?.attachments?.map((a) => a.name)).toEqual(["1-shot.png"]);
+    const reading = github.fake.minted().find((m) => m.permissions.contents === "read" && m.permissions.issues === "read");
+    expect(reading).toMatchObject({ installationId: 81, repositories: ["acme/app-pics"] });
+    expect(fetched).toEqual([`Bearer ${reading!.token}`]);
+  });
+
   it("refuses an event for a repository outside every installation, and the ledger says why", async () => {
     const github = await installGitHubApp([{ id: 79, account: "acme", repositories: ["acme/app-three"] }]);
     installFakeRunner({ "github.test": github.handler });

@@ -5,8 +5,11 @@
 import type { AgentEvent } from "../../core/agent-event";
 import type { TaskSpec } from "../../core/task-types";
 import { collectAttachments } from "../attachments/collect";
+import { errorMessage } from "../../core/error-message";
 import type { Config } from "../config";
 import { parseAgentChoice, resolveAgentChoice } from "../integrations/agent-choice";
+import { repositorySettings } from "../integrations/github/app/repository-access";
+import { logLine } from "../observability/log";
 
 // biome-ignore lint/suspicious/noExplicitAny: a stored vendor payload, read field by field with typeof checks
 type Payload = Record<string, any>;
@@ -50,7 +53,32 @@ export async function addTaskInputs(spec: TaskSpec, event: AgentEvent, env: Env,
     spec.refusal = resolved.refusal;
     return;
   }
-  const { attachments, skipped } = await collectAttachments(event, payload, spec.id, env.PAYLOADS, config);
+  const { attachments, skipped } = await collectAttachments(
+    event,
+    payload,
+    spec.id,
+    env.PAYLOADS,
+    await attachmentConfig(event, env, config),
+  );
   if (attachments.length) spec.attachments = attachments;
   if (skipped.length) spec.skippedAttachments = skipped;
+}
+
+/** Reading a GitHub event's files needs no more than reading its repository. */
+const ATTACHMENT_PERMISSIONS = { contents: "read", issues: "read", metadata: "read" } as const;
+
+/**
+ * The config the attachment fetcher reads GitHub with: in App mode, with an installation token for
+ * the event's repository that can only read. Without one, public files are still fetched.
+ */
+async function attachmentConfig(event: AgentEvent, env: Env, config: Config): Promise<Config> {
+  const repository = event.vendor === "github" ? event.subject.repository : undefined;
+  if (!repository) return config;
+  try {
+    const settings = await repositorySettings(env, config, repository, ATTACHMENT_PERMISSIONS);
+    return { ...config, GITHUB_TOKEN: settings.GITHUB_TOKEN };
+  } catch (error) {
+    logLine("warn", { kind: "attachment_token_failed", repository, error: errorMessage(error) });
+    return config;
+  }
 }
