@@ -479,10 +479,12 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
     }
 
     /** `npm run send -- github issue_comment --text …` against the server; the task id it starts. */
+    let issues = 300;
+    /** A mention on an issue of its own: a second one on the same issue would be a turn of the first task. */
     function mention(text: string): string {
       const out = execFileSync(
         process.execPath,
-        ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, "--text", text],
+        ["scripts/send-webhook.mjs", "github", "issue_comment", "--url", server.url, "--issue", String(++issues), "--text", text],
         { encoding: "utf8" },
       );
       expect(out).toMatch(/^202 /m);
