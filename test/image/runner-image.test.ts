@@ -541,7 +541,7 @@ describe.skipIf(!podman && !inCi)("the runner image (containers/Dockerfile) unde
 
     it("the CLI in the container calls the platform's MCP tools on the Worker", async () => {
       await fetch(`${modelUrl}/_requests`, { method: "DELETE" });
-      const taskId = mention("[fake:mcp] what does Codertocat/Hello-World#1 say?");
+      const taskId = mention("[fake:mcp=Codertocat/Hello-World#1] what does Codertocat/Hello-World#1 say?");
       const task = await finished(taskId);
       expect(task).toMatchObject({ status: "succeeded" });
       type Request = { turn?: number; answer?: { content: { text?: string }[] } };
