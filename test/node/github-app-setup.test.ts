@@ -121,3 +121,14 @@ describe("npm run setup:github", () => {
     }
   });
 });
+
+describe("the terminal's manifest", () => {
+  // The script runs in plain Node and cannot import the Worker's TypeScript; this keeps its copy in step.
+  it("asks for the same events and permissions as the Worker's /setup/github, only the redirect differs", async () => {
+    const { buildManifest } = await import("../../workers/integrations/github/app/manifest");
+    const { setupManifest } = await import("../../scripts/setup-github.mjs");
+    const worker = buildManifest("https://bot.example.com");
+    const terminal = setupManifest({ deploymentUrl: "https://bot.example.com", callbackUrl: "http://127.0.0.1:9/callback" });
+    expect(terminal).toEqual({ ...worker, redirect_url: "http://127.0.0.1:9/callback" });
+  });
+});
